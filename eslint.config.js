@@ -1,0 +1,2 @@
+import config from './tooling/eslint/index.js';
+export default config;

@@ -1,0 +1,4 @@
+export * from './plugin.js';
+export * from './data.js';
+export * from './encoder.js';
+export * from './models.js';
