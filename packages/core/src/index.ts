@@ -8,6 +8,7 @@ export * from './tensor/backend.js';
 export * from './kernels/csr.js';
 export * from './kernels/spmm.js';
 export * from './kernels/topk.js';
+export * from './kernels/score-topk.js';
 export * from './plugins/registry.js';
 export * from './plugins/load.js';
 export * from './io/atomic.js';

@@ -1,0 +1,48 @@
+import { cpus, totalmem } from 'node:os';
+import { execSync } from 'node:child_process';
+import { writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/** One line describing the machine a benchmark ran on. */
+export function machineInfo(): string {
+  const cpu = cpus();
+  let pkg = 'unknown';
+  try {
+    pkg = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    // not a git checkout
+  }
+  return `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}, commit ${pkg}, ${new Date().toISOString()}`;
+}
+
+/** Peak resident set size so far, in MiB (Linux: VmHWM). */
+export function peakRssMiB(): number {
+  try {
+    const status = execSync(`cat /proc/${process.pid}/status`).toString();
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+    if (kb) return kb / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.memoryUsage().rss / 2 ** 20;
+}
+
+/** Path of ../shared/data/<name> next to the repo root, or undefined if absent. */
+export function sharedData(name: string): string | undefined {
+  const path = resolve(import.meta.dirname, '..', '..', 'shared', 'data', name);
+  return existsSync(path) ? path : undefined;
+}
+
+/** Markdown table from rows of records (column order from the first row). */
+export function markdownTable(rows: Record<string, string | number>[]): string {
+  if (rows.length === 0) return '_no rows_\n';
+  const cols = Object.keys(rows[0]);
+  const fmt = (v: string | number | undefined) => (typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toPrecision(4)) : (v ?? ''));
+  return [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => fmt(r[c])).join(' | ')} |`)].join('\n') + '\n';
+}
+
+/** Write a package's bench/results.md section. */
+export function writeBenchSection(file: string, title: string, command: string, body: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `## ${title}\n\nCommand: \`${command}\`  \nMachine: ${machineInfo()}\n\n${body}\n`);
+}
