@@ -1,4 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import { definePackage } from '@lmrec/vitest-preset';
 
-export default defineConfig(definePackage('encoders'));
+// The preset sets `resolve.conditions: ['source']`, but vitest's node
+// environment resolves through the SSR conditions, so `@lmrec/core` failed to
+// resolve ("Failed to resolve entry"). Set both here.
+const conditions = ['source', 'module', 'node', 'import', 'default'];
+export default defineConfig(definePackage('encoders', { resolve: { conditions }, ssr: { resolve: { conditions, externalConditions: conditions } } }));
