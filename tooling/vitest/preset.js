@@ -1,8 +1,11 @@
 // Shared vitest settings for every package. Workspace packages resolve to
 // their TypeScript sources through the "source" export condition, so tests
 // never need a build first.
+const conditions = ['source', 'node', 'import', 'module', 'development|production'];
+
 export const preset = {
-  resolve: { conditions: ['source'] },
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['node'] } },
   test: {
     environment: 'node',
     testTimeout: 120_000,
