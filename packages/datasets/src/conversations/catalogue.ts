@@ -1,0 +1,48 @@
+import { readLines } from '@lmrec/core';
+import { normalizeTitle, splitDelimited } from '../util/csv.js';
+import { fileError, parseError } from '../util/fail.js';
+
+export interface Catalogue {
+  ids: string[];
+  titles: string[];
+  index: Map<string, number>;
+}
+
+/**
+ * A CSV item catalogue with a header naming the id and title columns
+ * (ReDIAL's `movies_with_mentions.csv`: movieId,movieName,nbMentions).
+ * Dense ids follow file order; a repeated id is an error.
+ */
+export async function readCatalogueCsv(file: string, idColumn: string, titleColumn: string): Promise<Catalogue> {
+  const ids: string[] = [];
+  const titles: string[] = [];
+  const index = new Map<string, number>();
+  let idCol = -1;
+  let titleCol = -1;
+  let width = 0;
+  for await (const { text, line } of readLines(file)) {
+    if (line === 1) {
+      const header = splitDelimited(text.replace(/^\uFEFF/, ''), ',', file, line);
+      idCol = header.indexOf(idColumn);
+      titleCol = header.indexOf(titleColumn);
+      if (idCol < 0) parseError(`header has no "${idColumn}" column (has: ${header.join(', ')})`, file, line, idColumn);
+      if (titleCol < 0) parseError(`header has no "${titleColumn}" column (has: ${header.join(', ')})`, file, line, titleColumn);
+      width = header.length;
+      continue;
+    }
+    if (text === '') continue;
+    const fields = splitDelimited(text, ',', file, line);
+    if (fields.length !== width) parseError(`expected ${width} fields, found ${fields.length}`, file, line);
+    const id = fields[idCol];
+    if (!/^\S+$/.test(id)) parseError(`bad id "${id}"`, file, line, idColumn);
+    const title = normalizeTitle(fields[titleCol]);
+    if (title === '') parseError('empty title', file, line, titleColumn);
+    if (index.has(id)) parseError(`duplicate id "${id}" (first on data row ${index.get(id)! + 1})`, file, line, idColumn);
+    index.set(id, ids.length);
+    ids.push(id);
+    titles.push(title);
+  }
+  if (idCol < 0) fileError('E_EMPTY', 'empty file (no header)', file);
+  if (ids.length === 0) fileError('E_EMPTY', 'no rows after the header', file);
+  return { ids, titles, index };
+}
