@@ -4,3 +4,4 @@ export { loadRedial, parseRedialRecord, type RedialOptions } from './conversatio
 export { readCatalogueCsv, type Catalogue } from './conversations/catalogue.js';
 export { loadBundledRedial, bundledRedialDir } from './conversations/bundled.js';
 export { splitConversations, type ConversationSplitOptions } from './splits/conversations.js';
+export { loadAlphaRecDir, type AlphaRecDir, type AlphaRecDirOptions } from './loaders/alpharec.js';
