@@ -37,22 +37,26 @@ export function parseSafetensors(bytes: Uint8Array, file = '<buffer>'): Safetens
   const headerLen = Number(view.getBigUint64(0, true));
   if (headerLen > MAX_HEADER) fail(`header length ${headerLen} exceeds ${MAX_HEADER} bytes`);
   if (8 + headerLen > bytes.length) fail(`header length ${headerLen} runs past the end of the ${bytes.length}-byte file`);
-  let header: Record<string, any>;
+  let parsed: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
   } catch (error) {
     return fail(`header is not valid JSON: ${(error as Error).message}`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail('header is not a JSON object');
+  const header = parsed as Record<string, any>;
   const dataStart = 8 + headerLen;
   const dataLen = bytes.length - dataStart;
   const metadata: Record<string, string> = header.__metadata__ ?? {};
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata) || !Object.values(metadata).every((v) => typeof v === 'string')) {
+    fail('__metadata__ must map strings to strings', '__metadata__');
+  }
   const spans: { name: string; begin: number; end: number }[] = [];
   const tensors: Record<string, SafeTensor> = {};
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const dtype = info?.dtype as SafeDtype;
-    if (!(dtype in DTYPE_BYTES)) fail(`unsupported dtype ${JSON.stringify(info?.dtype)}`, name);
+    if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype)) fail(`unsupported dtype ${JSON.stringify(info?.dtype)}`, name);
     const shape = info.shape;
     if (!Array.isArray(shape) || !shape.every((s: unknown) => Number.isInteger(s) && (s as number) >= 0)) fail('shape is not a list of non-negative integers', name);
     const offsets = info.data_offsets;

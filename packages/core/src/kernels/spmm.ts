@@ -1,19 +1,35 @@
 import { LmrecError } from '../errors.js';
 import { tf } from '../tensor/tf.js';
 import { Csr } from './csr.js';
+import { spmmWasm } from './spmm-wasm.js';
 
 /**
- * Y = A X for CSR A [n, m] and dense row-major X [m, d]. The single-threaded
- * reference kernel; `spmmParallel` (worker threads) computes the same sums in
- * the same order.
+ * Y = A X for CSR A [n, m] and dense row-major X [m, d]. Runs the
+ * WebAssembly SIMD kernel (rows split over the kernel threads) when it is
+ * available and the problem is big enough, else `spmmReference`; both sum
+ * each row's terms in the same order.
  */
 export function spmm(a: Csr, x: Float32Array, d: number, out?: Float32Array): Float32Array {
+  const y = checkedOutput(a, x, d, out);
+  if (!spmmWasm(a, x, d, y)) spmmRows(a.indptr, a.indices, a.values, x, d, y, 0, a.nRows);
+  return y;
+}
+
+/** The plain JavaScript kernel, single-threaded; the baseline for tests and benchmarks. */
+export function spmmReference(a: Csr, x: Float32Array, d: number, out?: Float32Array): Float32Array {
+  const y = checkedOutput(a, x, d, out);
+  spmmRows(a.indptr, a.indices, a.values, x, d, y, 0, a.nRows);
+  return y;
+}
+
+function checkedOutput(a: Csr, x: Float32Array, d: number, out?: Float32Array): Float32Array {
   if (x.length !== a.nCols * d) {
     throw new LmrecError('E_SHAPE', `spmm: X has ${x.length} values, expected ${a.nCols} x ${d}`);
   }
-  const y = out ?? new Float32Array(a.nRows * d);
-  spmmRows(a.indptr, a.indices, a.values, x, d, y, 0, a.nRows);
-  return y;
+  if (out && out.length < a.nRows * d) {
+    throw new LmrecError('E_SHAPE', `spmm: output has ${out.length} values, expected ${a.nRows} x ${d}`);
+  }
+  return out ?? new Float32Array(a.nRows * d);
 }
 
 /** Rows [r0, r1) of Y = A X; shared by the main thread and the workers. */
@@ -60,7 +76,8 @@ export function spmmOp(a: Csr, x: tf.Tensor2D): tf.Tensor2D {
   if (x.shape[0] !== a.nCols) {
     throw new LmrecError('E_SHAPE', `spmmOp: X has ${x.shape[0]} rows, A has ${a.nCols} columns`);
   }
-  const op = tf.customGrad((input: tf.Tensor) => {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = args[0] as tf.Tensor;
     const y = spmm(a, input.dataSync() as Float32Array, d);
     return {
       value: tf.tensor2d(y, [a.nRows, d]),

@@ -1,5 +1,6 @@
 import { LmrecError } from '../errors.js';
-import { Csr } from './csr.js';
+import type { Csr } from './csr.js';
+import { better, heapDrain, heapPush, heapReplaceRoot } from './heap.js';
 
 export interface TopKResult {
   /** [rows * k] item ids, best first; -1 where a row had fewer than k candidates. */
@@ -14,11 +15,6 @@ export interface TopKOptions {
   exclude?: Csr;
   /** Which mask row each block row is (defaults to 0..rows-1). */
   rowIds?: Int32Array;
-}
-
-/** a ranks above b: higher score, ties to the lower id. */
-function better(sa: number, ia: number, sb: number, ib: number): boolean {
-  return sa > sb || (sa === sb && ia < ib);
 }
 
 /**
@@ -40,54 +36,19 @@ export function topKBlock(scores: Float32Array, rows: number, nCols: number, k: 
     let size = 0;
     const base = r * nCols;
     for (let j = 0; j < nCols; j++) {
-      if (maskRow && m < maskRow.length && maskRow[m] === j) {
-        m++;
-        continue;
+      if (maskRow && m < maskRow.length && maskRow[m] <= j) {
+        while (m < maskRow.length && maskRow[m] < j) m++;
+        if (m < maskRow.length && maskRow[m] === j) {
+          m++;
+          continue;
+        }
       }
       let s = scores[base + j];
       if (s !== s) s = -Infinity;
-      if (size < k) {
-        // sift up in a min-heap whose root is the worst kept item
-        let c = size++;
-        while (c > 0) {
-          const p = (c - 1) >> 1;
-          if (!better(heapS[p], heapI[p], s, j)) break;
-          heapS[c] = heapS[p];
-          heapI[c] = heapI[p];
-          c = p;
-        }
-        heapS[c] = s;
-        heapI[c] = j;
-      } else if (k > 0 && better(s, j, heapS[0], heapI[0])) {
-        siftDown(heapS, heapI, size, s, j);
-      }
+      if (size < k) size = heapPush(heapS, heapI, 0, size, s, j);
+      else if (k > 0 && better(s, j, heapS[0], heapI[0])) heapReplaceRoot(heapS, heapI, 0, size, s, j);
     }
-    // pop worst-first into the tail of the output row
-    for (let p = size - 1; p >= 0; p--) {
-      ids[r * k + p] = heapI[0];
-      vals[r * k + p] = heapS[0];
-      const lastS = heapS[size - 1];
-      const lastI = heapI[size - 1];
-      size--;
-      if (size > 0) siftDown(heapS, heapI, size, lastS, lastI);
-    }
+    heapDrain(heapS, heapI, 0, size, ids, vals, r * k);
   }
   return { ids, scores: vals, k };
-}
-
-function siftDown(heapS: Float32Array, heapI: Int32Array, size: number, s: number, id: number): void {
-  let c = 0;
-  for (;;) {
-    const l = 2 * c + 1;
-    if (l >= size) break;
-    const rgt = l + 1;
-    // the child that ranks worse sits nearer the root
-    const w = rgt < size && better(heapS[l], heapI[l], heapS[rgt], heapI[rgt]) ? rgt : l;
-    if (!better(s, id, heapS[w], heapI[w])) break;
-    heapS[c] = heapS[w];
-    heapI[c] = heapI[w];
-    c = w;
-  }
-  heapS[c] = s;
-  heapI[c] = id;
 }

@@ -1,0 +1,64 @@
+import type { Csr } from './csr.js';
+import { allocate, f32View, getKernels, i32View, partsFor, runParts, SPMM_WIDTHS } from './wasm/runtime.js';
+
+/** Below this many multiply-adds the copies into wasm memory cost more than they save. */
+const MIN_WORK = 1 << 14;
+/** Each thread gets at least this many multiply-adds. */
+const MIN_WORK_PER_THREAD = 1 << 20;
+
+/**
+ * Y = A X on the WebAssembly SIMD kernel, rows split over the kernel threads
+ * by non-zero count. Returns false (and leaves y alone) when the kernel is
+ * unavailable or the problem is too small or too large for it.
+ */
+export function spmmWasm(a: Csr, x: Float32Array, d: number, y: Float32Array): boolean {
+  if (a.nnz * d < MIN_WORK) return false;
+  const k = getKernels();
+  if (!k) return false;
+  const dp = Math.ceil(d / 4) * 4;
+  const w = SPMM_WIDTHS.find((width) => dp % (4 * width) === 0)!;
+  const { nRows, nCols, nnz } = a;
+  const ptrs = allocate(k, [4 * (nRows + 1), 4 * nnz, 4 * nnz, 4 * nCols * dp, 4 * nRows * dp]);
+  if (!ptrs) return false;
+  const [pIndptr, pIndices, pValues, pX, pY] = ptrs;
+  i32View(k, pIndptr, nRows + 1).set(a.indptr);
+  i32View(k, pIndices, nnz).set(a.indices);
+  const values = f32View(k, pValues, nnz);
+  if (a.values) values.set(a.values);
+  else values.fill(1);
+  copyRows(x, d, f32View(k, pX, nCols * dp), dp, nCols);
+
+  const parts = partsFor(nnz * d, MIN_WORK_PER_THREAD);
+  const bounds = splitByNnz(a.indptr, parts);
+  runParts(
+    k,
+    `spmm_w${w}`,
+    bounds.slice(1).map((r1, p) => [pIndptr, pIndices, pValues, pX, dp * 4, pY, bounds[p], r1]),
+  );
+  copyRows(f32View(k, pY, nRows * dp), dp, y, d, nRows);
+  return true;
+}
+
+function copyRows(src: Float32Array, srcWidth: number, dst: Float32Array, dstWidth: number, rows: number): void {
+  if (srcWidth === dstWidth) {
+    dst.set(src.subarray(0, rows * srcWidth));
+    return;
+  }
+  const width = Math.min(srcWidth, dstWidth);
+  for (let r = 0; r < rows; r++) dst.set(src.subarray(r * srcWidth, r * srcWidth + width), r * dstWidth);
+}
+
+/** Row boundaries [0, ..., nRows] cutting the non-zeros into `parts` near-equal runs. */
+export function splitByNnz(indptr: Int32Array, parts: number): number[] {
+  const nRows = indptr.length - 1;
+  const nnz = indptr[nRows];
+  const bounds = [0];
+  let r = 0;
+  for (let p = 1; p < parts; p++) {
+    const target = (nnz * p) / parts;
+    while (r < nRows && indptr[r] < target) r++;
+    bounds.push(Math.max(r, bounds[bounds.length - 1]));
+  }
+  bounds.push(nRows);
+  return bounds;
+}

@@ -1,0 +1,154 @@
+import { Body, I32, V128, type FuncDef } from './assembler.js';
+
+/**
+ * spmm_w{W}(indptr, indices, values, x, dBytes, y, r0, r1): rows [r0, r1) of
+ * Y = A X, X and Y row-major with dBytes per row (a multiple of 16 W).
+ * Each pass over a row's non-zeros keeps W vectors (4 W columns) of the
+ * output row in registers.
+ */
+export function spmmProgram(w: number): FuncDef {
+  const p = { indptr: 0, indices: 1, values: 2, x: 3, dB: 4, y: 5, r0: 6, r1: 7 };
+  const b = new Body([I32, I32, I32, I32, I32, I32, I32, I32]);
+  const i = b.local(I32);
+  const k = b.local(I32);
+  const kb = b.local(I32);
+  const ke = b.local(I32);
+  const cb = b.local(I32);
+  const yo = b.local(I32);
+  const xo = b.local(I32);
+  const vs = b.local(V128);
+  const acc = Array.from({ length: w }, () => b.local(V128));
+
+  b.get(p.r0).set(i);
+  b.block().loop();
+  {
+    b.get(i).get(p.r1).op('ge_u').brIf(1);
+    b.get(p.indptr).get(i).i32(2).op('shl').op('add').set(xo); // xo as temp: &indptr[i]
+    b.get(xo).loadI32(0).set(kb);
+    b.get(xo).loadI32(4).set(ke);
+    b.get(p.y).get(i).get(p.dB).op('mul').op('add').set(yo);
+    b.i32(0).set(cb);
+    b.block().loop();
+    {
+      b.get(cb).get(p.dB).op('ge_u').brIf(1);
+      for (const a of acc) b.zero().set(a);
+      b.get(kb).set(k);
+      b.block().loop();
+      {
+        b.get(k).get(ke).op('ge_u').brIf(1);
+        // xo = x + indices[k] * dB + cb
+        b.get(p.indices).get(k).i32(2).op('shl').op('add').loadI32(0).get(p.dB).op('mul').get(p.x).op('add').get(cb).op('add').set(xo);
+        b.get(p.values).get(k).i32(2).op('shl').op('add').simd('load32_splat').set(vs);
+        acc.forEach((a, j) => {
+          b.get(a).get(vs).get(xo).simd('load', 16 * j).simd('f32x4_mul').simd('f32x4_add').set(a);
+        });
+        b.addTo(k, 1).br(0);
+      }
+      b.end().end();
+      b.get(yo).get(cb).op('add').set(xo);
+      acc.forEach((a, j) => {
+        b.get(xo).get(a).simd('store', 16 * j);
+      });
+      b.addTo(cb, 16 * w).br(0);
+    }
+    b.end().end();
+    b.addTo(i, 1).br(0);
+  }
+  b.end().end();
+  return { name: `spmm_w${w}`, params: b.params, results: [], body: b };
+}
+
+/**
+ * score_r{R}v{V}(uT, itemsT, ldB, j0B, nB, dim, out, ldoB, g0, g1): for user
+ * groups g in [g0, g1) (R users each, packed uT[g][c][r]), scores of the item
+ * columns [j0B, j0B + nB) bytes of itemsT ([dim] rows, ldB bytes apart) into
+ * out[g * R + r][...] (ldoB bytes per row). nB is a multiple of 16 V.
+ * R x V accumulators stay in registers across the dim loop.
+ */
+export function scoreProgram(r: number, v: number): FuncDef {
+  const p = { uT: 0, itemsT: 1, ldB: 2, j0B: 3, nB: 4, dim: 5, out: 6, ldoB: 7, g0: 8, g1: 9 };
+  const b = new Body([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
+  const g = b.local(I32);
+  const jB = b.local(I32);
+  const c = b.local(I32);
+  const ip = b.local(I32);
+  const up = b.local(I32);
+  const ug = b.local(I32);
+  const og = b.local(I32);
+  const o = b.local(I32);
+  const s = b.local(V128);
+  const a = Array.from({ length: v }, () => b.local(V128));
+  const acc = Array.from({ length: r * v }, () => b.local(V128));
+
+  b.get(p.g0).set(g);
+  b.block().loop();
+  {
+    b.get(g).get(p.g1).op('ge_u').brIf(1);
+    // ug = uT + g * dim * R * 4; og = out + g * R * ldoB
+    b.get(p.uT).get(g).get(p.dim).op('mul').i32(4 * r).op('mul').op('add').set(ug);
+    b.get(p.out).get(g).i32(r).op('mul').get(p.ldoB).op('mul').op('add').set(og);
+    b.i32(0).set(jB);
+    b.block().loop();
+    {
+      b.get(jB).get(p.nB).op('ge_u').brIf(1);
+      for (const x of acc) b.zero().set(x);
+      b.get(p.itemsT).get(p.j0B).op('add').get(jB).op('add').set(ip);
+      b.get(ug).set(up);
+      b.get(p.dim).set(c);
+      b.loop();
+      {
+        a.forEach((x, t) => {
+          b.get(ip).simd('load', 16 * t).set(x);
+        });
+        for (let q = 0; q < r; q++) {
+          b.get(up).simd('load32_splat', 4 * q).set(s);
+          for (let t = 0; t < v; t++) {
+            const x = acc[q * v + t];
+            b.get(x).get(s).get(a[t]).simd('f32x4_mul').simd('f32x4_add').set(x);
+          }
+        }
+        b.addTo(ip, { local: p.ldB }).addTo(up, 4 * r);
+        b.get(c).i32(1).op('sub').set(c);
+        b.get(c).brIf(0);
+      }
+      b.end();
+      b.get(og).get(jB).op('add').set(o);
+      for (let q = 0; q < r; q++) {
+        for (let t = 0; t < v; t++) b.get(o).get(acc[q * v + t]).simd('store', 16 * t);
+        if (q + 1 < r) b.addTo(o, { local: p.ldoB });
+      }
+      b.addTo(jB, 16 * v).br(0);
+    }
+    b.end().end();
+    b.addTo(g, 1).br(0);
+  }
+  b.end().end();
+  return { name: `score_r${r}v${v}`, params: b.params, results: [], body: b };
+}
+
+/**
+ * scan_gt(ptr, i, n, thr) -> the first 16-aligned group start >= i (i a
+ * multiple of 16) whose 16 floats hold one > thr, or n when none before n.
+ * Reads whole groups: the buffer must be readable up to roundUp(n, 16).
+ */
+export function scanProgram(): FuncDef {
+  const p = { ptr: 0, i: 1, n: 2, thr: 3 };
+  const b = new Body([I32, I32, I32, 0x7d]);
+  const t = b.local(V128);
+  const q = b.local(I32);
+  b.get(p.thr).simd('f32x4_splat').set(t);
+  b.block().loop();
+  {
+    b.get(p.i).get(p.n).op('ge_s').brIf(1);
+    b.get(p.ptr).get(p.i).i32(2).op('shl').op('add').set(q);
+    for (let j = 0; j < 4; j++) {
+      b.get(q).simd('load', 16 * j).get(t).simd('f32x4_gt');
+      if (j > 0) b.simd('v128_or');
+    }
+    b.simd('any_true').if().get(p.i).ret().end();
+    b.addTo(p.i, 16).br(0);
+  }
+  b.end().end();
+  b.get(p.n);
+  return { name: 'scan_gt', params: b.params, results: [I32], body: b };
+}

@@ -1,0 +1,27 @@
+/**
+ * Source of the kernel worker thread (evaluated with `eval: true`, so it
+ * works the same from sources, ESM and CJS builds). The worker instantiates
+ * the kernel module on the shared memory and runs jobs posted in its control
+ * slot: [state, function index, up to 12 i32 args]. States: 0 idle,
+ * 1 posted, 2 running, 3 done, 4 failed.
+ */
+export const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, slot, names } = workerData;
+const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const fns = names.map((n) => exports[n]);
+const ctl = new Int32Array(memory.buffer, slot, 16);
+for (;;) {
+  const s = Atomics.load(ctl, 0);
+  if (s !== 1) { Atomics.wait(ctl, 0, s); continue; }
+  if (Atomics.compareExchange(ctl, 0, 1, 2) !== 1) continue;
+  let state = 3;
+  try {
+    fns[ctl[1]](ctl[2], ctl[3], ctl[4], ctl[5], ctl[6], ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13]);
+  } catch (e) {
+    state = 4;
+  }
+  Atomics.store(ctl, 0, state);
+  Atomics.notify(ctl, 0);
+}
+`;
