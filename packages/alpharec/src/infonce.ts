@@ -1,0 +1,180 @@
+import { LmrecError, tf } from '@lmrec/core';
+
+/** (user, positive, negatives) triples; `neg` is row-major [size, negatives]. */
+export interface ContrastiveBatch {
+  users: Int32Array;
+  pos: Int32Array;
+  neg: Int32Array;
+  negatives: number;
+}
+
+export type LossKernel = 'auto' | 'dense' | 'sparse';
+
+export interface InfoNceResult {
+  /** Mean loss over the batch. */
+  loss: number;
+  /** d loss / d users, [nUsers * dim] (zero outside the batch's users). */
+  dUsers: Float32Array;
+  /** d loss / d items, [nItems * dim]. */
+  dItems: Float32Array;
+}
+
+const EPS = 1e-12;
+
+/**
+ * InfoNCE on cosine scores with its gradient, for raw (unnormalised) user
+ * and item rows:
+ * `L = mean_b [ -s+/tau + log(e^{s+/tau} + sum_k e^{s-_k/tau}) ]`, s = cos.
+ *
+ * Two kernels compute the same sums: 'dense' scores every (batch user,
+ * batch item) pair with one matMul (cheap when the batch touches few
+ * distinct users x items, e.g. MovieLens-sized catalogues); 'sparse' only
+ * the B x (1 + K) needed dot products in plain loops (large catalogues).
+ * 'auto' picks by the number of score cells.
+ */
+export function infoNce(
+  users: Float32Array,
+  items: Float32Array,
+  dim: number,
+  batch: ContrastiveBatch,
+  tau: number,
+  kernel: LossKernel = 'auto',
+): InfoNceResult {
+  const B = batch.users.length;
+  const K = batch.negatives;
+  if (batch.pos.length !== B || batch.neg.length !== B * K) {
+    throw new LmrecError('E_SHAPE', `batch of ${B} users has ${batch.pos.length} positives and ${batch.neg.length} negatives (expected ${B} and ${B * K})`);
+  }
+  const nU = users.length / dim;
+  const nI = items.length / dim;
+  // local ids for the distinct users / items the batch touches
+  const uLocal = new Int32Array(nU).fill(-1);
+  const iLocal = new Int32Array(nI).fill(-1);
+  const uIds: number[] = [];
+  const iIds: number[] = [];
+  for (let b = 0; b < B; b++) {
+    const u = batch.users[b];
+    if (uLocal[u] < 0) {
+      uLocal[u] = uIds.length;
+      uIds.push(u);
+    }
+  }
+  const touch = (j: number) => {
+    if (iLocal[j] < 0) {
+      iLocal[j] = iIds.length;
+      iIds.push(j);
+    }
+  };
+  for (let b = 0; b < B; b++) touch(batch.pos[b]);
+  for (let x = 0; x < B * K; x++) touch(batch.neg[x]);
+  const nu = uIds.length;
+  const ni = iIds.length;
+  const uNorm = new Float32Array(nu);
+  const iNorm = new Float32Array(ni);
+  const uHat = normalizeRows(users, uIds, dim, uNorm);
+  const iHat = normalizeRows(items, iIds, dim, iNorm);
+
+  const useDense = kernel === 'dense' || (kernel === 'auto' && nu * ni <= 8 * B * (K + 1));
+  const scoreOf = useDense ? denseScores(uHat, iHat, nu, ni, dim) : undefined;
+  const dS = useDense ? new Float32Array(nu * ni) : undefined;
+  const dUHat = new Float32Array(nu * dim);
+  const dIHat = new Float32Array(ni * dim);
+
+  const z = new Float64Array(K + 1);
+  const cols = new Int32Array(K + 1);
+  const invTau = 1 / tau;
+  const scale = 1 / (B * tau);
+  let total = 0;
+  for (let b = 0; b < B; b++) {
+    const lu = uLocal[batch.users[b]];
+    cols[0] = iLocal[batch.pos[b]];
+    for (let k = 0; k < K; k++) cols[k + 1] = iLocal[batch.neg[b * K + k]];
+    let max = -Infinity;
+    for (let c = 0; c <= K; c++) {
+      const li = cols[c];
+      let s: number;
+      if (scoreOf) s = scoreOf[lu * ni + li];
+      else {
+        s = 0;
+        const uo = lu * dim;
+        const io = li * dim;
+        for (let t = 0; t < dim; t++) s += uHat[uo + t] * iHat[io + t];
+      }
+      z[c] = s * invTau;
+      if (z[c] > max) max = z[c];
+    }
+    let sum = 0;
+    for (let c = 0; c <= K; c++) sum += Math.exp(z[c] - max);
+    const lse = max + Math.log(sum);
+    total += lse - z[0];
+    for (let c = 0; c <= K; c++) {
+      const g = (Math.exp(z[c] - lse) - (c === 0 ? 1 : 0)) * scale; // d mean-loss / d s
+      const li = cols[c];
+      if (dS) dS[lu * ni + li] += g;
+      else {
+        const uo = lu * dim;
+        const io = li * dim;
+        for (let t = 0; t < dim; t++) {
+          dUHat[uo + t] += g * iHat[io + t];
+          dIHat[io + t] += g * uHat[uo + t];
+        }
+      }
+    }
+  }
+  if (dS) denseBackward(dS, uHat, iHat, nu, ni, dim, dUHat, dIHat);
+
+  const dUsers = new Float32Array(users.length);
+  const dItems = new Float32Array(items.length);
+  normalizeBackward(uHat, uNorm, dUHat, uIds, dim, dUsers);
+  normalizeBackward(iHat, iNorm, dIHat, iIds, dim, dItems);
+  return { loss: total / B, dUsers, dItems };
+}
+
+function normalizeRows(x: Float32Array, ids: readonly number[], dim: number, norms: Float32Array): Float32Array {
+  const out = new Float32Array(ids.length * dim);
+  for (let r = 0; r < ids.length; r++) {
+    const o = ids[r] * dim;
+    let ss = 0;
+    for (let t = 0; t < dim; t++) ss += x[o + t] * x[o + t];
+    const n = Math.max(Math.sqrt(ss), EPS);
+    norms[r] = n;
+    for (let t = 0; t < dim; t++) out[r * dim + t] = x[o + t] / n;
+  }
+  return out;
+}
+
+/** dx = (dxHat - xHat (xHat . dxHat)) / ||x||, scattered to the rows' global ids. */
+function normalizeBackward(xHat: Float32Array, norms: Float32Array, dHat: Float32Array, ids: readonly number[], dim: number, out: Float32Array): void {
+  for (let r = 0; r < ids.length; r++) {
+    const o = r * dim;
+    let dot = 0;
+    for (let t = 0; t < dim; t++) dot += xHat[o + t] * dHat[o + t];
+    const go = ids[r] * dim;
+    const inv = 1 / norms[r];
+    for (let t = 0; t < dim; t++) out[go + t] = (dHat[o + t] - xHat[o + t] * dot) * inv;
+  }
+}
+
+/** [nu, ni] = uHat . iHat^T with the item side laid out [dim, ni] (no transposed matMul operand). */
+function denseScores(uHat: Float32Array, iHat: Float32Array, nu: number, ni: number, dim: number): Float32Array {
+  const iT = transposeRows(iHat, ni, dim);
+  return tf.tidy(() => tf.matMul(tf.tensor2d(uHat, [nu, dim]), tf.tensor2d(iT, [dim, ni])).dataSync() as Float32Array);
+}
+
+function denseBackward(dS: Float32Array, uHat: Float32Array, iHat: Float32Array, nu: number, ni: number, dim: number, dU: Float32Array, dI: Float32Array): void {
+  const dST = transposeRows(dS, nu, ni);
+  tf.tidy(() => {
+    dU.set(tf.matMul(tf.tensor2d(dS, [nu, ni]), tf.tensor2d(iHat, [ni, dim])).dataSync() as Float32Array);
+    dI.set(tf.matMul(tf.tensor2d(dST, [ni, nu]), tf.tensor2d(uHat, [nu, dim])).dataSync() as Float32Array);
+  });
+}
+
+/** Row-major [rows, cols] -> [cols, rows]. */
+export function transposeRows(x: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) out[c * rows + r] = x[o + c];
+  }
+  return out;
+}

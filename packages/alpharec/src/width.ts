@@ -1,0 +1,47 @@
+import { LmrecError } from '@lmrec/core';
+
+/**
+ * First-layer weight budget of the reference MLP: d x (m d) = 4,718,592 for
+ * every encoder the paper uses (768 x 6144, 1536 x 3072, 3072 x 1536,
+ * 4096 x 1152), i.e. m = 8, 2, 1/2 and 9/32.
+ */
+export const PAPER_FIRST_LAYER_WEIGHTS = 4_718_592;
+
+/** The multipliers the reference code keys by language model name. */
+export const REFERENCE_MULTIPLIERS: Readonly<Record<string, number>> = {
+  bert: 8,
+  roberta: 8,
+  v2: 2,
+  v3: 1 / 2,
+  v3_shuffle: 1 / 2,
+  llama2_7b: 9 / 32,
+  mistral_7b: 9 / 32,
+  SFR: 9 / 32,
+};
+
+export interface WidthOptions {
+  /** Hidden width of the first layer; wins over everything else. */
+  hidden?: number;
+  /** Hidden width = floor(multiplier * d), as the reference writes it. */
+  multiplier?: number;
+}
+
+/**
+ * Hidden width of `Linear(d, m*d)`. Default: the paper's rule, a first layer
+ * of ~4.7M weights, floor(4,718,592 / d), which gives exactly the paper's
+ * multipliers for 768, 1536, 3072 and 4096-d encoders.
+ */
+export function mlpWidth(dim: number, options: WidthOptions = {}): number {
+  if (options.hidden !== undefined) {
+    if (!(Number.isInteger(options.hidden) && options.hidden > 0)) {
+      throw new LmrecError('E_ARGUMENT', `hidden must be a positive integer, got ${options.hidden}`, { field: 'hidden' });
+    }
+    return options.hidden;
+  }
+  if (options.multiplier !== undefined) {
+    const h = Math.floor(options.multiplier * dim);
+    if (!(h > 0)) throw new LmrecError('E_ARGUMENT', `multiplier ${options.multiplier} gives no hidden units for d = ${dim}`, { field: 'multiplier' });
+    return h;
+  }
+  return Math.max(1, Math.floor(PAPER_FIRST_LAYER_WEIGHTS / dim));
+}
