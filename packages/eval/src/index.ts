@@ -15,3 +15,7 @@ export {
   type AggregateAccumulator,
   type AggregateContext,
 } from './metrics/aggregate.js';
+export { pairedTTest, pairedBootstrap, pairedValues, quantile, type TTestResult, type BootstrapOptions, type BootstrapResult } from './significance/paired.js';
+export { tCdf, tTwoSidedP, incompleteBeta, lnGamma } from './significance/tdist.js';
+export { resultTable, type ResultTable, type ResultTableOptions, type ResultCell } from './table.js';
+export { evalModule, metricPlugins } from './module.js';
