@@ -1,0 +1,23 @@
+import { LmrecError, tf } from '@lmrec/core';
+
+/**
+ * RTA's sampled softmax loss. `logits` is [B, B + N]: column j < B holds
+ * the logit of row j's positive (so the diagonal of the first B columns is
+ * each row's own positive), columns B.. the N negatives shared across the
+ * batch. L = mean_b -log exp(pos_b) / (exp(pos_b) + sum_n exp(neg_bn)).
+ * A negative that happens to equal the positive stays in the sum, as in
+ * the formula (sampling does not look at the targets).
+ */
+export function sampledSoftmaxLoss(logits: tf.Tensor2D, batchSize: number): tf.Scalar {
+  const [rows, cols] = logits.shape;
+  if (rows !== batchSize || cols <= batchSize) {
+    throw new LmrecError('E_SHAPE', `sampled softmax: logits [${logits.shape}] for a batch of ${batchSize}`);
+  }
+  return tf.tidy(() => {
+    const own = logits.slice([0, 0], [rows, rows]);
+    const pos = tf.sum(tf.mul(own, tf.eye(rows)), 1, true);
+    const neg = logits.slice([0, rows], [rows, cols - rows]);
+    const all = tf.concat([pos, neg], 1);
+    return tf.mean(tf.sub(tf.logSumExp(all, 1, true), pos)) as tf.Scalar;
+  });
+}
