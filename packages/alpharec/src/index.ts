@@ -1,1 +1,22 @@
-export {};
+export {
+  AlphaRec,
+  LinearMapping,
+  LEAK_WARNING,
+  type AlphaRecConfig,
+  type AlphaRecOptions,
+  type AlphaRecFitOptions,
+  type AlphaRecFitResult,
+  type Recommendation,
+  type RecommendRequest,
+} from './alpharec.js';
+export { AlphaRecNet, type AlphaRecNetConfig, type FinalEmbeddings } from './model.js';
+export { Mapping, mapRows, type MappingConfig, type MappingKind } from './mapping.js';
+export { infoNce, type ContrastiveBatch, type InfoNceResult, type LossKernel } from './infonce.js';
+export { AlphaRecSampler, type AlphaRecSamplerOptions } from './sampler.js';
+export { propagate, propagateBackward, propagateTensor } from './graph.js';
+export { CosineScorer } from './scorer.js';
+export { meanItemVectors, historyMean, type ItemEmbeddings } from './user-vectors.js';
+export { mlpWidth, PAPER_FIRST_LAYER_WEIGHTS, REFERENCE_MULTIPLIERS, type WidthOptions } from './width.js';
+export { combineDomains, trainMultiDomain, zeroShot, type Domain, type CombinedDomains } from './zero-shot.js';
+export { loadAlphaRecModel, fromAlphaRecDir } from './load.js';
+export { alpharecModule, alpharecPlugin, linearMappingPlugin } from './module.js';
