@@ -16,3 +16,4 @@ export * from './io/lines.js';
 export * from './io/half.js';
 export * from './io/safetensors.js';
 export * from './io/npy.js';
+export { kernelSettings, kernelStats, setKernelSettings, type KernelSettings } from './kernels/wasm/runtime.js';

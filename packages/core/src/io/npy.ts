@@ -81,9 +81,12 @@ export function serializeNpy(data: NpyData, shape: readonly number[]): Uint8Arra
   if (count !== data.length) throw new LmrecError('E_SHAPE', `npy: ${data.length} values for shape (${shape.join(', ')})`);
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '${dtypeOf(data)}', 'fortran_order': False, 'shape': ${shapeText}, }`;
-  const v1 = 10 + dict.length + 1 <= 65535 + 10;
+  // Version 1 stores the header length in 16 bits; the padded header (to a
+  // multiple of 64 bytes with the prefix) must fit.
+  const padded = (prefix: number) => dict.length + 1 + ((64 - ((prefix + dict.length + 1) % 64)) % 64);
+  const v1 = padded(10) <= 65535;
   const prefix = v1 ? 10 : 12;
-  dict += ' '.repeat((64 - ((prefix + dict.length + 1) % 64)) % 64) + '\n';
+  dict += ' '.repeat(padded(prefix) - dict.length - 1) + '\n';
   const headerBytes = new TextEncoder().encode(dict);
   const body = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const out = new Uint8Array(prefix + headerBytes.length + body.length);

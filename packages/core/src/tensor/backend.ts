@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { LmrecError } from '../errors.js';
 import { tf } from './tf.js';
 
@@ -38,8 +40,19 @@ export const DEFAULT_BACKENDS: readonly BackendCandidate[] = [
 
 async function registerWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  // The binaries are read from the installed package (node: fs), never fetched.
-  void wasm;
+  // Point tfjs at the .wasm files inside the installed package so they are
+  // read from disk (fs.readFileSync) whatever entry point the bundler picked,
+  // never fetched. In Node tfjs-backend-wasm runs XNNPACK single-threaded
+  // (its WASM_HAS_MULTITHREAD_SUPPORT flag is false under Node), so
+  // setThreadsCount would have no effect; lmrec's own kernels use the cores.
+  const setWasmPaths = wasm.setWasmPaths ?? (wasm as unknown as { default: typeof wasm }).default?.setWasmPaths;
+  setWasmPaths(`${wasmBinaryFolder()}/`);
+}
+
+/** Folder holding tfjs-backend-wasm's .wasm binaries in the installed package. */
+export function wasmBinaryFolder(): string {
+  const require = createRequire(import.meta.url);
+  return dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
 }
 
 let active: BackendChoice | undefined;
@@ -88,7 +101,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
 
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/Cannot find (module|package)|ERR_MODULE_NOT_FOUND/.test(message)) return 'not installed';
+  if (/Cannot find (module|package)|ERR_MODULE_NOT_FOUND|Failed to (load url|resolve import)/.test(message)) return 'not installed';
   return message.split('\n')[0];
 }
 

@@ -52,6 +52,12 @@ let kernels: WasmKernels | null | undefined;
 let loadError: string | undefined;
 const workers: { worker: Worker; slot: number }[] = [];
 let workersBroken = false;
+const stats = { kernelCalls: 0, workerJobs: 0 };
+
+/** Counters of kernel runs (parts run on the main thread or a worker, and parts run by workers). */
+export function kernelStats(): { kernelCalls: number; workerJobs: number } {
+  return { ...stats };
+}
 
 /** Change kernel settings at run time (tests, benchmarks). */
 export function setKernelSettings(next: Partial<KernelSettings>): KernelSettings {
@@ -147,6 +153,8 @@ export function runParts(k: WasmKernels, fn: string, parts: readonly number[][])
     Atomics.notify(ctl, 0);
     posted.push(ctl);
   }
+  stats.kernelCalls += parts.length;
+  stats.workerJobs += nWorkers;
   main(...parts[0]);
   for (let p = nWorkers + 1; p < parts.length; p++) main(...parts[p]);
   let failed = false;
