@@ -7,3 +7,5 @@ export { encodersModule, lexicalPlugin } from './module.js';
 export { OnnxEncoder, type OnnxEncoderOptions, type Pooling } from './onnx/onnx-encoder.js';
 export { poolHidden } from './onnx/pooling.js';
 export { buildInputs, type ModelInputs } from './onnx/inputs.js';
+export { OpenAiEncoder, type OpenAiEncoderOptions } from './http/openai-encoder.js';
+export { parseRetryAfter, runPool, abortableSleep } from './http/retry.js';

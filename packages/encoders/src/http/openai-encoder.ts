@@ -1,0 +1,233 @@
+import { LmrecError, Rng, silentProgress, type EncodeOptions, type TextEncoder } from '@lmrec/core';
+import { checkBatchSize, l2Normalize } from '../util/batch.js';
+import { abortableSleep, parseRetryAfter, runPool } from './retry.js';
+
+export interface OpenAiEncoderOptions {
+  /** Server root including the API prefix, e.g. "https://api.openai.com/v1" or "http://127.0.0.1:8080/v1"; requests go to `${baseUrl}/embeddings`. */
+  baseUrl: string;
+  model: string;
+  /** Expected embedding size; every returned row is checked against it. */
+  dim: number;
+  /** Name of the environment variable holding the API key (sent as `Authorization: Bearer`). The key is never logged nor put in `id` or errors. */
+  apiKeyEnv?: string;
+  /** Sent as `dimensions` (text-embedding-3 models can shorten their output). */
+  dimensions?: number;
+  /** `encoding_format` sent; null omits it (for servers that reject it). Default 'float'. */
+  encodingFormat?: 'float' | null;
+  /** Texts per request. Default 64. */
+  batchSize?: number;
+  /** Requests in flight at once. Default 4. */
+  concurrency?: number;
+  /** Retries after the first attempt, per request. Default 5. */
+  maxRetries?: number;
+  /** First backoff; doubles per retry, with jitter in [delay/2, delay]. Default 500 ms. */
+  initialBackoffMs?: number;
+  /** Backoff and Retry-After cap. Default 60 s. */
+  maxBackoffMs?: number;
+  /** Per-request timeout (a timeout is retried). Default 60 s. */
+  timeoutMs?: number;
+  /** L2-normalise rows (most embedding APIs already do). Default false. */
+  normalize?: boolean;
+  /** Extra request headers (not part of `id`). */
+  headers?: Record<string, string>;
+  /** Seed of the jitter draws. Default 0. */
+  seed?: number;
+  /** Injection points for tests and custom transports. */
+  fetch?: typeof fetch;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Embeddings from an OpenAI-compatible `POST /embeddings` endpoint (OpenAI,
+ * vLLM, llama.cpp server, TEI, Ollama's /v1): batched, a bounded number of
+ * requests in flight, retries with exponential backoff and jitter on 429,
+ * 5xx, timeouts, network errors and truncated bodies (honouring
+ * Retry-After), a dimension check, and rows put back in input order by
+ * `index`.
+ */
+export class OpenAiEncoder implements TextEncoder {
+  readonly id: string;
+  readonly dim: number;
+  readonly url: string;
+  readonly model: string;
+  private readonly options: OpenAiEncoderOptions;
+  private readonly rng: Rng;
+
+  constructor(options: OpenAiEncoderOptions) {
+    if (!options.baseUrl) throw new LmrecError('E_ARGUMENT', 'openai encoder: baseUrl is required', { field: 'baseUrl' });
+    if (!options.model) throw new LmrecError('E_ARGUMENT', 'openai encoder: model is required', { field: 'model' });
+    if (!Number.isInteger(options.dim) || options.dim < 1) {
+      throw new LmrecError('E_ARGUMENT', `openai encoder: dim must be a positive integer, got ${options.dim}`, { field: 'dim', hint: "the model's embedding size, e.g. 1536 for text-embedding-3-small" });
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(options.baseUrl);
+    } catch {
+      throw new LmrecError('E_ARGUMENT', 'openai encoder: baseUrl is not a URL', { field: 'baseUrl' });
+    }
+    this.options = options;
+    this.model = options.model;
+    this.dim = options.dim;
+    this.url = `${options.baseUrl.replace(/\/+$/, '')}/embeddings`;
+    this.rng = new Rng(options.seed ?? 0);
+    // Credentials or query parameters in the URL stay out of the id (it is a cache key and gets logged).
+    const shownUrl = `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
+    const parts = [`url=${shownUrl}`, `model=${options.model}`, `dim=${options.dim}`];
+    if (options.dimensions !== undefined) parts.push(`dimensions=${options.dimensions}`);
+    parts.push(options.normalize ? 'l2' : 'raw');
+    this.id = `openai(${parts.join(',')})`;
+  }
+
+  async encode(texts: readonly string[], options?: EncodeOptions): Promise<Float32Array[]> {
+    const signal = options?.signal;
+    signal?.throwIfAborted();
+    const batchSize = checkBatchSize(options?.batchSize ?? this.options.batchSize, 64);
+    if (texts.length === 0) return [];
+    const key = this.apiKey();
+    const batches: (readonly string[])[] = [];
+    for (let i = 0; i < texts.length; i += batchSize) batches.push(texts.slice(i, i + batchSize));
+    const task = (options?.progress ?? silentProgress).start('openai encode', texts.length, 'texts');
+    try {
+      const results = await runPool(batches.length, this.options.concurrency ?? 4, signal, async (b, poolSignal) => {
+        const rows = await this.requestWithRetries(batches[b], key, poolSignal, options?.progress?.log?.bind(options.progress));
+        task.tick(rows.length);
+        return rows;
+      });
+      return results.flat();
+    } finally {
+      task.end();
+    }
+  }
+
+  private apiKey(): string | undefined {
+    const name = this.options.apiKeyEnv;
+    if (!name) return undefined;
+    const key = process.env[name];
+    if (!key) {
+      throw new LmrecError('E_CONFIG', `openai encoder: environment variable ${name} is not set`, { field: 'apiKeyEnv', hint: `export ${name}=<your API key>` });
+    }
+    return key;
+  }
+
+  private async requestWithRetries(batch: readonly string[], key: string | undefined, signal: AbortSignal, log?: (message: string) => void): Promise<Float32Array[]> {
+    const maxRetries = this.options.maxRetries ?? 5;
+    const initial = this.options.initialBackoffMs ?? 500;
+    const cap = this.options.maxBackoffMs ?? 60_000;
+    const sleep = this.options.sleep ?? abortableSleep;
+    for (let attempt = 0; ; attempt++) {
+      signal.throwIfAborted();
+      try {
+        return await this.request(batch, key, signal);
+      } catch (error) {
+        if (!(error instanceof RetryableError) || signal.aborted) throw redact(error, key);
+        if (attempt >= maxRetries) {
+          throw new LmrecError('E_HTTP', `POST ${this.url} failed after ${attempt + 1} attempts: ${redactText(error.message, key)}`, {
+            hint: 'the server kept failing; check that it is up and not overloaded, or raise maxRetries',
+          });
+        }
+        const exp = Math.min(cap, initial * 2 ** attempt);
+        const jittered = exp / 2 + (this.rng.float() * exp) / 2;
+        const delay = error.retryAfterMs !== undefined ? Math.min(cap, error.retryAfterMs) : jittered;
+        log?.(`openai encoder: ${redactText(error.message, key)}; retry ${attempt + 1}/${maxRetries} in ${Math.round(delay)} ms`);
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  private async request(batch: readonly string[], key: string | undefined, signal: AbortSignal): Promise<Float32Array[]> {
+    const body: Record<string, unknown> = { model: this.model, input: batch };
+    const format = this.options.encodingFormat === undefined ? 'float' : this.options.encodingFormat;
+    if (format) body.encoding_format = format;
+    if (this.options.dimensions !== undefined) body.dimensions = this.options.dimensions;
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...this.options.headers };
+    if (key) headers.authorization = `Bearer ${key}`;
+    const timeoutMs = this.options.timeoutMs ?? 60_000;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const combined = AbortSignal.any([signal, timeout]);
+    const doFetch = this.options.fetch ?? fetch;
+    let text: string;
+    let status: number;
+    let retryAfter: string | null;
+    try {
+      const response = await doFetch(this.url, { method: 'POST', headers, body: JSON.stringify(body), signal: combined });
+      status = response.status;
+      retryAfter = response.headers.get('retry-after');
+      text = await response.text();
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (timeout.aborted) throw new RetryableError(`no response within ${timeoutMs} ms`);
+      throw new RetryableError(`network error: ${(error as Error).message}${causeText(error)}`);
+    }
+    if (status === 429 || status >= 500) {
+      throw new RetryableError(`HTTP ${status}: ${snippet(text)}`, parseRetryAfter(retryAfter));
+    }
+    if (status < 200 || status >= 300) {
+      throw new LmrecError('E_HTTP', `POST ${this.url}: HTTP ${status}: ${snippet(text)}`, {
+        hint: status === 401 || status === 403 ? `check the API key in ${this.options.apiKeyEnv ?? '(no apiKeyEnv set)'}` : status === 404 ? 'check baseUrl (it usually ends in /v1) and the model name' : undefined,
+      });
+    }
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      // A cut connection can still end a chunked body cleanly: treat as transient.
+      throw new RetryableError(`response is not valid JSON (${(error as Error).message}; ${text.length} bytes)`);
+    }
+    return this.parseRows(json, batch.length);
+  }
+
+  private parseRows(json: any, n: number): Float32Array[] {
+    const data = json?.data;
+    if (!Array.isArray(data)) throw new LmrecError('E_HTTP', `POST ${this.url}: response has no "data" array`, { field: 'data' });
+    if (data.length !== n) throw new LmrecError('E_HTTP', `POST ${this.url}: sent ${n} inputs, got ${data.length} embeddings`, { field: 'data' });
+    const rows = new Array<Float32Array>(n);
+    data.forEach((item: any, position: number) => {
+      const index = item?.index ?? position;
+      if (!Number.isInteger(index) || index < 0 || index >= n || rows[index]) {
+        throw new LmrecError('E_HTTP', `POST ${this.url}: bad or repeated index ${JSON.stringify(item?.index)}`, { field: `data[${position}].index` });
+      }
+      const embedding = item?.embedding;
+      if (!Array.isArray(embedding)) {
+        throw new LmrecError('E_HTTP', `POST ${this.url}: embedding is not a float array`, { field: `data[${position}].embedding`, hint: 'the server may not support encoding_format "float"' });
+      }
+      if (embedding.length !== this.dim) {
+        throw new LmrecError('E_DIMENSION', `model ${this.model} returned ${embedding.length}-d embeddings, expected dim ${this.dim}`, {
+          field: `data[${position}].embedding`,
+          hint: 'set dim to the model\'s embedding size (or pass dimensions if the model supports shortening)',
+        });
+      }
+      const row = Float32Array.from(embedding as number[]);
+      if (!row.every(Number.isFinite)) throw new LmrecError('E_HTTP', `POST ${this.url}: embedding has non-finite values`, { field: `data[${position}].embedding` });
+      rows[index] = this.options.normalize ? l2Normalize(row) : row;
+    });
+    return rows;
+  }
+}
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 200)}...` : flat || '(empty body)';
+}
+
+function causeText(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause ? ` (${cause.code ?? cause.message})` : '';
+}
+
+function redactText(text: string, key: string | undefined): string {
+  return key ? text.split(key).join('***') : text;
+}
+
+function redact(error: unknown, key: string | undefined): unknown {
+  if (key && error instanceof Error && error.message.includes(key)) error.message = redactText(error.message, key);
+  return error;
+}
