@@ -21,7 +21,10 @@ export interface FullRankingOptions {
   on: 'valid' | 'test';
   /** Cut-offs, default [10, 20, 50]. */
   ks?: readonly number[];
-  /** Users scored at once; memory is one [blockSize, nItems] float block. Default 256. */
+  /**
+   * Users scored at once; memory is one [blockSize, nItems] float block on the
+   * scoreBlock path. Default 256, or 4096 on the fused factors path (no score block).
+   */
   blockSize?: number;
   progress?: ProgressReporter;
   /** Per-user metrics (built-in names or Metric objects), default recall, precision, ndcg, hr, mrr. */
@@ -61,7 +64,10 @@ export async function evaluateFullRanking(scorer: Scorer, split: CfSplit, option
   }
   const ks = checkKs(options.ks ?? DEFAULT_CF_KS);
   const maxK = ks[ks.length - 1];
-  const blockSize = options.blockSize ?? 256;
+  const factors = scorer.factors?.();
+  // the fused kernel never materialises the score block, so larger blocks only cost the mask and
+  // the gathered user rows; they amortise the kernel's per-call setup (item matrix copy)
+  const blockSize = options.blockSize ?? (factors && !options.sampled ? 4096 : 256);
   if (!(Number.isInteger(blockSize) && blockSize > 0)) {
     throw new LmrecError('E_ARGUMENT', `blockSize must be a positive integer, got ${blockSize}`, { field: 'blockSize' });
   }
@@ -85,7 +91,6 @@ export async function evaluateFullRanking(scorer: Scorer, split: CfSplit, option
   }
   const accumulators = startAggregates(aggregates, ks, split.train, nItems);
 
-  const factors = scorer.factors?.();
   if (factors && (factors.itemsT.length !== factors.dim * nItems || factors.users.length < split.nUsers * factors.dim)) {
     throw new LmrecError('E_SHAPE', `scorer.factors(): users ${factors.users.length} / itemsT ${factors.itemsT.length} do not fit dim ${factors.dim}, ${split.nUsers} users, ${nItems} items`);
   }

@@ -16,7 +16,7 @@ function hitCount(hits: Uint8Array, k: number): number {
 /** |R n T| / |T| */
 export class Recall implements Metric {
   readonly name = 'recall';
-  compute(hits: Uint8Array, nTargets: number, k: number): number {
+  compute(hits: Uint8Array, nTargets: number, k: number, _topK?: Int32Array): number {
     return nTargets > 0 ? hitCount(hits, k) / nTargets : 0;
   }
 }
@@ -24,7 +24,7 @@ export class Recall implements Metric {
 /** |R n T| / K (K, not the list length, even if fewer than K items could be ranked). */
 export class Precision implements Metric {
   readonly name = 'precision';
-  compute(hits: Uint8Array, _nTargets: number, k: number): number {
+  compute(hits: Uint8Array, _nTargets: number, k: number, _topK?: Int32Array): number {
     return k > 0 ? hitCount(hits, k) / k : 0;
   }
 }
@@ -42,7 +42,7 @@ function discount(p: number): number {
 /** DCG of the hits over the ideal DCG of min(|T|, K) hits at the top. */
 export class Ndcg implements Metric {
   readonly name = 'ndcg';
-  compute(hits: Uint8Array, nTargets: number, k: number): number {
+  compute(hits: Uint8Array, nTargets: number, k: number, _topK?: Int32Array): number {
     const n = Math.min(k, hits.length);
     let dcg = 0;
     for (let p = 0; p < n; p++) if (hits[p]) dcg += discount(p);
@@ -57,7 +57,7 @@ export class Ndcg implements Metric {
 /** 1 if any target is in the top K. */
 export class HitRate implements Metric {
   readonly name = 'hr';
-  compute(hits: Uint8Array, _nTargets: number, k: number): number {
+  compute(hits: Uint8Array, _nTargets: number, k: number, _topK?: Int32Array): number {
     const n = Math.min(k, hits.length);
     for (let p = 0; p < n; p++) if (hits[p]) return 1;
     return 0;
@@ -67,7 +67,7 @@ export class HitRate implements Metric {
 /** 1 / (p + 1) for the first hit at 0-based position p < K, else 0. */
 export class Mrr implements Metric {
   readonly name = 'mrr';
-  compute(hits: Uint8Array, _nTargets: number, k: number): number {
+  compute(hits: Uint8Array, _nTargets: number, k: number, _topK?: Int32Array): number {
     const n = Math.min(k, hits.length);
     for (let p = 0; p < n; p++) if (hits[p]) return 1 / (p + 1);
     return 0;
