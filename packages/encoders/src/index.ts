@@ -9,3 +9,4 @@ export { poolHidden } from './onnx/pooling.js';
 export { buildInputs, type ModelInputs } from './onnx/inputs.js';
 export { OpenAiEncoder, type OpenAiEncoderOptions } from './http/openai-encoder.js';
 export { parseRetryAfter, runPool, abortableSleep } from './http/retry.js';
+export { PrecomputedEncoder, type PrecomputedEncoderOptions } from './precomputed/precomputed-encoder.js';
