@@ -15,7 +15,7 @@ export const ADAPTER_KINDS: readonly AdapterKind[] = ['b', 'gW', 'gW+b'];
 export interface LogitAdapter extends Module {
   readonly kind: AdapterKind;
   readonly nItems: number;
-  apply(g: tf.Tensor2D, items?: tf.Tensor1D): tf.Tensor2D;
+  apply(g: tf.Tensor2D, items?: tf.Tensor1D | Int32Array): tf.Tensor2D;
 }
 
 abstract class PerItemAdapter implements LogitAdapter {
@@ -35,18 +35,18 @@ abstract class PerItemAdapter implements LogitAdapter {
   }
 
   /** The per-item vector for the block's columns, broadcast over rows. */
-  protected columns(v: tf.Variable, items: tf.Tensor1D | undefined): tf.Tensor1D {
+  protected columns(v: tf.Variable, items: tf.Tensor1D | Int32Array | undefined): tf.Tensor1D {
     return (items ? gatherDiff(v, items) : v) as tf.Tensor1D;
   }
 
-  protected check(g: tf.Tensor2D, items: tf.Tensor1D | undefined): void {
-    const k = items ? items.shape[0] : this.nItems;
+  protected check(g: tf.Tensor2D, items: tf.Tensor1D | Int32Array | undefined): void {
+    const k = items ? (items instanceof Int32Array ? items.length : items.shape[0]) : this.nItems;
     if (g.rank !== 2 || g.shape[1] !== k) {
       throw new LmrecError('E_SHAPE', `${this.kind} adapter: logits of shape [${g.shape}] do not match ${k} item columns`);
     }
   }
 
-  abstract apply(g: tf.Tensor2D, items?: tf.Tensor1D): tf.Tensor2D;
+  abstract apply(g: tf.Tensor2D, items?: tf.Tensor1D | Int32Array): tf.Tensor2D;
 
   trainableVariables(): tf.Variable[] {
     return [...this.vars.values()];
@@ -90,7 +90,7 @@ export class BiasAdapter extends PerItemAdapter {
     this.bias = this.add('bias', 0);
   }
 
-  apply(g: tf.Tensor2D, items?: tf.Tensor1D): tf.Tensor2D {
+  apply(g: tf.Tensor2D, items?: tf.Tensor1D | Int32Array): tf.Tensor2D {
     this.check(g, items);
     return tf.tidy(() => tf.add(g, this.columns(this.bias, items)));
   }
@@ -106,7 +106,7 @@ export class ScaleAdapter extends PerItemAdapter {
     this.scale = this.add('scale', 1);
   }
 
-  apply(g: tf.Tensor2D, items?: tf.Tensor1D): tf.Tensor2D {
+  apply(g: tf.Tensor2D, items?: tf.Tensor1D | Int32Array): tf.Tensor2D {
     this.check(g, items);
     return tf.tidy(() => tf.mul(g, this.columns(this.scale, items)));
   }
@@ -124,7 +124,7 @@ export class ScaleBiasAdapter extends PerItemAdapter {
     this.scale = this.add('scale', 1);
   }
 
-  apply(g: tf.Tensor2D, items?: tf.Tensor1D): tf.Tensor2D {
+  apply(g: tf.Tensor2D, items?: tf.Tensor1D | Int32Array): tf.Tensor2D {
     this.check(g, items);
     return tf.tidy(() => tf.mul(tf.add(g, this.columns(this.bias, items)), this.columns(this.scale, items)));
   }

@@ -43,7 +43,7 @@ export class RecSysGate implements Module {
   }
 
   /** The recommender's logits for the histories, restricted to `items` columns when given. */
-  recommenderLogits(histories: readonly Int32Array[], items: tf.Tensor1D | undefined, training: boolean): tf.Tensor2D {
+  recommenderLogits(histories: readonly Int32Array[], items: Int32Array | undefined, training: boolean): tf.Tensor2D {
     return tf.tidy(() => {
       const h = this.recommender.logits(histories, training);
       if (h.shape[0] !== histories.length || h.shape[1] !== this.recommender.nItems) {
@@ -57,7 +57,7 @@ export class RecSysGate implements Module {
   }
 
   /** Gated logits: g [B, k] with column j = items[j] (all items when omitted). */
-  apply(g: tf.Tensor2D, histories: readonly Int32Array[], items: tf.Tensor1D | undefined, training: boolean): tf.Tensor2D {
+  apply(g: tf.Tensor2D, histories: readonly Int32Array[], items: Int32Array | undefined, training: boolean): tf.Tensor2D {
     return tf.tidy(() => this.combine(g, this.recommenderLogits(histories, items, training)));
   }
 

@@ -7,12 +7,13 @@ import { LmrecError, tf } from '@lmrec/core';
  * axis 0: rows of a tensor of any rank; axis 1: columns of a matrix.
  * The ids are read at forward time, so `ids` may be freed before backprop.
  */
-export function gatherDiff<T extends tf.Tensor>(x: T, ids: tf.Tensor1D, axis: 0 | 1 = 0): T {
+export function gatherDiff<T extends tf.Tensor>(x: T, ids: tf.Tensor1D | Int32Array, axis: 0 | 1 = 0): T {
   if (axis === 1 && x.rank !== 2) throw new LmrecError('E_SHAPE', `gatherDiff on axis 1 needs a matrix, got rank ${x.rank}`);
-  const op = tf.customGrad((input: tf.Tensor) => {
-    const value = tf.gather(input, ids, axis);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = args[0] as tf.Tensor;
+    const idx = ids instanceof Int32Array ? ids : (ids.dataSync() as Int32Array);
+    const value = tf.gather(input, ids instanceof Int32Array ? tf.tensor1d(ids, 'int32') : ids, axis);
     const shape = input.shape;
-    const idx = ids.dataSync();
     const gradFunc = (dy: tf.Tensor) => {
       const g = dy.dataSync();
       const out = new Float32Array(shape.reduce((a, b) => a * b, 1));

@@ -1,10 +1,9 @@
 export { ADAPTER_KINDS, BiasAdapter, ScaleAdapter, ScaleBiasAdapter, createAdapter, type AdapterKind, type LogitAdapter } from './adapters.js';
 export { RecSysGate, type RecSysGateOptions } from './gate.js';
-export { AggregatorItemIndex, FixedItemIndex, type ItemIndex, type TitleTokens } from './item-index.js';
+export { FixedItemIndex, TrainableItemIndex, type ItemIndex, type ItemVectorSource } from './item-index.js';
 export { BiasAdaptedModel, GatedModel, LlmModel, RecommenderModel, llmLogits, type AdaptBatch, type AdaptModel } from './models.js';
 export { crsScorer, makeBatch, disposeBatch, scoreRows, type AdaptExamples } from './examples.js';
 export { sampledSoftmaxLoss } from './loss.js';
 export { AdamW, clipGlobalNorm, type AdamWOptions } from './optim.js';
-export { crsRank } from './rank.js';
 export { trainAdapt, validRecall, type AdaptEpochLog, type AdaptTrainOptions, type AdaptTrainResult } from './train.js';
 export { gatherDiff } from './gather.js';

@@ -21,7 +21,7 @@ export interface AdaptModel {
   /** True when the model reads `batch.queries`. */
   readonly usesQueries: boolean;
   trainableVariables(): tf.Variable[];
-  logits(batch: AdaptBatch, items: tf.Tensor1D | undefined, training: boolean): tf.Tensor2D;
+  logits(batch: AdaptBatch, items: Int32Array | undefined, training: boolean): tf.Tensor2D;
   /** Tensors to restore the best epoch (keyed by a stable name). */
   state(): Record<string, tf.Tensor>;
   loadState(state: Record<string, tf.Tensor>): void;
@@ -30,7 +30,7 @@ export interface AdaptModel {
 }
 
 /** g = q . V^T over the requested columns. */
-export function llmLogits(index: ItemIndex, queries: tf.Tensor2D | undefined, items: tf.Tensor1D | undefined, training: boolean): tf.Tensor2D {
+export function llmLogits(index: ItemIndex, queries: tf.Tensor2D | undefined, items: Int32Array | undefined, training: boolean): tf.Tensor2D {
   if (!queries) throw new LmrecError('E_ARGUMENT', 'this model needs context vectors q (batch.queries)');
   if (queries.shape[1] !== index.dim) {
     throw new LmrecError('E_SHAPE', `context vectors have dim ${queries.shape[1]}, the item index ${index.dim}`);
@@ -72,7 +72,7 @@ export class LlmModel implements AdaptModel {
     return this.index.trainableVariables();
   }
 
-  logits(batch: AdaptBatch, items: tf.Tensor1D | undefined, training: boolean): tf.Tensor2D {
+  logits(batch: AdaptBatch, items: Int32Array | undefined, training: boolean): tf.Tensor2D {
     return llmLogits(this.index, batch.queries, items, training);
   }
 
@@ -106,7 +106,7 @@ export class BiasAdaptedModel implements AdaptModel {
     return [...this.adapter.trainableVariables(), ...this.index.trainableVariables()];
   }
 
-  logits(batch: AdaptBatch, items: tf.Tensor1D | undefined, training: boolean): tf.Tensor2D {
+  logits(batch: AdaptBatch, items: Int32Array | undefined, training: boolean): tf.Tensor2D {
     return tf.tidy(() => this.adapter.apply(llmLogits(this.index, batch.queries, items, training), items));
   }
 
@@ -145,7 +145,7 @@ export class GatedModel implements AdaptModel {
     return [...this.gate.trainableVariables(), ...this.index.trainableVariables()];
   }
 
-  logits(batch: AdaptBatch, items: tf.Tensor1D | undefined, training: boolean): tf.Tensor2D {
+  logits(batch: AdaptBatch, items: Int32Array | undefined, training: boolean): tf.Tensor2D {
     return tf.tidy(() => this.gate.apply(llmLogits(this.index, batch.queries, items, training), batch.histories, items, training));
   }
 
@@ -179,7 +179,7 @@ export class RecommenderModel implements AdaptModel {
     return this.recommender.trainableVariables();
   }
 
-  logits(batch: AdaptBatch, items: tf.Tensor1D | undefined, training: boolean): tf.Tensor2D {
+  logits(batch: AdaptBatch, items: Int32Array | undefined, training: boolean): tf.Tensor2D {
     return tf.tidy(() => {
       const h = this.recommender.logits(batch.histories, training);
       return items ? gatherDiff(h, items, 1) : h;

@@ -3,7 +3,7 @@ import { checkExamples, disposeBatch, makeBatch, scoreRows, type AdaptExamples }
 import { sampledSoftmaxLoss } from './loss.js';
 import type { AdaptModel } from './models.js';
 import { AdamW } from './optim.js';
-import { crsRank } from './rank.js';
+import { crsRank } from '@lmrec/eval';
 
 export interface AdaptTrainOptions {
   /** Most epochs to run (default 30); early stopping usually ends sooner. */
@@ -71,12 +71,16 @@ export async function validRecall(model: AdaptModel, set: AdaptExamples, k = 10,
   if (n === 0) return NaN;
   const block = options.scoreBatch ?? 256;
   let hits = 0;
+  const allowed = options.excludeMentioned ? new Uint8Array(model.nItems) : undefined;
   for (let start = 0; start < n; start += block) {
     const rows = Int32Array.from({ length: Math.min(block, n - start) }, (_, i) => start + i);
     const scores = await scoreRows(model, set, rows);
     rows.forEach((r, i) => {
-      const exclude = options.excludeMentioned ? new Set(set.histories[r]) : undefined;
-      if (crsRank(scores, i * model.nItems, model.nItems, set.targets[r], exclude) < k) hits++;
+      if (allowed) {
+        allowed.fill(1);
+        for (const j of set.histories[r]) if (j !== set.targets[r]) allowed[j] = 0;
+      }
+      if (crsRank(scores, i * model.nItems, model.nItems, set.targets[r], allowed) < k) hits++;
     });
   }
   return hits / n;
@@ -135,12 +139,10 @@ export async function trainAdapt(model: AdaptModel, train: AdaptExamples, valid:
         const cols = new Int32Array(rows.length + nNeg);
         rows.forEach((r, i) => (cols[i] = train.targets[r]));
         cols.set(negatives, rows.length);
-        const items = tf.tensor1d(cols, 'int32');
         const batch = makeBatch(train, rows, model);
         try {
-          lossSum += optimizer.step(() => sampledSoftmaxLoss(model.logits(batch, items, true), rows.length), vars);
+          lossSum += optimizer.step(() => sampledSoftmaxLoss(model.logits(batch, cols, true), rows.length), vars);
         } finally {
-          items.dispose();
           disposeBatch(batch);
         }
         task.tick();

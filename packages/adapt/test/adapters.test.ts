@@ -6,7 +6,6 @@ import {
   BiasAdapter,
   clipGlobalNorm,
   createAdapter,
-  crsRank,
   FixedItemIndex,
   gatherDiff,
   sampledSoftmaxLoss,
@@ -121,17 +120,6 @@ describe('sampled softmax loss', () => {
     expected /= B;
     const loss = tf.tidy(() => sampledSoftmaxLoss(tf.tensor2d(rows), B).dataSync()[0]);
     expect(loss).toBeCloseTo(expected, 5);
-  });
-});
-
-describe('CRS rank', () => {
-  it('averages ties: floor((#higher + #higherOrEqual) / 2)', () => {
-    const s = [0.5, 0.9, 0.5, 0.5, 0.1];
-    expect(crsRank(s, 0, 5, 0)).toBe(2); // higher 1, higher-or-equal 4
-    expect(crsRank(s, 0, 5, 1)).toBe(0);
-    expect(crsRank(s, 0, 5, 4)).toBe(4);
-    expect(crsRank(s, 0, 5, 0, new Set([1]))).toBe(1); // 0.9 excluded: higher 0, >= 3
-    expect(crsRank([9, 9, 0.5, 0.9, 0.5], 2, 3, 1)).toBe(0); // offset into a block
   });
 });
 

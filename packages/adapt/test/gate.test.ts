@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@lmrec/core';
-import { crsRank, FixedItemIndex, GatedModel, LlmModel, RecommenderModel, RecSysGate, scoreRows, trainAdapt, type AdaptExamples, type AdaptModel } from '../src/index.js';
+import { crsRank } from '@lmrec/eval';
+import { FixedItemIndex, GatedModel, LlmModel, RecommenderModel, RecSysGate, scoreRows, trainAdapt, type AdaptExamples, type AdaptModel } from '../src/index.js';
 import { TinyFism } from './helpers.js';
 
 beforeAll(async () => {
@@ -64,7 +65,7 @@ describe('RecSys gating', () => {
     const h = tf.tidy(() => rec.logits(histories).arraySync());
     const out = tf.tidy(() => gate.apply(tf.tensor2d(g), histories, undefined, false).arraySync());
     out[0].forEach((v, j) => expect(v).toBeCloseTo(0.75 * g[0][j] + 0.25 * h[0][j], 5));
-    const sub = tf.tidy(() => gate.apply(tf.tensor2d([[4, 1]]), histories, tf.tensor1d([3, 0], 'int32'), false).arraySync());
+    const sub = tf.tidy(() => gate.apply(tf.tensor2d([[4, 1]]), histories, Int32Array.of(3, 0), false).arraySync());
     expect(sub[0][0]).toBeCloseTo(0.75 * 4 + 0.25 * h[0][3], 5);
     expect(sub[0][1]).toBeCloseTo(0.75 * 1 + 0.25 * h[0][0], 5);
     // state round trip carries the recommender under "recsys."
