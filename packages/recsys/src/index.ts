@@ -4,3 +4,8 @@ export { normalValues, uniformValues, normalVariable, xavierVariable, constantVa
 export { TrainedRecommender, factorScorer, transposeHost, type TrainConfig, type RecsysFitOptions } from './models/base.js';
 export { bprLoss, rowDot } from './models/bpr.js';
 export { MfBpr, type MfBprConfig } from './models/mf.js';
+export { Popularity } from './models/popularity.js';
+export { LightGcn, type LightGcnConfig } from './models/lightgcn.js';
+export { MultVae, type MultVaeConfig } from './models/multvae.js';
+export { Fism, FismNet, softmaxCrossEntropy, type FismConfig, type FismNetOptions } from './models/fism.js';
+export { SasRec, SasRecNet, type SasRecConfig, type SasRecNetOptions } from './models/sasrec.js';

@@ -129,6 +129,7 @@ export abstract class TrainedRecommender<B, C extends TrainConfig> implements Re
     const tensors: HostState = toHost(this.state());
     tensors['data.train.indptr'] = { dtype: 'I32', shape: [train.indptr.length], data: train.indptr };
     tensors['data.train.indices'] = { dtype: 'I32', shape: [train.indices.length], data: train.indices };
+    Object.assign(tensors, this.extras());
     await writeSafetensors(join(dir, 'weights.safetensors'), tensors, { model: this.name });
     await writeJsonAtomic(join(dir, 'config.json'), { model: this.name, nUsers: this.nUsers, nItems: this.nItems, config: this.config });
   }
@@ -153,6 +154,7 @@ export abstract class TrainedRecommender<B, C extends TrainConfig> implements Re
     const indices = tensors['data.train.indices']?.data as Int32Array | undefined;
     if (!indptr || !indices) throw new LmrecError('E_STATE', 'weights.safetensors has no data.train.* tensors', { file: join(dir, 'weights.safetensors') });
     this.train = new Csr(meta.nUsers, meta.nItems, indptr, indices);
+    this.loadExtras(tensors);
     this.build(new Rng(0));
     const weights: HostState = {};
     for (const [k, v] of Object.entries(tensors)) if (!k.startsWith('data.')) weights[k] = v;
@@ -163,6 +165,13 @@ export abstract class TrainedRecommender<B, C extends TrainConfig> implements Re
       for (const x of Object.values(t)) x.dispose();
     }
   }
+
+  /** Data besides weights that scoring needs after load (keys start with "data."). */
+  protected extras(): HostState {
+    return {};
+  }
+
+  protected loadExtras(_tensors: HostState): void {}
 
   /** Free variables before a rebuild. */
   protected disposeWeights(): void {

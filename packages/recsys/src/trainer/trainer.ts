@@ -1,4 +1,5 @@
 import { LmrecError, Rng, silentProgress, tf, type CfSplit, type ProgressReporter } from '@lmrec/core';
+import { evaluateFullRanking } from '@lmrec/eval';
 import { readLatestCheckpoint, toHost, withHostTensors, writeCheckpoint, writeLog, type HostState, type TrainerState } from './checkpoint.js';
 import { AdamOptimizer } from './optimizer.js';
 import type { EpochRecord, Evaluator, OptimizerConfig, Sampler, StepContext, TrainableModel, TrainResult } from './types.js';
@@ -42,19 +43,11 @@ export interface TrainerOptions {
   sampler?: Sampler<any>;
 }
 
-let cachedEvaluator: Evaluator | undefined;
-
-/** `evaluateFullRanking` from @lmrec/eval, loaded on first use. */
-export async function defaultEvaluator(): Promise<Evaluator> {
-  if (cachedEvaluator) return cachedEvaluator;
-  const mod = (await import('@lmrec/eval')) as Record<string, unknown>;
-  const fn = mod.evaluateFullRanking;
-  if (typeof fn !== 'function') {
-    throw new LmrecError('E_DEPENDENCY', '@lmrec/eval does not export evaluateFullRanking', { hint: 'pass options.evaluator' });
-  }
-  cachedEvaluator = fn as Evaluator;
-  return cachedEvaluator;
-}
+/**
+ * `evaluateFullRanking` from @lmrec/eval (full ranking, train + test masked at
+ * valid), without list-level aggregates (not needed for model selection).
+ */
+export const defaultEvaluator: Evaluator = (scorer, split, options) => evaluateFullRanking(scorer, split, { ...options, aggregates: false });
 
 /**
  * The one training loop every lmrec model uses: seeded mini-batch epochs,
@@ -150,7 +143,7 @@ export class Trainer {
     let interrupted = false;
     const overall = progress.start(`train ${model.name}`, epochs, 'epochs');
     overall.tick(start);
-    const evaluator = evalEvery > 0 ? (o.evaluator ?? (await defaultEvaluator())) : undefined;
+    const evaluator = evalEvery > 0 ? (o.evaluator ?? defaultEvaluator) : undefined;
     try {
       for (let epoch = start; epoch < epochs && !finished; epoch++) {
         const t0 = performance.now();

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { promises as fs } from 'node:fs';
+import { LmrecError, writeJsonAtomic, writeSafetensors, type CfSplit, type Recommender } from '@lmrec/core';
+import { readSafetensorsCopy } from '../trainer/checkpoint.js';
+
+/**
+ * Most-popular baseline: every user gets the items ranked by their number of
+ * train interactions (ties to the lower id in evaluation). Not trained.
+ */
+export class Popularity implements Recommender {
+  readonly name = 'popularity';
+  nItems = 0;
+  nUsers = 0;
+  private counts = new Float32Array(0);
+
+  async fit(data: CfSplit): Promise<{ epochs: number }> {
+    this.nUsers = data.nUsers;
+    this.nItems = data.nItems;
+    this.counts = new Float32Array(data.nItems);
+    const idx = data.train.indices;
+    for (let k = 0; k < idx.length; k++) this.counts[idx[k]]++;
+    return { epochs: 0 };
+  }
+
+  /** Train interaction count per item. */
+  itemCounts(): Float32Array {
+    return this.counts;
+  }
+
+  scoreBlock(users: Int32Array): Float32Array {
+    const out = new Float32Array(users.length * this.nItems);
+    for (let r = 0; r < users.length; r++) out.set(this.counts, r * this.nItems);
+    return out;
+  }
+
+  /** Histories do not change the ranking. */
+  scoreHistories(histories: readonly Int32Array[]): Float32Array {
+    return this.scoreBlock(new Int32Array(histories.length));
+  }
+
+  factors(): { dim: number; users: Float32Array; itemsT: Float32Array } {
+    return { dim: 1, users: new Float32Array(this.nUsers).fill(1), itemsT: this.counts };
+  }
+
+  async save(dir: string): Promise<void> {
+    await writeSafetensors(join(dir, 'weights.safetensors'), { 'item.count': { dtype: 'F32', shape: [this.nItems], data: this.counts } }, { model: this.name });
+    await writeJsonAtomic(join(dir, 'config.json'), { model: this.name, nUsers: this.nUsers, nItems: this.nItems, config: {} });
+  }
+
+  async load(dir: string): Promise<void> {
+    const meta = JSON.parse(await fs.readFile(join(dir, 'config.json'), 'utf8'));
+    if (meta.model !== this.name) throw new LmrecError('E_STATE', `saved model is "${meta.model}", not "${this.name}"`, { file: join(dir, 'config.json') });
+    const { tensors } = await readSafetensorsCopy(join(dir, 'weights.safetensors'));
+    this.nUsers = meta.nUsers;
+    this.nItems = meta.nItems;
+    this.counts = Float32Array.from(tensors['item.count'].data as Float32Array);
+  }
+}
