@@ -1,4 +1,5 @@
 import { LmrecError, tf } from '@lmrec/core';
+import { readTensor } from './tensors.js';
 
 /** (user, positive, negatives) triples; `neg` is row-major [size, negatives]. */
 export interface ContrastiveBatch {
@@ -158,15 +159,13 @@ function normalizeBackward(xHat: Float32Array, norms: Float32Array, dHat: Float3
 /** [nu, ni] = uHat . iHat^T with the item side laid out [dim, ni] (no transposed matMul operand). */
 function denseScores(uHat: Float32Array, iHat: Float32Array, nu: number, ni: number, dim: number): Float32Array {
   const iT = transposeRows(iHat, ni, dim);
-  return tf.tidy(() => tf.matMul(tf.tensor2d(uHat, [nu, dim]), tf.tensor2d(iT, [dim, ni])).dataSync() as Float32Array);
+  return readTensor(() => tf.matMul(tf.tensor2d(uHat, [nu, dim]), tf.tensor2d(iT, [dim, ni])));
 }
 
 function denseBackward(dS: Float32Array, uHat: Float32Array, iHat: Float32Array, nu: number, ni: number, dim: number, dU: Float32Array, dI: Float32Array): void {
   const dST = transposeRows(dS, nu, ni);
-  tf.tidy(() => {
-    dU.set(tf.matMul(tf.tensor2d(dS, [nu, ni]), tf.tensor2d(iHat, [ni, dim])).dataSync() as Float32Array);
-    dI.set(tf.matMul(tf.tensor2d(dST, [ni, nu]), tf.tensor2d(uHat, [nu, dim])).dataSync() as Float32Array);
-  });
+  dU.set(readTensor(() => tf.matMul(tf.tensor2d(dS, [nu, ni]), tf.tensor2d(iHat, [ni, dim]))));
+  dI.set(readTensor(() => tf.matMul(tf.tensor2d(dST, [ni, nu]), tf.tensor2d(uHat, [nu, dim]))));
 }
 
 /** Row-major [rows, cols] -> [cols, rows]. */

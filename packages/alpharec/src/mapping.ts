@@ -1,5 +1,6 @@
 import { LmrecError, tf, type Rng } from '@lmrec/core';
 import { uniformFanIn, variableFrom } from './init.js';
+import { readTensor, readTensors } from './tensors.js';
 
 export type MappingKind = 'mlp' | 'linear';
 
@@ -89,10 +90,10 @@ export class Mapping {
     const n = x.shape[0];
     const { outDim, slope } = this.config;
     if (this.config.kind === 'linear') {
-      const y = tf.tidy(() => tf.matMul(x, this.vars.w)).dataSync() as Float32Array;
+      const y = readTensor(() => tf.matMul(x, this.vars.w));
       return {
         y,
-        backward: (dy) => tf.tidy(() => ({ w: tf.matMul(xT, tf.tensor2d(dy, [n, outDim])).dataSync() as Float32Array })),
+        backward: (dy) => readTensors(() => ({ w: tf.matMul(xT, tf.tensor2d(dy, [n, outDim])) })),
         dispose: () => undefined,
       };
     }
@@ -105,7 +106,7 @@ export class Mapping {
     const y = kept.y.dataSync() as Float32Array;
     kept.y.dispose();
     const backward = (dy: Float32Array): MappingGrads =>
-      tf.tidy(() => {
+      readTensors(() => {
         const g = tf.tensor2d(dy, [n, outDim]);
         const w2 = tf.matMul(tf.transpose(kept.a), g);
         const b2 = tf.sum(g, 0);
@@ -113,12 +114,7 @@ export class Mapping {
         const dh = tf.where(tf.greater(kept.h, 0), da, tf.mul(da, slope));
         const w1 = tf.matMul(xT, dh);
         const b1 = tf.sum(dh, 0);
-        return {
-          w1: w1.dataSync() as Float32Array,
-          b1: b1.dataSync() as Float32Array,
-          w2: w2.dataSync() as Float32Array,
-          b2: b2.dataSync() as Float32Array,
-        };
+        return { w1, b1, w2, b2 };
       });
     return {
       y,
@@ -137,5 +133,5 @@ export class Mapping {
 
 /** Apply a mapping to rows given as a plain array [n, inDim] (inference; no graph). */
 export function mapRows(mapping: Mapping, rows: Float32Array, n: number): Float32Array {
-  return tf.tidy(() => mapping.apply(tf.tensor2d(rows, [n, mapping.config.inDim])).dataSync() as Float32Array);
+  return readTensor(() => mapping.apply(tf.tensor2d(rows, [n, mapping.config.inDim])));
 }

@@ -4,6 +4,7 @@ import { infoNce, type ContrastiveBatch, type LossKernel } from './infonce.js';
 import { Mapping, type MappingKind } from './mapping.js';
 import { AlphaRecSampler } from './sampler.js';
 import { CosineScorer } from './scorer.js';
+import { readTensor } from './tensors.js';
 import { meanItemVectors, type ItemEmbeddings } from './user-vectors.js';
 
 export interface AlphaRecNetConfig {
@@ -133,7 +134,7 @@ export class AlphaRecNet {
   /** Layer-0 rows for every node [nUsers + nItems, outDim]. */
   layer0(): Float32Array {
     const mapping = this.requireMapping();
-    return tf.tidy(() => mapping.apply(this.x!).dataSync() as Float32Array);
+    return readTensor(() => mapping.apply(this.x!));
   }
 
   finalEmbeddings(keepLayers = false): FinalEmbeddings {
