@@ -63,7 +63,10 @@ export function parseNpy(bytes: Uint8Array, file = '<buffer>'): NpyArray {
   if (bytes.length - dataStart !== expected) {
     fail(`data is ${bytes.length - dataStart} bytes but shape (${shape.join(', ')}) of ${dtype} needs ${expected}`);
   }
-  const raw = bytes.slice(dataStart, dataStart + expected).buffer;
+  // A copy: aligned for the typed array, and not a view on a whole Buffer.
+  const copy = new Uint8Array(expected);
+  copy.set(bytes.subarray(dataStart, dataStart + expected));
+  const raw = copy.buffer;
   const data = dtype === '<f4' ? new Float32Array(raw) : dtype === '<f8' ? new Float64Array(raw) : dtype === '<i4' ? new Int32Array(raw) : new BigInt64Array(raw);
   return { dtype, shape, data };
 }

@@ -82,8 +82,10 @@ export function parseSafetensors(bytes: Uint8Array, file = '<buffer>'): Safetens
 
 function decode(dtype: SafeDtype, bytes: Uint8Array, offset: number, count: number): SafeData {
   const n = count * DTYPE_BYTES[dtype];
-  // Copy so the result is aligned and independent of the file buffer.
-  const raw = bytes.slice(offset, offset + n);
+  // Copy so the result is aligned and independent of the file buffer (a
+  // Buffer's slice() would be a view on the whole file).
+  const raw = new Uint8Array(n);
+  raw.set(bytes.subarray(offset, offset + n));
   const view = new DataView(raw.buffer);
   if (LITTLE_ENDIAN) {
     switch (dtype) {

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../src/index.js';
+
+const M32 = (1n << 32n) - 1n;
+const rotl = (x: bigint, k: bigint) => ((x << k) | (x >> (32n - k))) & M32;
+
+/** splitmix32 seeding + xoshiro128** written from the published algorithm, in BigInt arithmetic. */
+function referenceStream(seed: number, count: number): number[] {
+  let x = BigInt(seed >>> 0);
+  const splitmix = () => {
+    x = (x + 0x9e3779b9n) & M32;
+    let z = x;
+    z = ((z ^ (z >> 16n)) * 0x85ebca6bn) & M32;
+    z = ((z ^ (z >> 13n)) * 0xc2b2ae35n) & M32;
+    return (z ^ (z >> 16n)) & M32;
+  };
+  const s = [splitmix(), splitmix(), splitmix(), splitmix()];
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    out.push(Number((rotl((s[1] * 5n) & M32, 7n) * 9n) & M32));
+    const t = (s[1] << 9n) & M32;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11n);
+  }
+  return out;
+}
+
+/** Pearson chi-square statistic of observed counts against equal expectation. */
+function chiSquare(counts: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) total += counts[i];
+  const e = total / counts.length;
+  let chi = 0;
+  for (let i = 0; i < counts.length; i++) chi += (counts[i] - e) ** 2 / e;
+  return chi;
+}
+// 99.9% quantiles of chi-square: a fair generator fails one of these 1 time in 1000 (per seed)
+const CHI2_999: Record<number, number> = { 4: 18.47, 9: 27.88, 19: 43.82, 49: 85.35, 54: 91.87 };
+
+describe('Rng determinism', () => {
+  it('is xoshiro128** seeded by splitmix32', () => {
+    for (const seed of [0, 1, 42, 0xdeadbeef]) {
+      const rng = new Rng(seed);
+      expect(Array.from({ length: 50 }, () => rng.nextUint32())).toEqual(referenceStream(seed, 50));
+    }
+  });
+
+  it('repeats every draw for the same seed and differs across seeds', () => {
+    const draw = (rng: Rng) => [rng.float(), rng.int(1000), rng.normal(), rng.normal(), ...rng.shuffle([1, 2, 3, 4, 5, 6]), ...rng.sampleWithoutReplacement(100, 5)];
+    expect(draw(new Rng(7))).toEqual(draw(new Rng(7)));
+    expect(draw(new Rng(7))).not.toEqual(draw(new Rng(8)));
+  });
+
+  it('forks streams by label, independent of how much the parent has drawn', () => {
+    const a = new Rng(5);
+    const early = a.fork('negatives').nextUint32();
+    for (let i = 0; i < 10; i++) a.nextUint32();
+    expect(a.fork('negatives').nextUint32()).toBe(early);
+    expect(a.fork('dropout').nextUint32()).not.toBe(early);
+    expect(new Rng(6).fork('negatives').nextUint32()).not.toBe(early);
+  });
+});
+
+describe('Rng distributions (fixed seeds, chi-square at the 99.9% level)', () => {
+  it('int(n) is uniform, including a range that is not a power of two', () => {
+    const rng = new Rng(100);
+    for (const n of [10, 50]) {
+      const counts = new Float64Array(n);
+      for (let i = 0; i < 200_000; i++) counts[rng.int(n)]++;
+      expect(chiSquare(counts)).toBeLessThan(CHI2_999[n - 1]);
+    }
+    expect(() => rng.int(0)).toThrow(/integer n in \[1, 2\^32\]/);
+    expect(() => rng.int(2.5)).toThrow(/got 2.5/);
+  });
+
+  it('float() is uniform on [0, 1)', () => {
+    const rng = new Rng(101);
+    const counts = new Float64Array(20);
+    for (let i = 0; i < 100_000; i++) {
+      const x = rng.float();
+      expect(x >= 0 && x < 1).toBe(true);
+      counts[Math.floor(x * 20)]++;
+    }
+    expect(chiSquare(counts)).toBeLessThan(CHI2_999[19]);
+  });
+
+  it('normal() has mean 0, variance 1 and 68.3% within one sd', () => {
+    const rng = new Rng(102);
+    const n = 100_000;
+    let sum = 0;
+    let sq = 0;
+    let within = 0;
+    for (let i = 0; i < n; i++) {
+      const z = rng.normal();
+      sum += z;
+      sq += z * z;
+      if (Math.abs(z) < 1) within++;
+    }
+    expect(Math.abs(sum / n)).toBeLessThan(4 / Math.sqrt(n));
+    expect(Math.abs(sq / n - 1)).toBeLessThan(4 * Math.sqrt(2 / n));
+    expect(Math.abs(within / n - 0.6827)).toBeLessThan(4 * Math.sqrt((0.6827 * 0.3173) / n));
+  });
+
+  it('shuffle() is a permutation with every position equally likely', () => {
+    const rng = new Rng(103);
+    const counts = new Float64Array(5);
+    for (let t = 0; t < 50_000; t++) {
+      const a = rng.shuffle(Int32Array.from([0, 1, 2, 3, 4]));
+      expect(Array.from(a).sort()).toEqual([0, 1, 2, 3, 4]);
+      counts[a.indexOf(0)]++;
+    }
+    expect(chiSquare(counts)).toBeLessThan(CHI2_999[4]);
+  });
+
+  it('intExcluding never returns an excluded id and is uniform over the rest', () => {
+    const rng = new Rng(104);
+    const n = 60;
+    const sparse = Int32Array.from([3, 7, 8, 20, 59]); // rejection branch
+    const dense = Int32Array.from({ length: 50 }, (_, i) => i + 5); // complement branch: 10 allowed
+    for (const exclude of [sparse, new Set(sparse), dense, new Set(dense)]) {
+      const has = new Set(exclude);
+      const counts = new Float64Array(n);
+      for (let t = 0; t < 30_000; t++) {
+        const x = rng.intExcluding(n, exclude);
+        expect(has.has(x)).toBe(false);
+        expect(x >= 0 && x < n).toBe(true);
+        counts[x]++;
+      }
+      const allowed = Array.from(counts).filter((_, i) => !has.has(i));
+      expect(chiSquare(allowed)).toBeLessThan(CHI2_999[allowed.length - 1]);
+    }
+    expect(() => rng.intExcluding(3, [0, 1, 2])).toThrow(/every value is excluded/);
+  });
+
+  it('sampleWithoutReplacement draws distinct ids with equal inclusion rates', () => {
+    const rng = new Rng(105);
+    for (const [n, k] of [[10, 4], [1000, 5], [7, 7]]) {
+      const inclusion = new Float64Array(n);
+      for (let t = 0; t < 5000; t++) {
+        const s = rng.sampleWithoutReplacement(n, k);
+        expect(s.length).toBe(k);
+        expect(new Set(s).size).toBe(k);
+        for (const x of s) {
+          expect(x >= 0 && x < n).toBe(true);
+          inclusion[x]++;
+        }
+      }
+      if (n === 10) expect(chiSquare(inclusion)).toBeLessThan(CHI2_999[9]);
+    }
+    expect(() => rng.sampleWithoutReplacement(3, 4)).toThrow(/cannot choose 4 of 3/);
+    expect(() => rng.choice([])).toThrow(/empty/);
+  });
+});
