@@ -1,1 +1,49 @@
-export {};
+export {
+  BaseAggregator,
+  SumAggregator,
+  WeightedAggregator,
+  RnnAggregator,
+  TrmAggregator,
+  createAggregator,
+  AGGREGATOR_NAMES,
+  type AggregatorName,
+  type AnyAggregatorOptions,
+  type SumAggregatorOptions,
+  type WeightedAggregatorOptions,
+  type RnnAggregatorOptions,
+  type TrmAggregatorOptions,
+} from './aggregators/index.js';
+export { LexicalBackbone, type LexicalBackboneOptions } from './backbones/lexical.js';
+export {
+  ArtifactsBackbone,
+  writeArtifacts,
+  exportBackboneArtifacts,
+  writeExportInputs,
+  ARTIFACTS_FORMAT,
+  MANIFEST_FILE,
+  TENSORS_FILE,
+  type ArtifactsBackboneOptions,
+  type ArtifactsManifest,
+  type ArtifactsData,
+  type ExportOptions,
+} from './backbones/artifacts.js';
+export { OpenAiBackbone, type OpenAiBackboneOptions } from './backbones/openai.js';
+export { TransformersBackbone, type TransformersBackboneOptions } from './backbones/transformers.js';
+export { RTA_PROMPT, renderContext, renderPrompt, contextKey, type PromptTemplate } from './prompt.js';
+export { ReindexModel, type ReindexModelOptions } from './model.js';
+export { AdamW, clipByGlobalNorm, type AdamWOptions } from './optim.js';
+export {
+  trainReindex,
+  evaluateReindex,
+  reindexLoss,
+  dataLabelPairs,
+  type ReindexPairs,
+  type ReindexValidation,
+  type TrainReindexOptions,
+  type TrainReindexResult,
+  type EpochLog,
+} from './train.js';
+export { TitleMatcher, normalizeTitle, levenshtein, distillationPairs, type TitleMatcherOptions, type TitleMatch, type NormalizedTitle, type DistillationStats } from './matcher.js';
+export { learnToIndex, titleQueries, ablateContext, CONTEXT_ABLATIONS, type ContextAblation, type LearnToIndexResult, type AblationOptions } from './analyses.js';
+export { encodeContexts } from './encode.js';
+export { reindexModule, aggregatorPlugins, backbonePlugins } from './module.js';

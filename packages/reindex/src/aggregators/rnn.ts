@@ -1,0 +1,86 @@
+import { Rng, tf } from '@lmrec/core';
+import { BaseAggregator, dense3 } from './base.js';
+import { uniformVariable } from './init.js';
+
+export interface RnnAggregatorOptions {
+  /** Token-embedding width d. */
+  dim: number;
+  /** GRU hidden size per direction (reference 1024 for d = 4096). Default max(8, d / 4). */
+  hidden?: number;
+  /** Output width (default d). */
+  outDim?: number;
+  seed?: number;
+}
+
+/**
+ * 1-layer bidirectional GRU over the title tokens, then Linear(2h -> outDim).
+ *
+ * Output at the last valid token: the forward direction's state after the
+ * last valid token, and the backward direction's state at position 0 after it
+ * has run over the valid tokens only (the `h_n` of a packed sequence in
+ * PyTorch). Masked steps carry the state through unchanged, so padding never
+ * changes the output. Gates follow PyTorch's GRU (r, z, n order;
+ * n = tanh(W_in x + b_in + r * (W_hn h + b_hn))); weights U(+-1/sqrt(h)).
+ */
+export class RnnAggregator extends BaseAggregator {
+  readonly name = 'rnn';
+  readonly dim: number;
+  readonly inputDim: number;
+  readonly hidden: number;
+
+  constructor(options: RnnAggregatorOptions) {
+    super();
+    const d = options.dim;
+    this.inputDim = d;
+    this.dim = options.outDim ?? d;
+    const h = options.hidden ?? Math.max(8, Math.floor(d / 4));
+    this.hidden = h;
+    const rng = new Rng(options.seed ?? 0).fork('rnn');
+    const bound = 1 / Math.sqrt(h);
+    for (const dir of ['fwd', 'bwd']) {
+      this.register(`gru.${dir}.w_ih`, (n) => uniformVariable(rng, [d, 3 * h], bound, n));
+      this.register(`gru.${dir}.w_hh`, (n) => uniformVariable(rng, [h, 3 * h], bound, n));
+      this.register(`gru.${dir}.b_ih`, (n) => uniformVariable(rng, [3 * h], bound, n));
+      this.register(`gru.${dir}.b_hh`, (n) => uniformVariable(rng, [3 * h], bound, n));
+    }
+    const outBound = 1 / Math.sqrt(2 * h);
+    this.register('linear.weight', (n) => uniformVariable(rng, [2 * h, this.dim], outBound, n));
+    this.register('linear.bias', (n) => uniformVariable(rng, [this.dim], outBound, n));
+  }
+
+  apply(tokens: tf.Tensor3D, mask: tf.Tensor2D, _training: boolean): tf.Tensor2D {
+    this.checkInput(tokens, mask);
+    return tf.tidy(() => {
+      const m = tf.cast(mask, 'float32') as tf.Tensor2D;
+      const fwd = this.run('fwd', tokens, m, false);
+      const bwd = this.run('bwd', tokens, m, true);
+      const both = tf.concat([fwd, bwd], 1);
+      return tf.add(tf.matMul(both, this.variable('linear.weight')), this.variable('linear.bias')) as tf.Tensor2D;
+    });
+  }
+
+  private run(dir: string, tokens: tf.Tensor3D, m: tf.Tensor2D, reverse: boolean): tf.Tensor2D {
+    const h = this.hidden;
+    const [n, T] = tokens.shape;
+    const xi = dense3(tokens, this.variable(`gru.${dir}.w_ih`) as tf.Tensor2D, this.variable(`gru.${dir}.b_ih`) as tf.Tensor1D);
+    const steps = tf.unstack(xi, 1) as tf.Tensor2D[];
+    const maskSteps = tf.unstack(tf.expandDims(m, 2), 1) as tf.Tensor2D[];
+    const whh = this.variable(`gru.${dir}.w_hh`);
+    const bhh = this.variable(`gru.${dir}.b_hh`);
+    let state = tf.zeros([n, h]) as tf.Tensor2D;
+    for (let s = 0; s < T; s++) {
+      const t = reverse ? T - 1 - s : s;
+      const gx = steps[t];
+      const gh = tf.add(tf.matMul(state, whh), bhh);
+      const [xr, xz, xn] = tf.split(gx, 3, 1);
+      const [hr, hz, hn] = tf.split(gh, 3, 1);
+      const r = tf.sigmoid(tf.add(xr, hr));
+      const z = tf.sigmoid(tf.add(xz, hz));
+      const cand = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+      const next = tf.add(tf.mul(tf.sub(1, z), cand), tf.mul(z, state));
+      const mt = maskSteps[t];
+      state = tf.add(tf.mul(mt, next), tf.mul(tf.sub(1, mt), state)) as tf.Tensor2D;
+    }
+    return state;
+  }
+}
