@@ -13,3 +13,11 @@ export { implicitFeedback, kCore, type KCoreOptions } from './interactions/filte
 export { randomSplit, leaveOneOutSplit, temporalSplit, type RatioSplitOptions, type TemporalSplitOptions } from './splits/interactions.js';
 export { saveSplit, loadSplit } from './splits/io.js';
 export { loadMovieLens, type MovieLensOptions, type MovieLensVariant } from './loaders/movielens.js';
+export { loadAmazon, type AmazonOptions } from './loaders/amazon.js';
+export { loadInteractionTable, readTable, type GenericInteractionsOptions, type TableSource, type Column } from './loaders/generic.js';
+export { loadRecBole, type RecBoleOptions } from './loaders/recbole.js';
+export { loadInspired, splitTitles, type InspiredOptions } from './conversations/inspired.js';
+export { loadConversationTable, loadRedditMovie, type ConversationTableOptions } from './conversations/table.js';
+export { likedInteractions } from './conversations/interactions.js';
+export { parsePythonLiteral } from './util/pyliteral.js';
+export { datasetLoaderPlugins, datasetsModule, FunctionLoader } from './module.js';

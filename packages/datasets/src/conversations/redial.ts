@@ -134,5 +134,5 @@ export function parseRedialRecord(value: unknown, catalogue: Catalogue, file: st
     const likedHere = turn.items.filter((item) => liked.has(item));
     if (likedHere.length > 0) turn.liked = likedHere;
   }
-  return { id: String(id), turns };
+  return { id: String(id), seeker: String(seeker), turns };
 }

@@ -6,6 +6,8 @@ export type ConversationTurn = DialogueTurn & { liked?: number[] };
 export interface Conversation {
   id: string;
   turns: ConversationTurn[];
+  /** Seeker's id in the source when it has one (ReDIAL initiatorWorkerId). */
+  seeker?: string;
 }
 
 /** Conversations over one item catalogue; `split` holds conversation indices (never turns). */
