@@ -9,3 +9,4 @@ export { LightGcn, type LightGcnConfig } from './models/lightgcn.js';
 export { MultVae, type MultVaeConfig } from './models/multvae.js';
 export { Fism, FismNet, softmaxCrossEntropy, type FismConfig, type FismNetOptions } from './models/fism.js';
 export { SasRec, SasRecNet, type SasRecConfig, type SasRecNetOptions } from './models/sasrec.js';
+export { recsysModule, recommenderPlugins, gatingPlugins } from './module.js';
