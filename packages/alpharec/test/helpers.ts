@@ -33,7 +33,7 @@ export interface Planted {
  * valid / test items are drawn from the own cluster (mostly) and anywhere
  * (rarely), so item text predicts taste.
  */
-export function plantedDataset(seed: number, opts: { nUsers?: number; nItems?: number; nClusters?: number; dim?: number; perUser?: number; noise?: number; offTaste?: number } = {}): Planted {
+export function plantedDataset(seed: number, opts: { nUsers?: number; nItems?: number; nClusters?: number; dim?: number; perUser?: number; noise?: number; offTaste?: number; centres?: Float32Array } = {}): Planted {
   const rng = new Rng(seed);
   const nUsers = opts.nUsers ?? 120;
   const nItems = opts.nItems ?? 80;
@@ -42,7 +42,7 @@ export function plantedDataset(seed: number, opts: { nUsers?: number; nItems?: n
   const perUser = opts.perUser ?? 10;
   const noise = opts.noise ?? 0.3;
   const offTaste = opts.offTaste ?? 0.1;
-  const centres = randomArray(rng, nClusters * dim);
+  const centres = opts.centres ?? randomArray(rng, nClusters * dim);
   const cluster = new Int32Array(nItems);
   for (let j = 0; j < nItems; j++) cluster[j] = j % nClusters;
   const items = new Float32Array(nItems * dim);
@@ -65,4 +65,19 @@ export function plantedDataset(seed: number, opts: { nUsers?: number; nItems?: n
     train.push(list.slice(4));
   }
   return { split: splitFromRows(nItems, train, valid, test), items, dim, cluster, centres };
+}
+
+/** A TextEncoder over a fixed text -> vector table (tests only). */
+export function tableEncoder(dim: number, table: Map<string, Float32Array>) {
+  return {
+    id: 'test-table',
+    dim,
+    async encode(texts: readonly string[]): Promise<Float32Array[]> {
+      return texts.map((t) => {
+        const v = table.get(t);
+        if (!v) throw new Error(`unknown text ${t}`);
+        return v;
+      });
+    },
+  };
 }
