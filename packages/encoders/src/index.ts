@@ -3,7 +3,7 @@ export { lexicalTokens, lexicalFeatures, normalizeText, type LexicalFeatureOptio
 export { RandomProjection, projectionRow, type ProjectionKind } from './lexical/projection.js';
 export { LexicalEncoder, type LexicalEncoderOptions, type LexicalFitState } from './lexical/lexical-encoder.js';
 export { l2Normalize } from './util/batch.js';
-export { encodersModule, lexicalPlugin } from './module.js';
+export { encodersModule, encoderPlugins, lexicalPlugin, onnxPlugin, openaiPlugin, precomputedPlugin, type WithCache } from './module.js';
 export { OnnxEncoder, type OnnxEncoderOptions, type Pooling } from './onnx/onnx-encoder.js';
 export { poolHidden } from './onnx/pooling.js';
 export { buildInputs, type ModelInputs } from './onnx/inputs.js';

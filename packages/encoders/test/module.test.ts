@@ -1,0 +1,27 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TYPES, createContainer, type PluginRegistry, type TextEncoder } from '@lmrec/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CachedEncoder, LexicalEncoder, OpenAiEncoder, encodersModule } from '../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lmrec-mod-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('encodersModule', () => {
+  it('binds lexical, onnx, openai and precomputed under TextEncoder', async () => {
+    const container = createContainer();
+    await container.load(encodersModule);
+    const registry = container.get<PluginRegistry>(TYPES.PluginRegistry);
+    expect(registry.names('TextEncoder')).toEqual(['lexical', 'onnx', 'openai', 'precomputed']);
+    const lexical = registry.create<TextEncoder>('TextEncoder', 'lexical', { dim: 16, projectionSeed: 4 });
+    expect(lexical).toBeInstanceOf(LexicalEncoder);
+    const direct = new LexicalEncoder({ dim: 16, projectionSeed: 4 });
+    expect(lexical.id).toBe(direct.id);
+    expect(Array.from((await lexical.encode(['Toy Story']))[0])).toEqual(Array.from((await direct.encode(['Toy Story']))[0]));
+    const withCache = registry.create<TextEncoder>('TextEncoder', 'openai', { baseUrl: 'http://127.0.0.1:9/v1', model: 'm', dim: 3, cache: { dir } });
+    expect(withCache).toBeInstanceOf(CachedEncoder);
+    expect((withCache as CachedEncoder).inner).toBeInstanceOf(OpenAiEncoder);
+    expect(() => registry.create('TextEncoder', 'onnx', { modelDir: join(dir, 'nope') })).toThrow(/config\.json/);
+  });
+});
