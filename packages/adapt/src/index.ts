@@ -7,3 +7,16 @@ export { sampledSoftmaxLoss } from './loss.js';
 export { AdamW, clipGlobalNorm, type AdamWOptions } from './optim.js';
 export { trainAdapt, validRecall, type AdaptEpochLog, type AdaptTrainOptions, type AdaptTrainResult } from './train.js';
 export { gatherDiff } from './gather.js';
+export { PopularityDiagnosticsAccumulator, type PopularityDiagnostics } from './diagnostics.js';
+export {
+  runRtaComparison,
+  rtaVariantNames,
+  mentionCounts,
+  diagnosticsTable,
+  REINDEX_ROW,
+  gatingFactoriesFromRegistry,
+  type GatingFactory,
+  type RtaComparisonOptions,
+  type RtaComparisonResult,
+  type RtaVariantResult,
+} from './comparison.js';
