@@ -99,23 +99,29 @@ async function main(): Promise<void> {
     process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
     process.exit(0);
   }
+  // the machine is shared: each configuration runs REPEAT times (fresh processes), the median by time is reported
+  const repeat = Number(process.env.BENCH_REPEAT ?? 3);
   const runs: [number, string][] = [
     [10_000, 'factors'],
     [50_000, 'factors'],
-    [2_000, 'scoreBlock'],
-    [2_000, 'crs'],
+    [5_000, 'scoreBlock'],
+    [5_000, 'crs'],
   ];
   const rows: Record<string, string | number>[] = [];
   for (const [n, path] of runs) {
-    const r = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, '--child', String(n), path], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-    if (!line) throw new Error(`bench child failed (${n}, ${path}): ${r.stderr}`);
-    const row = JSON.parse(line.slice(7));
-    console.log(row);
-    rows.push(row);
+    const reps: Record<string, string | number>[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const r = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, '--child', String(n), path], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+      if (!line) throw new Error(`bench child failed (${n}, ${path}): ${r.stderr}`);
+      reps.push(JSON.parse(line.slice(7)));
+      console.log(reps.at(-1));
+    }
+    reps.sort((a, b) => Number(a.seconds) - Number(b.seconds));
+    rows.push({ ...reps[Math.floor((reps.length - 1) / 2)], 'best M scores/s': Math.max(...reps.map((r) => Number(r['M scores/s']))), runs: repeat });
   }
   const body = [
-    `Full-ranking evaluation, ${N_ITEMS.toLocaleString('en-US')} items, d = ${DIM}, random factors, 16 train + 4 valid items masked and 5 test targets per user, K = ${K}, metrics recall/precision/ndcg/hr/mrr + coverage/poprank/gini. Each row is its own process (peak RSS = VmHWM of that process, data generation included; "RSS before eval" is the peak before evaluation started).`,
+    `Full-ranking evaluation, ${N_ITEMS.toLocaleString('en-US')} items, d = ${DIM}, random factors, 16 train + 4 valid items masked and 5 test targets per user, K = ${K}, metrics recall/precision/ndcg/hr/mrr + coverage/poprank/gini. Each row is the median (by time) of ${process.env.BENCH_REPEAT ?? 3} fresh processes on a machine shared with other jobs (peak RSS = VmHWM of that process, data generation included; "RSS before eval" is the peak before evaluation started).`,
     '',
     markdownTable(rows),
     'Reference on this machine: PyTorch score + mask + top-K, 230 M scores/s on 2 threads.',

@@ -37,11 +37,11 @@ function bruteForce(dense: Float32Array, split: CfSplit, on: 'valid' | 'test', k
 }
 
 describe('evaluateFullRanking vs brute force', () => {
-  const split = randomSplit(60, 45, 11);
   const ks = [1, 3, 10, 50];
-  for (const on of ['test', 'valid'] as const) {
+  for (const [on, overlap] of [['test', false], ['valid', false], ['test', true], ['valid', true]] as const) {
+    const split = randomSplit(60, 45, 11, 0.15, overlap);
     for (const withFactors of [true, false]) {
-      it(`${on}, ${withFactors ? 'factors + scoreTopK' : 'scoreBlock + topKBlock'}`, async () => {
+      it(`${on}, ${overlap ? 'overlapping' : 'disjoint'} parts, ${withFactors ? 'factors + scoreTopK' : 'scoreBlock + topKBlock'}`, async () => {
         const scorer = factorScorer(60, 45, 4, 5, withFactors);
         const progress = new CapturingProgress();
         const result = await evaluateFullRanking(scorer, split, { on, ks, blockSize: 7, progress });
@@ -64,6 +64,7 @@ describe('evaluateFullRanking vs brute force', () => {
   }
 
   it('same numbers whatever the block size', async () => {
+    const split = randomSplit(60, 45, 11);
     const scorer = factorScorer(60, 45, 4, 9, true);
     const a = await evaluateFullRanking(scorer, split, { on: 'test', ks: [5], blockSize: 1 });
     const b = await evaluateFullRanking(scorer, split, { on: 'test', ks: [5], blockSize: 1000 });

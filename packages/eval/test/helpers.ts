@@ -1,13 +1,18 @@
 import { Csr, Rng, type CfSplit, type Scorer } from '@lmrec/core';
 
-/** Random split where each user's train/valid/test item sets are disjoint, with some users lacking targets. */
-export function randomSplit(nUsers: number, nItems: number, seed: number, density = 0.15): CfSplit {
+/** Random split (disjoint parts, or overlapping ones), with some users lacking targets. */
+export function randomSplit(nUsers: number, nItems: number, seed: number, density = 0.15, overlap = false): CfSplit {
   const rng = new Rng(seed);
   const parts: number[][][] = [[], [], []];
   for (let u = 0; u < nUsers; u++) {
     const rows: number[][] = [[], [], []];
     for (let j = 0; j < nItems; j++) {
-      if (rng.float() < density) {
+      if (overlap) {
+        // parts drawn independently: an item can be in train and be a target too
+        if (rng.float() < density * 0.7) rows[0].push(j);
+        if (rng.float() < density * 0.15) rows[1].push(j);
+        if (rng.float() < density * 0.15) rows[2].push(j);
+      } else if (rng.float() < density) {
         const x = rng.float();
         rows[x < 0.7 ? 0 : x < 0.85 ? 1 : 2].push(j);
       }
