@@ -24,7 +24,7 @@ const { split, model: probe } = await fromAlphaRecDir(dir);
 const items = probe.items!;
 console.log(`ml100k-cf: ${split.nUsers} users, ${split.nItems} items, ${split.train.nnz} train, ${items.dim}-d vectors, backend ${backend.name}`);
 
-interface Row extends Record<string, string | number> {}
+type Row = Record<string, string | number>;
 const rows: Row[] = [];
 const notes: string[] = [];
 

@@ -16,7 +16,7 @@ export { AlphaRecSampler, type AlphaRecSamplerOptions } from './sampler.js';
 export { propagate, propagateBackward, propagateTensor } from './graph.js';
 export { CosineScorer } from './scorer.js';
 export { meanItemVectors, historyMean, type ItemEmbeddings } from './user-vectors.js';
-export { mlpWidth, PAPER_FIRST_LAYER_WEIGHTS, REFERENCE_MULTIPLIERS, type WidthOptions } from './width.js';
+export { mlpWidth, referenceMultiplierForFile, PAPER_FIRST_LAYER_WEIGHTS, REFERENCE_MULTIPLIERS, REFERENCE_EMBEDDING_FILES, type WidthOptions } from './width.js';
 export { combineDomains, trainMultiDomain, zeroShot, type Domain, type CombinedDomains } from './zero-shot.js';
 export { loadAlphaRecModel, fromAlphaRecDir } from './load.js';
 export { alpharecModule, alpharecPlugin, linearMappingPlugin } from './module.js';

@@ -45,3 +45,23 @@ export function mlpWidth(dim: number, options: WidthOptions = {}): number {
   }
   return Math.max(1, Math.floor(PAPER_FIRST_LAYER_WEIGHTS / dim));
 }
+
+/** The reference code's embedding file name for each language model key. */
+export const REFERENCE_EMBEDDING_FILES: Readonly<Record<string, string>> = {
+  'item_cf_embeds_bert_array.npy': 'bert',
+  'item_cf_embeds_roberta_array.npy': 'roberta',
+  'item_cf_embeds_array.npy': 'v2',
+  'item_cf_embeds_large3_array.npy': 'v3',
+  'item_cf_embeds_large3_array_shuffle.npy': 'v3_shuffle',
+};
+
+/**
+ * The multiplier the reference code would use for an `item_info/` file:
+ * it keys the width by language model, whatever the file's dimension
+ * (9/32 for every model it does not list). Undefined for unknown names.
+ */
+export function referenceMultiplierForFile(fileName: string): number | undefined {
+  const key = REFERENCE_EMBEDDING_FILES[fileName];
+  if (key) return REFERENCE_MULTIPLIERS[key];
+  return /^item_cf_embeds_.*_array\.npy$/.test(fileName) ? 9 / 32 : undefined;
+}

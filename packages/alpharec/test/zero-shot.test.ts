@@ -79,7 +79,9 @@ describe("AlphaRec's released layout", () => {
       writeFileSync(join(root, 'cf_data', `${part}.txt`), Array.from({ length: m.nRows }, (_, u) => [u, ...m.row(u)].join(' ')).join('\n') + '\n');
     }
     writeFileSync(join(root, 'item_info', 'item_cf_embeds_large3_array.npy'), serializeNpy(d.items, [20, 8]));
-    const { model, split } = await fromAlphaRecDir(root, { hidden: 8, negatives: 4, batchSize: 16, epochs: 2, evalEvery: 1 });
+    const { model, split } = await fromAlphaRecDir(root, { negatives: 4, batchSize: 16, epochs: 2, evalEvery: 1 });
+    // the reference sizes the MLP by file name: "large3" (text-embedding-3-large) -> multiplier 1/2
+    expect(model.netConfig().hidden).toBe(4);
     expect(split.nUsers).toBe(30);
     expect(Array.from(split.train.row(4))).toEqual(Array.from(d.split.train.row(4)));
     expect(Array.from(model.items!.data)).toEqual(Array.from(d.items));
