@@ -41,14 +41,31 @@ export const CRS_RANK_RULE = 'rank = floor((#higher + #higher_or_equal) / 2), 0-
 export function crsRank(scores: ArrayLike<number>, offset: number, nItems: number, target: number, allowed?: Uint8Array): number {
   const st = clean(scores[offset + target]);
   let higher = 0;
-  let higherOrEqual = 0;
-  for (let j = 0; j < nItems; j++) {
-    if (allowed && !allowed[j]) continue;
-    const s = clean(scores[offset + j]);
-    if (s > st) higher++;
-    if (s >= st) higherOrEqual++;
+  let equal = 0;
+  if (st === -Infinity) {
+    // NaN ties with a -Infinity (or NaN) target: take the slow path with the NaN mapping
+    for (let j = 0; j < nItems; j++) {
+      if (allowed && !allowed[j]) continue;
+      const s = clean(scores[offset + j]);
+      if (s > st) higher++;
+      else if (s === st) equal++;
+    }
+  } else if (allowed) {
+    // NaN compares false both ways: counted below a finite target, as -Infinity would be
+    for (let j = 0; j < nItems; j++) {
+      if (!allowed[j]) continue;
+      const s = scores[offset + j];
+      if (s > st) higher++;
+      else if (s === st) equal++;
+    }
+  } else {
+    for (let j = 0; j < nItems; j++) {
+      const s = scores[offset + j];
+      if (s > st) higher++;
+      else if (s === st) equal++;
+    }
   }
-  return Math.floor((higher + higherOrEqual) / 2);
+  return Math.floor((2 * higher + equal) / 2);
 }
 
 function clean(s: number): number {

@@ -28,6 +28,12 @@ describe('CRS tie-averaged rank', () => {
     expect(crsRank([5, 4, 3, 2, 1], 0, 5, 4)).toBe(4);
     // NaN target ranks with the bottom, not at the top
     expect(crsRank([1, NaN, 2], 0, 3, 1)).toBe(2);
+    // NaN elsewhere ranks below a finite target: higher 1, >= 2 -> 1
+    expect(crsRank([NaN, 1, 2], 0, 3, 1)).toBe(1);
+    // a -Infinity target ties with NaN: higher 1, >= 3 -> 2
+    expect(crsRank([NaN, -Infinity, 0], 0, 3, 1)).toBe(2);
+    // offset selects the row: row 1 = [2, 2, 1], target 2 -> higher 2, >= 3 -> 2
+    expect(crsRank([9, 9, 9, 2, 2, 1], 3, 3, 2)).toBe(2);
     // candidate subset {0, 1, 3}: item 1 higher, item 3 tied -> higher 1, >= 3 -> 2 (item 2 at 7 ignored)
     expect(crsRank([1, 5, 7, 1], 0, 4, 0, Uint8Array.from([1, 1, 0, 1]))).toBe(2);
   });
