@@ -2,8 +2,9 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, Rng, serializeNpy, type Scorer } from '@lmrec/core';
+import { initBackend, Rng, serializeNpy } from '@lmrec/core';
 import { evaluateFullRanking } from '@lmrec/eval';
+import { Popularity } from '@lmrec/recsys';
 import { combineDomains, fromAlphaRecDir, loadAlphaRecModel, trainMultiDomain, zeroShot } from '../src/index.js';
 import { plantedDataset, randomArray } from './helpers.js';
 
@@ -12,20 +13,6 @@ beforeAll(async () => {
   await initBackend({ prefer: 'wasm' });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Popularity by hand: score = train count of the item. */
-function popularity(split: { nItems: number; train: { indices: Int32Array } }): Scorer {
-  const counts = new Float32Array(split.nItems);
-  for (const j of split.train.indices) counts[j]++;
-  return {
-    nItems: split.nItems,
-    scoreBlock: (users) => {
-      const out = new Float32Array(users.length * split.nItems);
-      for (let r = 0; r < users.length; r++) out.set(counts, r * split.nItems);
-      return out;
-    },
-  };
-}
 
 describe('zero-shot transfer', () => {
   // tastes share their meaning (cluster centres) across domains, as real item texts do
@@ -61,7 +48,9 @@ describe('zero-shot transfer', () => {
     const zs = zeroShot(loaded, { split: target.split, itemEmbeddings: { dim: 16, data: target.items } });
     expect(zs.nItems).toBe(50);
     const mine = await evaluateFullRanking(zs, target.split, { on: 'test', ks: [10] });
-    const pop = await evaluateFullRanking(popularity(target.split), target.split, { on: 'test', ks: [10] });
+    const popularity = new Popularity();
+    await popularity.fit(target.split);
+    const pop = await evaluateFullRanking(popularity, target.split, { on: 'test', ks: [10] });
     expect(mine.metrics['recall@10'].mean).toBeGreaterThan(pop.metrics['recall@10'].mean + 0.15);
     zs.dispose();
     loaded.dispose();
