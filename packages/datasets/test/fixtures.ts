@@ -1,5 +1,6 @@
 import { Rng } from '@lmrec/core';
 import { write } from './helpers.js';
+import type { InteractionDataset } from '../src/index.js';
 
 export interface Rating {
   user: number;
@@ -63,3 +64,17 @@ export function writeMlCsv(dir: string, data: { ratings: Rating[]; movies: Movie
   write(dir, gzip ? 'ratings.csv.gz' : 'ratings.csv', 'userId,movieId,rating,timestamp\n' + data.ratings.map((r) => `${r.user},${r.movie},${r.rating.toFixed(1)},${r.ts}`).join('\n') + '\n');
   write(dir, 'movies.csv', 'movieId,title,genres\n' + data.movies.map((m) => `${m.id},${q(m.title)},${m.genres.join('|') || '(no genres listed)'}`).join('\n') + '\n');
 }
+
+/** Canonical content by original ids, independent of dense numbering. */
+export function canonical(ds: InteractionDataset): { rows: string[]; items: string[] } {
+  const rows: string[] = [];
+  const m = ds.interactions;
+  for (let u = 0; u < m.nRows; u++) {
+    for (let k = m.indptr[u]; k < m.indptr[u + 1]; k++) {
+      rows.push(`${ds.users.ids[u]} ${ds.items.ids[m.indices[k]]} ${ds.ratings?.[k]} ${ds.timestamps?.[k]}`);
+    }
+  }
+  const items = ds.items.ids.map((id, i) => `${id} ${ds.items.titles[i]} ${ds.items.genres?.[i].join('|')}`);
+  return { rows: rows.sort(), items: items.sort() };
+}
+

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
-import { loadMovieLens, type InteractionDataset } from '../src/index.js';
+import { loadMovieLens } from '../src/index.js';
 import { caught, tempDir } from './helpers.js';
-import { randomMovieLens, writeMl100k, writeMl1m, writeMlCsv, type MovieRow, type Rating } from './fixtures.js';
+import { canonical, randomMovieLens, writeMl100k, writeMl1m, writeMlCsv, type MovieRow, type Rating } from './fixtures.js';
 
 const root = tempDir();
-
-/** Canonical content by original ids, independent of dense numbering. */
-export function canonical(ds: InteractionDataset): { rows: string[]; items: string[] } {
-  const rows: string[] = [];
-  const m = ds.interactions;
-  for (let u = 0; u < m.nRows; u++) {
-    for (let k = m.indptr[u]; k < m.indptr[u + 1]; k++) {
-      rows.push(`${ds.users.ids[u]} ${ds.items.ids[m.indices[k]]} ${ds.ratings?.[k]} ${ds.timestamps?.[k]}`);
-    }
-  }
-  const items = ds.items.ids.map((id, i) => `${id} ${ds.items.titles[i]} ${ds.items.genres?.[i].join('|')}`);
-  return { rows: rows.sort(), items: items.sort() };
-}
 
 function expected(data: { ratings: Rating[]; movies: MovieRow[] }, minRating = -Infinity) {
   return {

@@ -78,7 +78,8 @@ async function readMovies(layout: Layout): Promise<{ items: Items; index: Map<nu
       if (text.replace(/^\uFEFF/, '') !== 'movieId,title,genres') parseError(`unexpected header "${text}" (want movieId,title,genres)`, file, line);
       continue;
     }
-    if (text === '') continue;
+    // Releases have no blank lines; one may hide a lost record or a cut-off field.
+    if (text === '') parseError('empty line', file, line);
     let id: string;
     let title: string;
     let genreList: string[];
@@ -96,6 +97,10 @@ async function readMovies(layout: Layout): Promise<{ items: Items; index: Map<nu
     } else {
       const f = layout.variant === 'csv' ? splitDelimited(text, ',', file, line) : text.split('::');
       if (f.length !== 3) parseError(`expected 3 fields (movieId, title, genres), found ${f.length}`, file, line);
+      if (layout.variant !== 'csv' && f.some((x) => x.startsWith(':') || x.endsWith(':'))) {
+        // ":::" cannot be split unambiguously; no release title starts or ends with ':'.
+        parseError('a field starts or ends with ":" next to the "::" separator', file, line);
+      }
       [id, title] = f;
       genreList = f[2] === '(no genres listed)' || f[2] === '' ? [] : f[2].split('|');
     }
@@ -142,7 +147,8 @@ export async function loadMovieLens(options: MovieLensOptions): Promise<Interact
       if (text.replace(/^\uFEFF/, '') !== 'userId,movieId,rating,timestamp') parseError(`unexpected header "${text}" (want userId,movieId,rating,timestamp)`, file, line);
       continue;
     }
-    if (text === '') continue;
+    // Releases have no blank lines; one may hide a lost record or a cut-off field.
+    if (text === '') parseError('empty line', file, line);
     const bad = parseNumericFields(text, layout.sep, kinds, out);
     if (bad >= 0) {
       if (bad >= 4) parseError(`more than 4 "${layout.sep}"-separated fields`, file, line);

@@ -1,7 +1,9 @@
 /**
  * Hand parser for all-numeric delimited lines (ratings files): no split, no
  * substrings, no Number(). Each field is an unsigned integer ('int') or an
- * unsigned decimal ('dec', e.g. 3.5) and must be non-empty.
+ * unsigned decimal ('dec', e.g. 3.5) and must be non-empty. Leading zeros
+ * ("05") are refused: release files never have them, and accepting them
+ * would let a lost "." turn 0.5 into 5 silently.
  * Returns -1 when the line is well formed, else the 0-based index of the
  * first bad field (or `kinds.length` when there are too many fields).
  */
@@ -15,6 +17,7 @@ export function parseNumericFields(text: string, sep: string, kinds: readonly ('
     let digits = 0;
     let scale = 0;
     const dec = kinds[f] === 'dec';
+    const first = pos;
     for (; pos < n; pos++) {
       const c = text.charCodeAt(pos);
       if (c >= 48 && c <= 57) {
@@ -26,6 +29,7 @@ export function parseNumericFields(text: string, sep: string, kinds: readonly ('
       } else break;
     }
     if (digits === 0 || scale === 1 || digits > 15) return f;
+    if (text.charCodeAt(first) === 48 && pos > first + 1 && text.charCodeAt(first + 1) !== 46) return f;
     out[f] = scale > 1 ? value / scale : value;
     if (f === kinds.length - 1) return pos === n ? -1 : f + (text.charCodeAt(pos) === sep0 ? 1 : 0);
     if (text.charCodeAt(pos) !== sep0) return f;
