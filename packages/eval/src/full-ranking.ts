@@ -100,6 +100,7 @@ export async function evaluateFullRanking(scorer: Scorer, split: CfSplit, option
   const isTarget = new Uint8Array(nItems);
   const hits = new Uint8Array(maxK);
 
+  let runningSum = 0;
   const task = (options.progress ?? silentProgress).start(`evaluate ${on}${sampled ? ' (sampled)' : ''}`, nUnits, 'users');
   try {
     for (let start = 0; start < nUnits; start += blockSize) {
@@ -135,6 +136,9 @@ export async function evaluateFullRanking(scorer: Scorer, split: CfSplit, option
         }
         for (const { k, acc } of accumulators) acc.add(list.subarray(0, k));
       }
+      const first = columns.get(keys[0])!;
+      runningSum += first.subarray(start, start + rows).reduce((a, b) => a + b, 0);
+      task.set({ [keys[0]]: Number((runningSum / (start + rows)).toFixed(4)) });
       task.tick(rows);
     }
   } finally {
@@ -156,6 +160,7 @@ export async function evaluateFullRanking(scorer: Scorer, split: CfSplit, option
       precision: 'hits / K',
       standardError: 'sample std (ddof = 1) / sqrt(n)',
       metrics: metrics.map((m) => m.name),
+      aggregates: sampled ? 'not computed under sampling' : aggregates.map((a) => a.name),
       scoring: sampled ? 'candidates only' : factors ? 'factors + scoreTopK' : 'scoreBlock + topKBlock',
       sampled: Boolean(sampled),
       ...(sampled ? { negativesPerTarget: sampled.negatives, seed: sampled.seed ?? 0, warning: SAMPLED_WARNING } : {}),

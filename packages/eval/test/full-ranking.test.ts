@@ -58,6 +58,8 @@ describe('evaluateFullRanking vs brute force', () => {
         const ticks = progress.events.filter((e) => e.type === 'tick');
         expect(ticks.at(-1)).toMatchObject({ done: result.n });
         expect(ticks.length).toBe(Math.ceil(result.n / 7));
+        const sets = progress.events.filter((e) => e.type === 'set');
+        expect(sets.at(-1)).toMatchObject({ fields: { 'recall@1': Number(result.metrics['recall@1'].mean.toFixed(4)) } });
         expect(JSON.parse(JSON.stringify(result)).metrics).toEqual(result.metrics);
       });
     }
