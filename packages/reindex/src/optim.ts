@@ -45,7 +45,7 @@ export class AdamW {
       if (!g) continue;
       let mom = this.moments.get(p.name);
       if (!mom) {
-        mom = { m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) };
+        mom = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) }));
         this.moments.set(p.name, mom);
       }
       const { m, v } = mom;

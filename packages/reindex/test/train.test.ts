@@ -144,6 +144,15 @@ describe('reindex training on a planted catalogue', () => {
     expect(a.r.epochs.map((e) => e.loss)).toEqual(b.r.epochs.map((e) => e.loss));
   });
 
+  it('a whole training run (optimiser state, keep-best snapshots) frees everything it allocated', async () => {
+    const before = tf.memory().numTensors;
+    const model = buildModel(data, d, 'weighted');
+    await trainReindex(model, dataLabelPairs(data.train.q, asExamples(data.train.targets)), { queries: data.valid.q, examples: asExamples(data.valid.targets) }, { lr: 0.01, maxEpochs: 3, negatives: 10, batchSize: 64 });
+    model.aggregator.dispose();
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('early stopping halts after `patience` epochs without improvement', async () => {
     const model = buildModel(data, d, 'weighted');
     // lr 0: nothing changes, so validation never improves on the initial value

@@ -60,7 +60,8 @@ export abstract class BaseAggregator implements Aggregator {
       if (t.shape.join(',') !== v.shape.join(',')) {
         throw new LmrecError('E_STATE', `aggregator "${this.name}": "${key}" has shape [${t.shape}], expected [${v.shape}]`, { field: key });
       }
-      v.assign(t as tf.Tensor);
+      // assigning a variable to itself would free its own data first
+      if (t !== v) v.assign(t as tf.Tensor);
     }
   }
 

@@ -5,16 +5,17 @@ export function uniformVariable(rng: Rng, shape: number[], bound: number, name: 
   const n = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = (rng.float() * 2 - 1) * bound;
-  return tf.variable(tf.tensor(data, shape, 'float32'), true, name);
+  // tidy frees the initial tensor (tf.variable keeps its own reference)
+  return tf.tidy(() => tf.variable(tf.tensor(data, shape, 'float32'), true, name));
 }
 
 export function constantVariable(shape: number[], value: number, name: string): tf.Variable {
-  return tf.variable(tf.fill(shape, value, 'float32'), true, name);
+  return tf.tidy(() => tf.variable(tf.fill(shape, value, 'float32'), true, name));
 }
 
 /** Identity matrix variable (optionally rectangular: ones on the diagonal). */
 export function eyeVariable(rows: number, cols: number, name: string): tf.Variable {
-  return tf.variable(tf.eye(rows, cols, undefined, 'float32'), true, name);
+  return tf.tidy(() => tf.variable(tf.eye(rows, cols, undefined, 'float32'), true, name));
 }
 
 let uniqueCounter = 0;

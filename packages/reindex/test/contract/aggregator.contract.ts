@@ -141,6 +141,12 @@ export function aggregatorContract(c: AggregatorCase): void {
       b.dispose();
     });
 
+    it('creating and disposing it leaves no tensor behind', () => {
+      const before = tf.memory().numTensors;
+      c.create(d, 9).dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
     it('leaks no tensors in apply and in a gradient step', () => {
       const agg = c.create(d, 4);
       const rng = new Rng(16);
