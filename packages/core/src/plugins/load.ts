@@ -4,14 +4,17 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Container, ContainerModule } from 'inversify';
 import { LmrecError } from '../errors.js';
-import { TYPES } from '../tokens.js';
+import type { PluginFactory } from '../interfaces/plugin.js';
+import { EXTENSION_POINTS, TYPES } from '../tokens.js';
 import { PluginRegistry } from './registry.js';
 
 /** A container with the plugin registry bound, ready for plugin modules. */
 export function createContainer(): Container {
   const container = new Container();
   // Transient: a registry resolved after more plugins were loaded sees them too.
-  container.bind(TYPES.PluginRegistry).to(PluginRegistry);
+  container
+    .bind(TYPES.PluginRegistry)
+    .toDynamicValue((context) => new PluginRegistry(Object.fromEntries(EXTENSION_POINTS.map((point) => [point, context.getAll<PluginFactory>(TYPES[point], { optional: true })]))));
   return container;
 }
 

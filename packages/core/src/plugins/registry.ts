@@ -1,4 +1,4 @@
-import { ContainerModule, injectable, multiInject, optional } from 'inversify';
+import { ContainerModule } from 'inversify';
 import { LmrecError } from '../errors.js';
 import type { PluginFactory } from '../interfaces/plugin.js';
 import { EXTENSION_POINTS, TYPES, type ExtensionPoint } from '../tokens.js';
@@ -6,25 +6,17 @@ import { EXTENSION_POINTS, TYPES, type ExtensionPoint } from '../tokens.js';
 /**
  * Every named plugin factory, per extension point, as loaded into the
  * container. Resolves by name; an unknown name lists the known ones.
+ * Built from the container's multi-bindings by `createContainer` (a factory
+ * binding rather than parameter decorators, so any TypeScript transpiler,
+ * including esbuild and tsx, can load this file).
  */
-@injectable()
 export class PluginRegistry {
   private readonly byPoint = new Map<ExtensionPoint, Map<string, PluginFactory>>();
 
-  constructor(
-    @multiInject(TYPES.TensorBackend) @optional() backends: PluginFactory[] = [],
-    @multiInject(TYPES.TextEncoder) @optional() encoders: PluginFactory[] = [],
-    @multiInject(TYPES.Backbone) @optional() backbones: PluginFactory[] = [],
-    @multiInject(TYPES.Aggregator) @optional() aggregators: PluginFactory[] = [],
-    @multiInject(TYPES.GatingRecommender) @optional() gating: PluginFactory[] = [],
-    @multiInject(TYPES.Recommender) @optional() recommenders: PluginFactory[] = [],
-    @multiInject(TYPES.DatasetLoader) @optional() loaders: PluginFactory[] = [],
-    @multiInject(TYPES.Metric) @optional() metrics: PluginFactory[] = [],
-  ) {
-    const lists = [backends, encoders, backbones, aggregators, gating, recommenders, loaders, metrics];
-    EXTENSION_POINTS.forEach((point, i) => {
+  constructor(factories: Partial<Record<ExtensionPoint, readonly PluginFactory[]>> = {}) {
+    for (const point of EXTENSION_POINTS) {
       const named = new Map<string, PluginFactory>();
-      for (const factory of lists[i] ?? []) {
+      for (const factory of factories[point] ?? []) {
         if (named.has(factory.name)) {
           throw new LmrecError('E_PLUGIN_DUPLICATE', `two ${point} plugins are named "${factory.name}"`, {
             hint: 'plugin names must be unique per extension point',
@@ -33,7 +25,7 @@ export class PluginRegistry {
         named.set(factory.name, factory);
       }
       this.byPoint.set(point, named);
-    });
+    }
   }
 
   names(point: ExtensionPoint): string[] {
