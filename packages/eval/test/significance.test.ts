@@ -79,5 +79,9 @@ describe('pairedValues', () => {
     expect(Array.from(x)).toEqual([10, 20, 30]);
     expect(Array.from(y)).toEqual([1, 2, 3]);
     expect(() => pairedValues(mk([1, 2], [1, 2]), mk([1, 4], [1, 2]), 'm')).toThrow(/first result only/);
+    expect(() => pairedValues(mk([1, 2], [1, 2]), mk([1, 1], [1, 2]), 'm')).toThrow(/duplicate ids/);
+    // without ids, equal lengths pair by position
+    const [p, q] = pairedValues({ ...mk([], [1, 2]), ids: undefined }, { ...mk([], [3, 4]), ids: undefined }, 'm');
+    expect([...p, ...q]).toEqual([1, 2, 3, 4]);
   });
 });

@@ -128,6 +128,7 @@ export function pairedValues(a: EvalResult, b: EvalResult, metric: string): [Flo
   }
   const where = new Map<number | string, number>();
   b.ids.forEach((id, i) => where.set(id, i));
+  if (where.size !== b.ids.length) throw new LmrecError('E_ARGUMENT', 'the second result has duplicate ids; cannot pair units by id');
   const outA = new Float64Array(va.length);
   const outB = new Float64Array(va.length);
   a.ids.forEach((id, i) => {
