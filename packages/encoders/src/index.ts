@@ -12,3 +12,4 @@ export { parseRetryAfter, runPool, abortableSleep } from './http/retry.js';
 export { PrecomputedEncoder, type PrecomputedEncoderOptions } from './precomputed/precomputed-encoder.js';
 export { CachedEncoder, type CachedEncoderOptions, type CacheStats } from './cache/cached-encoder.js';
 export { encodeChunk, decodeChunk } from './cache/chunk-file.js';
+export { forEachFeatureHash } from './lexical/feature-hashes.js';

@@ -1,6 +1,6 @@
 import { Rng } from '@lmrec/core';
 import { describe, expect, it } from 'vitest';
-import { LexicalEncoder, hashToken, lexicalFeatures, lexicalTokens, projectionRow } from '../src/index.js';
+import { LexicalEncoder, forEachFeatureHash, hashToken, lexicalFeatures, lexicalTokens, projectionRow } from '../src/index.js';
 import { CONTRACT_TEXTS, textEncoderContract } from './contract/text-encoder.contract.js';
 
 const corpus = [...CONTRACT_TEXTS, 'Babe (1995)', 'Dead Man Walking (1995)', 'Richard III (1995)'];
@@ -123,6 +123,25 @@ function referenceTfidf(
   }
   return out;
 }
+
+describe('forEachFeatureHash (allocation-free hot path)', () => {
+  it('hashes exactly the strings lexicalFeatures returns, in order', () => {
+    const texts = [...CONTRACT_TEXTS, 'Amélie', '千と千尋の神隠し', 'a', 'naïve café 🎬 Łódź x'.repeat(3), 'e\u0301 𝔸𝔹 ﬁlm', ''];
+    for (const [word, char] of [
+      [[1, 2], [3, 5]],
+      [[1, 3], [1, 2]],
+      [[0, 0], [2, 6]],
+      [[2, 2], [0, 0]],
+    ] as [number, number][][]) {
+      for (const text of texts) {
+        const got: number[] = [];
+        forEachFeatureHash(text, word as [number, number], char as [number, number], 17, (h) => got.push(h));
+        const want = lexicalFeatures(text, { wordNgrams: word as [number, number], charNgrams: char as [number, number] }).map((f) => hashToken(f, 17));
+        expect(got).toEqual(want);
+      }
+    }
+  });
+});
 
 describe('LexicalEncoder', () => {
   it('computes smooth idf by hand: idf = ln((1+n)/(1+df)) + 1', async () => {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { LmrecError, type EncodeOptions, type TextEncoder } from '@lmrec/core';
 import { encodeInBatches, l2Normalize } from '../util/batch.js';
-import { hashToken } from './murmur3.js';
+import { forEachFeatureHash } from './feature-hashes.js';
 import { RandomProjection, type ProjectionKind } from './projection.js';
-import { DEFAULT_CHAR_NGRAMS, DEFAULT_WORD_NGRAMS, lexicalFeatures } from './tokenize.js';
+import { DEFAULT_CHAR_NGRAMS, DEFAULT_WORD_NGRAMS } from './tokenize.js';
 
 export interface LexicalEncoderOptions {
   /** Word n-gram range, inclusive; [0, 0] disables. Default [1, 2]. */
@@ -186,15 +186,14 @@ export class LexicalEncoder implements TextEncoder {
   /** Adds the signed hashed counts of `text` into `acc`; returns the buckets touched. */
   private accumulate(text: string): number[] {
     const touched: number[] = [];
-    for (const feature of lexicalFeatures(text, { wordNgrams: this.wordNgrams, charNgrams: this.charNgrams })) {
-      const h = hashToken(feature, this.hashSeed);
+    forEachFeatureHash(text, this.wordNgrams, this.charNgrams, this.hashSeed, (h) => {
       const b = (h & 0x7fffffff) % this.buckets;
       if (!this.seen[b]) {
         this.seen[b] = 1;
         touched.push(b);
       }
       this.acc[b] += this.signed && h >>> 31 ? -1 : 1;
-    }
+    });
     return touched;
   }
 }

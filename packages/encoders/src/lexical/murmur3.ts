@@ -7,12 +7,13 @@
 const utf8 = new TextEncoder();
 let scratch = new Uint8Array(256);
 
-export function murmur3(bytes: Uint8Array, length: number, seed: number): number {
+/** murmur3_32 of bytes[offset, offset + length). */
+export function murmur3(bytes: Uint8Array, length: number, seed: number, offset = 0): number {
   let h = seed >>> 0;
   const c1 = 0xcc9e2d51;
   const c2 = 0x1b873593;
-  const blocks = length & ~3;
-  for (let i = 0; i < blocks; i += 4) {
+  const blocks = offset + (length & ~3);
+  for (let i = offset; i < blocks; i += 4) {
     let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
     k = Math.imul(k, c1);
     k = (k << 15) | (k >>> 17);

@@ -20,7 +20,8 @@ export class RandomProjection {
     readonly kind: ProjectionKind,
     readonly dim: number,
     readonly seed: number,
-    private readonly maxCachedRows = 1 << 16,
+    /** Rows kept in memory; the default budget is 2^24 floats (64 MiB). */
+    private readonly maxCachedRows = Math.max(1024, Math.floor(2 ** 24 / dim)),
   ) {
     this.root = new Rng(seed);
   }
