@@ -3,6 +3,8 @@
  * LLM): H@10 / N@10 (+ SE) on the test split for Popularity, the untrained
  * `sum` catalogue, and each trained aggregator; time per epoch.
  * Run: pnpm --filter @lmrec/reindex bench   (env BENCH_AGGS=weighted,rnn,trm, BENCH_EPOCHS=8)
+ * From sources without a build:
+ *   TSX_TSCONFIG_PATH=bench/tsconfig.json node --conditions=source --import tsx bench/run.ts
  */
 import { join } from 'node:path';
 import { initBackend, tf } from '@lmrec/core';
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
   const row = (name: string, r: EvalResult, extra: Record<string, string | number> = {}) => {
     const m = (k: string) => `${r.metrics[k].mean.toFixed(4)} ± ${r.metrics[k].se.toFixed(4)}`;
     rows.push({ model: name, 'H@10': m('hit@10'), 'N@10': m('ndcg@10'), 'H@50': m('hit@50'), ...extra });
-    console.log(name, JSON.stringify(rows[rows.length - 1]));
+    console.log(`${name} ${JSON.stringify(rows[rows.length - 1])} (${((performance.now() - t0) / 1000).toFixed(0)} s since start)`);
   };
 
   // Popularity: how often each item is a target among the train examples

@@ -95,14 +95,15 @@ export class TransformersBackbone implements Backbone {
     if (ctxIds.length > max) context = tokenizer.decode(ctxIds.slice(ctxIds.length - max), { skip_special_tokens: true });
     const { system, user } = renderPrompt(this.prompt, context);
     if ((this.options.chatTemplate ?? true) && tokenizer.chat_template) {
-      const ids = tokenizer.apply_chat_template(
+      const text: string = tokenizer.apply_chat_template(
         [
           { role: 'system', content: system },
           { role: 'user', content: user },
         ],
-        { add_generation_prompt: true, tokenize: true, return_tensor: false },
+        { add_generation_prompt: true, tokenize: false },
       );
-      return Array.from(ids as ArrayLike<number>, Number);
+      // the template already holds the special tokens (BOS, role markers)
+      return Array.from(tokenizer.encode(text, { add_special_tokens: false }) as number[]);
     }
     return tokenizer.encode(`${system}\n\n${user}`);
   }
