@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@lmrec/core';
 import { implicitFeedback, kCore, likedInteractions, loadMovieLens, loadRedial, randomSplit, temporalSplit, leaveOneOutSplit, toCrsExamples } from '../src/index.js';
@@ -74,7 +74,9 @@ try {
           'peak / dataset': (r.peakRss - r.baseline) / (r.allBytes / 2 ** 20),
         },
       ]) +
-      `\nGeneration of the file (not part of the load) took ${genSec.toFixed(1)} s. Peak RSS is VmHWM of a fresh process doing only the load.\n`,
+      `\nGeneration of the file (not part of the load) took ${genSec.toFixed(1)} s. Peak RSS is VmHWM of a fresh process doing only the load` +
+      ` (its baseline includes tfjs, which @lmrec/core imports). The ratings file is scanned from bytes (no string or object per line).` +
+      ` Load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${(await import('node:os')).cpus().length} cores shared with other jobs, so times are upper bounds.\n`,
   );
 } finally {
   rmSync(tmp, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import type { InteractionDataset } from '../interactions/dataset.js';
 import { Items } from '../interactions/idmap.js';
 import { normalizeTitle, splitDelimited } from '../util/csv.js';
 import { parseError, fileError } from '../util/fail.js';
-import { parseNumericFields } from '../util/numeric.js';
+import { scanNumericFile } from '../util/scan.js';
 import { assertEndsWithNewline, fileExists, fileSize } from '../util/files.js';
 
 export type MovieLensVariant = '100k' | '1m' | '10m' | 'csv';
@@ -136,38 +136,41 @@ export async function loadMovieLens(options: MovieLensOptions): Promise<Interact
   const builder = new InteractionBuilder(file, { ratings: true, timestamps: true, capacity: estimate, catalogue: index as Map<number | string, number> });
   const kinds = layout.variant === '100k' || layout.variant === '1m' ? (['int', 'int', 'int', 'int'] as const) : (['int', 'int', 'dec', 'int'] as const);
   const names = ['userId', 'movieId', 'rating', 'timestamp'];
-  const out = new Float64Array(4);
   const minRating = options.minRating ?? -Infinity;
   const task = options.progress?.start(`read ${file}`, undefined, 'lines');
-  let last = 0;
   let rows = 0;
-  for await (const { text, line } of readLines(file)) {
-    last = line;
-    if (layout.header && line === 1) {
-      if (text.replace(/^\uFEFF/, '') !== 'userId,movieId,rating,timestamp') parseError(`unexpected header "${text}" (want userId,movieId,rating,timestamp)`, file, line);
-      continue;
-    }
-    // Releases have no blank lines; one may hide a lost record or a cut-off field.
-    if (text === '') parseError('empty line', file, line);
-    const bad = parseNumericFields(text, layout.sep, kinds, out);
-    if (bad >= 0) {
-      if (bad >= 4) parseError(`more than 4 "${layout.sep}"-separated fields`, file, line);
-      parseError(`malformed ${names[bad]} in "${text.length > 80 ? `${text.slice(0, 80)}...` : text}"`, file, line, names[bad]);
-    }
-    const rating = out[2];
-    if (!(rating >= 0.5 && rating <= 5)) parseError(`rating ${rating} is outside 0.5..5`, file, line, 'rating');
-    const item = index.get(out[1]);
-    if (item === undefined) {
-      throw new LmrecError('E_UNRESOLVED', `movie ${out[1]} is not in ${layout.movies}`, { file, line, field: 'movieId' });
-    }
-    rows++;
-    if (task && (rows & 0xfffff) === 0) task.tick(0x100000);
-    if (rating < minRating) continue;
-    builder.push(builder.user(out[0]), item, rating, out[3], line);
-  }
+  // The ratings file is the big one (20M+ lines): scanned from bytes, no object per line.
+  const { lines, endsWithNewline } = await scanNumericFile(
+    file,
+    { sep: layout.sep, kinds, header: layout.header },
+    {
+      header(text) {
+        if (text.replace(/^\uFEFF/, '') !== 'userId,movieId,rating,timestamp') parseError(`unexpected header "${text}" (want userId,movieId,rating,timestamp)`, file, 1);
+      },
+      bad(field, text, line) {
+        if (field < 0) parseError('empty line', file, line);
+        if (field >= 4) parseError(`more than 4 "${layout.sep}"-separated fields`, file, line);
+        return parseError(`malformed ${names[field]} in "${text.length > 80 ? `${text.slice(0, 80)}...` : text}"`, file, line, names[field]);
+      },
+      record(out, line) {
+        const rating = out[2];
+        if (!(rating >= 0.5 && rating <= 5)) parseError(`rating ${rating} is outside 0.5..5`, file, line, 'rating');
+        const item = index.get(out[1]);
+        if (item === undefined) {
+          throw new LmrecError('E_UNRESOLVED', `movie ${out[1]} is not in ${layout.movies}`, { file, line, field: 'movieId' });
+        }
+        rows++;
+        if (task && (rows & 0xfffff) === 0) task.tick(0x100000);
+        if (rating < minRating) return;
+        builder.push(builder.user(out[0]), item, rating, out[3], line);
+      },
+    },
+  );
   task?.end();
   if (rows === 0) fileError('E_EMPTY', 'no ratings in file', file);
-  await assertEndsWithNewline(file, last);
+  if (!endsWithNewline) {
+    throw new LmrecError('E_TRUNCATED', 'the last line has no newline: the file looks cut short', { file, line: lines, hint: 're-download or re-extract the file' });
+  }
   const name = options.name ?? `movielens-${layout.variant === 'csv' ? 'csv' : layout.variant}`;
   return builder.build(name, { items, dedup: options.dedup });
 }
