@@ -94,6 +94,5 @@ describe('runRtaComparison', () => {
     const json = JSON.parse(JSON.stringify(result));
     expect(json.variants[0].test.perUnit).toEqual({});
     expect(progress.events.some((e) => e.type === 'log' && e.message.includes('| model |'))).toBe(true);
-    console.log(progress.events.filter((e) => e.type === 'log').map((e) => (e as { message: string }).message).join('\n'));
   });
 });

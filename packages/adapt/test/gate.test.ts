@@ -89,7 +89,9 @@ describe('RecSys gating', () => {
 
     const gate = new RecSysGate(new TinyFism(N_ITEMS, 16, 5));
     const gated = new GatedModel(llmIndex, gate);
-    const result = await trainAdapt(gated, train, valid, options);
+    const counts: number[] = [];
+    const result = await trainAdapt(gated, train, valid, { ...options, onEpoch: (l) => counts.push(l.numTensors) });
+    expect(new Set(counts).size).toBe(1); // no tensor growth per epoch
     const gatedQuality = await quality(gated, test);
 
     const s = gate.gateValue();
@@ -98,7 +100,6 @@ describe('RecSys gating', () => {
     expect(gatedQuality.ndcg10).toBeGreaterThan(aloneQuality.ndcg10 + 0.03);
     expect(gatedQuality.ndcg10).toBeGreaterThan(llmQuality.ndcg10 + 0.03);
     expect(gatedQuality.hit1).toBeGreaterThan(Math.max(aloneQuality.hit1, llmQuality.hit1));
-    console.log({ s, llmQuality, aloneQuality, gatedQuality, epochs: result.epochsRun });
     gate.dispose();
     alone.recommender.dispose();
     llmIndex.dispose();
