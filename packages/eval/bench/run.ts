@@ -52,6 +52,7 @@ async function child(nUsers: number, path: 'factors' | 'scoreBlock' | 'crs'): Pr
   const t0 = performance.now();
   const res = await evaluateFullRanking(scorer, split, { on: 'test', ks: [K] });
   const s = (performance.now() - t0) / 1000;
+  const peakAfterEval = peakRssMiB();
   const kernelSeconds = path === 'factors' ? kernelOnly(users, itemsT, nUsers) : NaN;
   return {
     path: path === 'factors' ? 'factors + core scoreTopK' : 'scoreBlock (pooled scores) + topKBlock',
@@ -59,9 +60,9 @@ async function child(nUsers: number, path: 'factors' | 'scoreBlock' | 'crs'): Pr
     seconds: s,
     'units/s': nUsers / s,
     'M scores/s': (nUsers * N_ITEMS) / s / 1e6,
-    'peak RSS MiB': peakRssMiB(),
+    'peak RSS MiB': peakAfterEval,
     'RSS before eval MiB': rssBefore,
-    'eval peak - before MiB': peakRssMiB() - rssBefore,
+    'eval peak - before MiB': peakAfterEval - rssBefore,
     'recall@20': res.metrics[`recall@${K}`].mean,
     'scoreTopK alone, s': path === 'factors' ? kernelSeconds : 'n/a',
   };
