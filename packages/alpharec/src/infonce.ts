@@ -82,6 +82,7 @@ export function infoNce(
   const dIHat = new Float32Array(ni * dim);
 
   const z = new Float64Array(K + 1);
+  const ez = new Float64Array(K + 1);
   const cols = new Int32Array(K + 1);
   const invTau = 1 / tau;
   const scale = 1 / (B * tau);
@@ -105,11 +106,14 @@ export function infoNce(
       if (z[c] > max) max = z[c];
     }
     let sum = 0;
-    for (let c = 0; c <= K; c++) sum += Math.exp(z[c] - max);
-    const lse = max + Math.log(sum);
-    total += lse - z[0];
     for (let c = 0; c <= K; c++) {
-      const g = (Math.exp(z[c] - lse) - (c === 0 ? 1 : 0)) * scale; // d mean-loss / d s
+      ez[c] = Math.exp(z[c] - max);
+      sum += ez[c];
+    }
+    total += max + Math.log(sum) - z[0];
+    const inv = 1 / sum;
+    for (let c = 0; c <= K; c++) {
+      const g = (ez[c] * inv - (c === 0 ? 1 : 0)) * scale; // d mean-loss / d s (softmax - onehot) / (B tau)
       const li = cols[c];
       if (dS) dS[lu * ni + li] += g;
       else {
@@ -156,16 +160,20 @@ function normalizeBackward(xHat: Float32Array, norms: Float32Array, dHat: Float3
   }
 }
 
-/** [nu, ni] = uHat . iHat^T with the item side laid out [dim, ni] (no transposed matMul operand). */
+/** [nu, ni] = uHat . iHat^T; the transpose is an explicit (fast) op so the matMul has no transposed operand. */
 function denseScores(uHat: Float32Array, iHat: Float32Array, nu: number, ni: number, dim: number): Float32Array {
-  const iT = transposeRows(iHat, ni, dim);
-  return readTensor(() => tf.matMul(tf.tensor2d(uHat, [nu, dim]), tf.tensor2d(iT, [dim, ni])));
+  return readTensor(() => tf.matMul(tf.tensor2d(uHat, [nu, dim]), tf.transpose(tf.tensor2d(iHat, [ni, dim]))));
 }
 
+/** dU = dS . iHat, dI = dS^T . uHat (explicit transpose again). */
 function denseBackward(dS: Float32Array, uHat: Float32Array, iHat: Float32Array, nu: number, ni: number, dim: number, dU: Float32Array, dI: Float32Array): void {
-  const dST = transposeRows(dS, nu, ni);
-  dU.set(readTensor(() => tf.matMul(tf.tensor2d(dS, [nu, ni]), tf.tensor2d(iHat, [ni, dim]))));
-  dI.set(readTensor(() => tf.matMul(tf.tensor2d(dST, [ni, nu]), tf.tensor2d(uHat, [nu, dim]))));
+  const g = tf.tensor2d(dS, [nu, ni]);
+  try {
+    dU.set(readTensor(() => tf.matMul(g, tf.tensor2d(iHat, [ni, dim]))));
+    dI.set(readTensor(() => tf.matMul(tf.transpose(g), tf.tensor2d(uHat, [nu, dim]))));
+  } finally {
+    g.dispose();
+  }
 }
 
 /** Row-major [rows, cols] -> [cols, rows]. */
