@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LmrecError } from '@lmrec/core';
 import { loadRedial, toCrsExamples } from '../src/index.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { caught, tempDir, write } from './helpers.js';
 
 const dir = tempDir();
@@ -88,6 +90,18 @@ describe('loadRedial', () => {
     const m2 = write(dir, 'm2.csv', 'movieId,movieName,nbMentions\n10,Alien,3\n10,Again,1\n');
     const e6 = await caught(() => loadRedial({ movies: m2, train: f1 }));
     expect([e6.file, e6.line, e6.field]).toEqual([m2, 3, 'movieId']);
+  });
+
+  it('a cut-off gzip file is an error, never a shorter dataset', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) => JSON.stringify(record({ conversationId: String(i) }))).join('\n');
+    const full = write(dir, 'full.jsonl.gz', lines);
+    const bytes = readFileSync(full);
+    const cut = join(dir, 'cut.jsonl.gz');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    expect((await loadRedial({ movies, test: full })).conversations).toHaveLength(200);
+    const e = await caught(() => loadRedial({ movies, test: cut }));
+    expect(e).toBeInstanceOf(LmrecError);
+    expect(e.file).toBe(cut);
   });
 
   it('splits pooled files by conversation with a seed', async () => {

@@ -12,6 +12,8 @@ export type DedupRule = 'error' | 'first' | 'last' | 'latest';
 
 type Key = number | string;
 
+const SMALL = 1 << 26;
+
 /**
  * Collects interactions into growable typed arrays (no object per line) and
  * builds the CSR with two counting sorts (by item, then stably by user), so
@@ -62,7 +64,24 @@ export class InteractionBuilder {
     return id;
   }
 
+  /** Dense index + 1 of small non-negative integer user keys: a typed-array lookup instead of hashing a double. */
+  private smallUsers = new Int32Array(0);
+
   user(key: Key): number {
+    if (typeof key === 'number' && key >= 0 && key < SMALL && Number.isInteger(key)) {
+      if (key >= this.smallUsers.length) {
+        const grown = new Int32Array(Math.min(SMALL, Math.max(1024, key * 2)));
+        grown.set(this.smallUsers);
+        this.smallUsers = grown;
+      }
+      const known = this.smallUsers[key];
+      if (known > 0) return known - 1;
+      const id = this.userKeys.length;
+      this.smallUsers[key] = id + 1;
+      this.userIds.set(key, id);
+      this.userKeys.push(key);
+      return id;
+    }
     let id = this.userIds.get(key);
     if (id === undefined) {
       id = this.userKeys.length;

@@ -136,6 +136,12 @@ export async function loadMovieLens(options: MovieLensOptions): Promise<Interact
   const builder = new InteractionBuilder(file, { ratings: true, timestamps: true, capacity: estimate, catalogue: index as Map<number | string, number> });
   const kinds = layout.variant === '100k' || layout.variant === '1m' ? (['int', 'int', 'int', 'int'] as const) : (['int', 'int', 'dec', 'int'] as const);
   const names = ['userId', 'movieId', 'rating', 'timestamp'];
+  // movieId -> dense index + 1 (ids are positive integers below 1e10; tables only for the usual small ones).
+  let maxMovie = 0;
+  for (const key of index.keys()) maxMovie = Math.max(maxMovie, key);
+  const dense = new Int32Array(maxMovie < 1 << 26 ? maxMovie + 1 : 0);
+  if (dense.length) for (const [key, i] of index) dense[key] = i + 1;
+  const lookup = (movie: number) => (dense.length ? (movie < dense.length ? dense[movie] - 1 : -1) : (index.get(movie) ?? -1));
   const minRating = options.minRating ?? -Infinity;
   const task = options.progress?.start(`read ${file}`, undefined, 'lines');
   let rows = 0;
@@ -155,8 +161,9 @@ export async function loadMovieLens(options: MovieLensOptions): Promise<Interact
       record(out, line) {
         const rating = out[2];
         if (!(rating >= 0.5 && rating <= 5)) parseError(`rating ${rating} is outside 0.5..5`, file, line, 'rating');
-        const item = index.get(out[1]);
-        if (item === undefined) {
+        const movie = out[1];
+        const item = lookup(movie);
+        if (item < 0) {
           throw new LmrecError('E_UNRESOLVED', `movie ${out[1]} is not in ${layout.movies}`, { file, line, field: 'movieId' });
         }
         rows++;
