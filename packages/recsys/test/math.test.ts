@@ -244,3 +244,22 @@ describe('Csr-free sanity', () => {
     t.dispose();
   });
 });
+
+describe('matMul with explicit-transpose gradients', () => {
+  it('matches tf.matMul values and gradients (rank 2 and 4)', async () => {
+    const { matMul } = await import('../src/index.js');
+    const rng = new Rng(8);
+    const cases: [number[], number[]][] = [[[3, 4], [4, 5]], [[2, 3, 4, 5], [2, 3, 5, 2]]];
+    for (const [sa, sb] of cases) {
+      const a = tf.tensor(Array.from({ length: sa.reduce((x, y) => x * y, 1) }, () => rng.normal()), [...sa]);
+      const b = tf.tensor(Array.from({ length: sb.reduce((x, y) => x * y, 1) }, () => rng.normal()), [...sb]);
+      const w = tf.tensor(Array.from({ length: a.shape.slice(0, -1).reduce((x, y) => x * y, 1) * sb[sb.length - 1] }, () => rng.normal()), [...sa.slice(0, -1), sb[sb.length - 1]]);
+      const f1 = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMul(x, y), w));
+      const f2 = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D), w));
+      const g1 = tf.grads(f1)([a, b]);
+      const g2 = tf.grads(f2)([a, b]);
+      arr(matMul(a, b)).forEach((v, i) => expect(v).toBeCloseTo(arr(tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D))[i], 5));
+      for (let k = 0; k < 2; k++) arr(g1[k]).forEach((v, i) => expect(v).toBeCloseTo(arr(g2[k])[i], 4));
+    }
+  });
+});

@@ -11,6 +11,7 @@ import {
   type FitOptions,
   type Recommender,
 } from '@lmrec/core';
+import { readTidy } from '../nn/ops.js';
 import { fromHost, readSafetensorsCopy, toHost, type HostState } from '../trainer/checkpoint.js';
 import { Trainer, type TrainerOptions } from '../trainer/trainer.js';
 import type { EvalScorer, OptimizerConfig, Sampler, StepContext, TrainableModel, TrainResult } from '../trainer/types.js';
@@ -190,7 +191,7 @@ export function factorScorer(nItems: number, dim: number, users: Float32Array, i
       itemsTensor ??= tf.tensor2d(itemsT, [dim, nItems]);
       const block = new Float32Array(ids.length * dim);
       ids.forEach((u, r) => block.set(users.subarray(u * dim, (u + 1) * dim), r * dim));
-      return tf.tidy(() => tf.matMul(tf.tensor2d(block, [ids.length, dim]), itemsTensor!).dataSync() as Float32Array);
+      return readTidy(() => tf.matMul(tf.tensor2d(block, [ids.length, dim]), itemsTensor!));
     },
     dispose() {
       itemsTensor?.dispose();

@@ -2,7 +2,7 @@ import { Csr, LmrecError, Rng, tf, type CfSplit, type GatingRecommender } from '
 import { InteractionSampler, type InteractionBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler } from '../trainer/types.js';
 import { normalVariable } from '../nn/init.js';
-import { pooledRows } from '../nn/ops.js';
+import { matMul, pooledRows, readTidy } from '../nn/ops.js';
 import { factorScorer, fitDefaults, TrainedRecommender, type TrainConfig } from './base.js';
 import { checkHistory, lastN } from './history.js';
 
@@ -72,7 +72,7 @@ export class FismNet implements GatingRecommender {
   }
 
   logits(histories: readonly Int32Array[], _training = false): tf.Tensor2D {
-    return tf.tidy(() => tf.add(tf.matMul(this.userVectors(histories), this.itemsT()), this.bias) as tf.Tensor2D);
+    return tf.tidy(() => tf.add(matMul(this.userVectors(histories), this.itemsT()), this.bias) as tf.Tensor2D);
   }
 
   trainableVariables(): tf.Variable[] {
@@ -145,7 +145,7 @@ export class Fism extends TrainedRecommender<InteractionBatch, FismConfig> {
 
   scoreHistories(histories: readonly Int32Array[]): Float32Array {
     if (!this.net) throw new LmrecError('E_STATE', 'fism is not fitted or loaded');
-    return tf.tidy(() => this.net!.logits(histories, false).dataSync() as Float32Array);
+    return readTidy(() => this.net!.logits(histories, false));
   }
 
   /** Factorised as [u, 1] . [E^T; b] so evaluation can use the fused score + top-K kernel. */
@@ -184,7 +184,7 @@ export function historyFactorScorer(
   const block = 256;
   for (let s = 0; s < nUsers; s += block) {
     const ids = Int32Array.from({ length: Math.min(block, nUsers - s) }, (_, i) => s + i);
-    const v = tf.tidy(() => userVectors(ids).dataSync() as Float32Array);
+    const v = readTidy(() => userVectors(ids));
     for (let r = 0; r < ids.length; r++) {
       users.set(v.subarray(r * dim, (r + 1) * dim), (s + r) * (dim + 1));
       users[(s + r) * (dim + 1) + dim] = 1;

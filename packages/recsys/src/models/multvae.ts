@@ -1,7 +1,7 @@
 import { tf, type CfSplit, type Rng } from '@lmrec/core';
 import { UserSampler, type UserBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler, StepContext } from '../trainer/types.js';
-import { dense, dropout, normalTensor } from '../nn/ops.js';
+import { dense, dropout, normalTensor, readTidy } from '../nn/ops.js';
 import { normalVariable, xavierVariable } from '../nn/init.js';
 import { factorScorer, fitDefaults, TrainedRecommender, type TrainConfig } from './base.js';
 
@@ -110,7 +110,7 @@ export class MultVae extends TrainedRecommender<UserBatch, MultVaeConfig> {
     const block = 512;
     for (let s = 0; s < nU; s += block) {
       const ids = Int32Array.from({ length: Math.min(block, nU - s) }, (_, i) => s + i);
-      const hid = tf.tidy(() => this.decoderHidden(this.encode(this.rows(ids), undefined, false).mu).dataSync() as Float32Array);
+      const hid = readTidy(() => this.decoderHidden(this.encode(this.rows(ids), undefined, false).mu));
       ids.forEach((_, r) => {
         users.set(hid.subarray(r * h, (r + 1) * h), (s + r) * (h + 1));
         users[(s + r) * (h + 1) + h] = 1;

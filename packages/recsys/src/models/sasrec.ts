@@ -2,7 +2,7 @@ import { LmrecError, Rng, tf, type CfSplit, type GatingRecommender } from '@lmre
 import { UserSampler, type UserBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler, StepContext } from '../trainer/types.js';
 import { constantVariable, xavierVariable } from '../nn/init.js';
-import { dense, dropout, gatherRows, layerNorm } from '../nn/ops.js';
+import { dense, dropout, gatherRows, layerNorm, matMul, readTidy, swapLast } from '../nn/ops.js';
 import type { HostState } from '../trainer/checkpoint.js';
 import { fitDefaults, TrainedRecommender, type RecsysFitOptions, type TrainConfig } from './base.js';
 import { assignState, historyFactorScorer, softmaxCrossEntropy } from './fism.js';
@@ -126,9 +126,9 @@ export class SasRecNet implements GatingRecommender {
       const Q = split(dense(q, w[`${p}attn.wq`] as tf.Tensor2D, w[`${p}attn.bq`] as tf.Tensor1D));
       const K = split(dense(x, w[`${p}attn.wk`] as tf.Tensor2D, w[`${p}attn.bk`] as tf.Tensor1D));
       const V = split(dense(x, w[`${p}attn.wv`] as tf.Tensor2D, w[`${p}attn.bv`] as tf.Tensor1D));
-      const scores = tf.add(tf.div(tf.matMul(Q as tf.Tensor4D, K as tf.Tensor4D, false, true), Math.sqrt(dh)), attnBias);
+      const scores = tf.add(tf.div(matMul(Q, swapLast(K)), Math.sqrt(dh)), attnBias);
       const attn = dropout(tf.softmax(scores), this.rate, rng, training);
-      const ctx = tf.matMul(attn as tf.Tensor4D, V as tf.Tensor4D).transpose([0, 2, 1, 3]).reshape([B, L, d]);
+      const ctx = matMul(attn, V).transpose([0, 2, 1, 3]).reshape([B, L, d]);
       x = tf.add(q, dense(ctx, w[`${p}attn.wo`] as tf.Tensor2D, w[`${p}attn.bo`] as tf.Tensor1D));
       const f = layerNorm(x, w[`${p}ffn_norm.gamma`], w[`${p}ffn_norm.beta`]);
       const inner = dropout(tf.relu(dense(f, w[`${p}ffn.w1`] as tf.Tensor2D, w[`${p}ffn.b1`] as tf.Tensor1D)), this.rate, rng, training);
@@ -153,7 +153,7 @@ export class SasRecNet implements GatingRecommender {
   }
 
   logits(histories: readonly Int32Array[], training: boolean): tf.Tensor2D {
-    return tf.tidy(() => tf.add(tf.matMul(this.lastHidden(histories, training), this.itemsT()), this.w['item.bias']) as tf.Tensor2D);
+    return tf.tidy(() => tf.add(matMul(this.lastHidden(histories, training), this.itemsT()), this.w['item.bias']) as tf.Tensor2D);
   }
 
   trainableVariables(): tf.Variable[] {
@@ -241,13 +241,13 @@ export class SasRec extends TrainedRecommender<UserBatch, SasRecConfig> {
     const H = net.hidden(inputs, true).reshape([batch.users.length * L, net.dim]) as tf.Tensor2D;
     if (rows.length === 0) return tf.mul(tf.sum(H), 0) as tf.Scalar;
     const picked = gatherRows(H, Int32Array.from(rows));
-    const logits = tf.add(tf.matMul(picked, net.itemsT()), net.itemBias) as tf.Tensor2D;
+    const logits = tf.add(matMul(picked, net.itemsT()), net.itemBias) as tf.Tensor2D;
     return softmaxCrossEntropy(logits, Int32Array.from(targets));
   }
 
   scoreHistories(histories: readonly Int32Array[]): Float32Array {
     if (!this.net) throw new LmrecError('E_STATE', 'sasrec is not fitted or loaded');
-    return tf.tidy(() => this.net!.logits(histories, false).dataSync() as Float32Array);
+    return readTidy(() => this.net!.logits(histories, false));
   }
 
   scorer(): EvalScorer {

@@ -39,6 +39,11 @@ export interface TrainerOptions {
   signal?: AbortSignal;
   /** Called after each epoch (after its checkpoint); return false to interrupt the run. */
   onEpochEnd?: (record: EpochRecord) => void | boolean | Promise<void | boolean>;
+  /**
+   * Wall-clock budget for this call: after the epoch that crosses it, the run
+   * ends like an early stop (evaluated first if evaluation is on; best weights kept).
+   */
+  maxSeconds?: number;
   /** Override the model's default sampler. */
   sampler?: Sampler<any>;
 }
@@ -144,6 +149,8 @@ export class Trainer {
     const overall = progress.start(`train ${model.name}`, epochs, 'epochs');
     overall.tick(start);
     const evaluator = evalEvery > 0 ? (o.evaluator ?? defaultEvaluator) : undefined;
+    const startedAt = performance.now();
+    let outOfTime = false;
     try {
       for (let epoch = start; epoch < epochs && !finished; epoch++) {
         const t0 = performance.now();
@@ -170,7 +177,8 @@ export class Trainer {
         const seconds = (performance.now() - t0) / 1000;
         const record: EpochRecord = { epoch: epoch + 1, loss: samples ? lossSum / samples : NaN, samples, seconds, samplesPerSecond: samples / Math.max(seconds, 1e-9) };
 
-        const last = epoch === epochs - 1;
+        outOfTime = o.maxSeconds !== undefined && (performance.now() - startedAt) / 1000 >= o.maxSeconds;
+        const last = epoch === epochs - 1 || outOfTime;
         if (evaluator && ((epoch + 1) % evalEvery === 0 || last)) {
           const e0 = performance.now();
           const scorer = model.scorer(split);
@@ -227,6 +235,7 @@ export class Trainer {
       bestMetrics,
       stoppedEarly,
       interrupted,
+      stopReason: interrupted ? 'interrupted' : stoppedEarly ? 'patience' : outOfTime ? 'time' : 'epochs',
       log,
     };
   }

@@ -93,5 +93,7 @@ export interface TrainResult {
   stoppedEarly: boolean;
   /** True when `signal` or `onEpochEnd` stopped the run before its end. */
   interrupted: boolean;
+  /** Why the run ended: all epochs done, patience exhausted, maxSeconds reached, or interrupted. */
+  stopReason: 'epochs' | 'patience' | 'time' | 'interrupted';
   log: EpochRecord[];
 }
