@@ -19,6 +19,8 @@ export interface ItemIndex {
    * by the index: do not dispose.
    */
   itemsT(): tf.Tensor2D;
+  /** Forget any cached item matrix (its weights were changed from outside, e.g. by loadState). */
+  invalidate?(): void;
   dispose(): void;
 }
 

@@ -48,12 +48,14 @@ function variableState(vars: readonly tf.Variable[], prefix: string): Record<str
   return out;
 }
 
-function loadVariableState(vars: readonly tf.Variable[], prefix: string, state: Record<string, tf.Tensor>): void {
-  vars.forEach((v, i) => {
-    const t = state[`${prefix}.${i}`];
-    if (!t) throw new LmrecError('E_STATE', `state lacks "${prefix}.${i}"`);
+/** Restores an index's variables and drops its cached item matrix, which they invalidate. */
+function loadIndexState(index: ItemIndex, state: Record<string, tf.Tensor>): void {
+  index.trainableVariables().forEach((v, i) => {
+    const t = state[`index.${i}`];
+    if (!t) throw new LmrecError('E_STATE', `state lacks "index.${i}"`);
     v.assign(t);
   });
+  index.invalidate?.();
 }
 
 /** The (reindexed or zero-shot) LLM alone: logits g. Trains only the index's variables, if any. */
@@ -81,7 +83,7 @@ export class LlmModel implements AdaptModel {
   }
 
   loadState(state: Record<string, tf.Tensor>): void {
-    loadVariableState(this.index.trainableVariables(), 'index', state);
+    loadIndexState(this.index, state);
   }
 }
 
@@ -120,7 +122,7 @@ export class BiasAdaptedModel implements AdaptModel {
     const inner: Record<string, tf.Tensor> = {};
     for (const [k, v] of Object.entries(state)) if (k.startsWith('adapter.')) inner[k.slice(8)] = v;
     this.adapter.loadState(inner);
-    loadVariableState(this.index.trainableVariables(), 'index', state);
+    loadIndexState(this.index, state);
   }
 }
 
@@ -155,7 +157,7 @@ export class GatedModel implements AdaptModel {
 
   loadState(state: Record<string, tf.Tensor>): void {
     this.gate.loadState(state);
-    loadVariableState(this.index.trainableVariables(), 'index', state);
+    loadIndexState(this.index, state);
   }
 
   describe(): Record<string, number> {

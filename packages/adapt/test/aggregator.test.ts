@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@lmrec/core';
 import { ReindexModel, WeightedAggregator } from '@lmrec/reindex';
-import { BiasAdaptedModel, BiasAdapter, FixedItemIndex, makeBatch, sampledSoftmaxLoss, TrainableItemIndex, trainAdapt, type AdaptExamples } from '../src/index.js';
+import { BiasAdaptedModel, BiasAdapter, FixedItemIndex, makeBatch, scoreRows, sampledSoftmaxLoss, TrainableItemIndex, trainAdapt, type AdaptExamples } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend();
@@ -94,6 +94,26 @@ describe('aggregator frozen vs trainable', () => {
     // the cached scoring matrix is the aggregator's current V
     expect(Array.from(vAfter)).toEqual(Array.from(model.itemMatrixData()));
     adapter.dispose();
+    index.dispose();
+    model.aggregator.dispose();
+    model.dispose();
+  });
+
+  it('trainable: restoring a saved state (keep-best) also refreshes the cached item matrix', async () => {
+    const model = catalogue(6);
+    const index = new TrainableItemIndex(model);
+    const adapted = new BiasAdaptedModel(index, new BiasAdapter(N_ITEMS));
+    const valid = examples(40, 8);
+    const rows = Int32Array.from({ length: 40 }, (_, i) => i);
+    const before = await scoreRows(adapted, valid, rows);
+    const saved = Object.fromEntries(Object.entries(adapted.state()).map(([k, t]) => [k, tf.clone(t)]));
+    await trainAdapt(adapted, examples(200, 9), undefined, { epochs: 2, learningRate: 0.1, batchSize: 64 });
+    const trained = await scoreRows(adapted, valid, rows);
+    expect(trained.some((x, j) => Math.abs(x - before[j]) > 1e-3)).toBe(true);
+    adapted.loadState(saved);
+    expect(await scoreRows(adapted, valid, rows)).toEqual(before);
+    tf.dispose(Object.values(saved));
+    adapted.adapter.dispose();
     index.dispose();
     model.aggregator.dispose();
     model.dispose();
