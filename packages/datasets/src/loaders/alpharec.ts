@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { Csr, LmrecError, parseNpy, readLines, type CfSplit } from '@lmrec/core';
+import { Csr, LmrecError, readLines, readNpy, type CfSplit } from '@lmrec/core';
 import { parseError, fileError } from '../util/fail.js';
 
 export interface AlphaRecDir {
@@ -87,7 +87,7 @@ export async function loadAlphaRecDir(dir: string, options: AlphaRecDirOptions =
   const npyFile = await findNpy(dir, options.embeddings);
   let nItems = maxItem + 1;
   if (npyFile) {
-    const arr = await readNpyCopy(npyFile);
+    const arr = await readNpy(npyFile);
     if (arr.shape.length !== 2) throw new LmrecError('E_SHAPE', `item embeddings must be 2-D, got shape (${arr.shape.join(', ')})`, { file: npyFile, field: 'shape' });
     const [rows, dim] = arr.shape;
     if (rows < nItems) {
@@ -125,17 +125,3 @@ async function findNpy(dir: string, name: string | undefined): Promise<string | 
   throw new LmrecError('E_ARGUMENT', `several .npy files in item_info (${entries.join(', ')})`, { file: infoDir, field: 'embeddings', hint: 'pass { embeddings: "<file>.npy" }' });
 }
 
-/**
- * core's readNpy passes a Node Buffer to parseNpy, whose `slice().buffer`
- * then returns the whole (pooled) ArrayBuffer, header included; parsing a
- * plain Uint8Array copy avoids that.
- */
-async function readNpyCopy(file: string) {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await fs.readFile(file));
-  } catch (error) {
-    throw new LmrecError('E_IO', `cannot read .npy file: ${(error as Error).message}`, { file, cause: error });
-  }
-  return parseNpy(bytes, file);
-}
