@@ -5,6 +5,7 @@
  *   pnpm --filter @lmrec/eval bench
  */
 import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Csr, Rng, scoreTopK, type CfSplit, type Scorer } from '@lmrec/core';
 import { evaluateCrs, evaluateFullRanking } from '../src/index.js';
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
   }
   // the machine is shared: each configuration runs REPEAT times (fresh processes), the median by time is reported
   const repeat = Number(process.env.BENCH_REPEAT ?? 3);
+  const loadStart = loadavg()[0].toFixed(1);
   const runs: [number, string][] = [
     [10_000, 'factors'],
     [50_000, 'factors'],
@@ -125,6 +127,8 @@ async function main(): Promise<void> {
     `Full-ranking evaluation, ${N_ITEMS.toLocaleString('en-US')} items, d = ${DIM}, random factors, 16 train + 4 valid items masked and 5 test targets per user, K = ${K}, metrics recall/precision/ndcg/hr/mrr + coverage/poprank/gini. Each row is the median (by time) of ${process.env.BENCH_REPEAT ?? 3} fresh processes on a machine shared with other jobs (peak RSS = VmHWM of that process, data generation included; "RSS before eval" is the peak before evaluation started).`,
     '',
     markdownTable(rows),
+    `Load average (1 min) when the runs started / ended: ${loadStart} / ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (other engineers' jobs share the machine; throughput scales down with it).`,
+    '',
     'Reference on this machine: PyTorch score + mask + top-K, 230 M scores/s on 2 threads.',
   ].join('\n');
   writeBenchSection(process.env.LMREC_BENCH_OUT ?? resolve(import.meta.dirname, 'results.md'), 'eval: full-ranking and CRS evaluation', 'pnpm --filter @lmrec/eval bench', body);
