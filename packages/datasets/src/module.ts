@@ -9,6 +9,7 @@ import { loadBundledRedial } from './conversations/bundled.js';
 import { loadInspired, type InspiredOptions } from './conversations/inspired.js';
 import { loadConversationTable, loadRedditMovie, type ConversationTableOptions } from './conversations/table.js';
 import { LmrecError } from '@lmrec/core';
+import { DownloadCache } from './download/cache.js';
 
 /** A DatasetLoader around a load function; options arrive from configs as plain objects. */
 export class FunctionLoader<T, O> implements DatasetLoader<T> {
@@ -27,7 +28,16 @@ const loader = <T, O>(name: string, fn: (options: O) => Promise<T>, description:
 
 /** Every loader of this package as DatasetLoader plugin factories. */
 export const datasetLoaderPlugins: PluginFactory<DatasetLoader>[] = [
-  loader('movielens', (o: MovieLensOptions) => loadMovieLens(o), 'MovieLens 100K/1M/10M/20M/25M/32M/latest from an extracted release folder'),
+  loader(
+    'movielens',
+    async (o: Partial<MovieLensOptions> & { download?: string; cacheDir?: string; allowNetwork?: boolean }) => {
+      // { download: 'ml-1m' } fetches the GroupLens zip once into the cache folder; { dir } reads a local copy.
+      const dir = o.dir ?? (o.download ? await new DownloadCache({ dir: o.cacheDir ?? '.lmrec-cache/datasets', allowNetwork: o.allowNetwork, progress: o.progress }).dataset(o.download) : undefined);
+      if (!dir) throw new LmrecError('E_ARGUMENT', 'movielens loader needs { dir } or { download: "ml-1m" | ... }', { field: 'dir' });
+      return loadMovieLens({ ...o, dir });
+    },
+    'MovieLens 100K/1M/10M/20M/25M/32M/latest from an extracted release folder, or downloaded once into a cache',
+  ),
   loader('amazon', (o: AmazonOptions) => loadAmazon(o), 'Amazon reviews 2014/2018 (5-core reviews + metadata)'),
   loader(
     'alpharec',

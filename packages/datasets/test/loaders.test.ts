@@ -48,7 +48,8 @@ describe('Amazon', () => {
     { reviewerID: 'A1', asin: 'B1', overall: 4.0, unixReviewTime: 95 },
   ];
   it('2014: JSON reviews + Python-literal meta', async () => {
-    const r = write(dir, 'a14/reviews_Books_5.json.gz', reviews2014.map((x) => JSON.stringify(x)).join('\n') + '\n');
+    // One line in Python-literal style: the loose form some 2014 dumps use.
+    const r = write(dir, 'a14/reviews_Books_5.json.gz', [JSON.stringify(reviews2014[0]), `{'reviewerID': 'A1', 'asin': 'B2', 'overall': 3.0, 'unixReviewTime': 90}`, JSON.stringify(reviews2014[2])].join('\n') + '\n');
     const m = write(
       dir,
       'a14/meta_Books.json.gz',
@@ -173,5 +174,8 @@ describe('plugins', () => {
     const loader = registry.create<DatasetLoader<any>>('DatasetLoader', 'redial-sample', {});
     const ds = await loader.load({});
     expect(ds.conversations.length).toBe(500);
+    const offline = registry.create<DatasetLoader<any>>('DatasetLoader', 'movielens', {});
+    const e = await caught(() => offline.load({ download: 'ml-1m', cacheDir: join(dir, 'cache'), allowNetwork: false }));
+    expect(e.code).toBe('E_OFFLINE');
   });
 });
