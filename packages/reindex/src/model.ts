@@ -98,24 +98,46 @@ export class ReindexModel {
     });
   }
 
-  /** Item vectors [k, d] (differentiable w.r.t. the aggregator; call inside tidy / variableGrads). */
-  itemVectors(items: Int32Array, training = false): tf.Tensor2D {
-    const { tokens, mask } = this.titleInputs(items);
-    const out = this.aggregator.apply(tokens, mask, training);
-    tf.dispose([tokens, mask]);
+  /**
+   * Item vectors [k, d] in the order given (differentiable w.r.t. the
+   * aggregator; call inside tidy / variableGrads). Items are aggregated in
+   * contiguous chunks of `chunkSize`, each padded only to its own longest
+   * title, so callers that sort items by title length (see `byLength`) pay
+   * for few padded steps.
+   */
+  itemVectors(items: Int32Array, training = false, chunkSize = 256): tf.Tensor2D {
+    const parts: tf.Tensor2D[] = [];
+    for (let s = 0; s < items.length; s += chunkSize) {
+      const chunk = items.subarray(s, Math.min(items.length, s + chunkSize));
+      const { tokens, mask } = this.titleInputs(chunk);
+      parts.push(this.aggregator.apply(tokens, mask, training));
+      tf.dispose([tokens, mask]);
+    }
+    if (parts.length === 1) return parts[0];
+    const out = tf.concat(parts, 0) as tf.Tensor2D;
+    tf.dispose(parts);
     return out;
+  }
+
+  /** A copy of `items` sorted by title length (stable), for tight padding. */
+  byLength(items: Int32Array): Int32Array {
+    const order = Array.from(items.keys()).sort((a, b) => this.lengths[items[a]] - this.lengths[items[b]] || a - b);
+    return Int32Array.from(order, (i) => items[i]);
   }
 
   /** V [d, nItems] of the current aggregator (inference mode, no gradient). Caller disposes. */
   itemMatrix(): tf.Tensor2D {
+    if (this.nItems === 0) return tf.zeros([this.dim, 0]) as tf.Tensor2D;
+    const sorted = this.byLength(new Int32Array(this.nItems).map((_, i) => i));
     const blocks: tf.Tensor2D[] = [];
     for (let start = 0; start < this.nItems; start += this.blockSize) {
-      const end = Math.min(this.nItems, start + this.blockSize);
-      const ids = new Int32Array(end - start).map((_, i) => start + i);
-      blocks.push(tf.tidy(() => tf.transpose(this.itemVectors(ids, false)) as tf.Tensor2D));
+      const ids = sorted.subarray(start, Math.min(this.nItems, start + this.blockSize));
+      blocks.push(tf.tidy(() => this.itemVectors(ids, false, 256)));
     }
-    if (blocks.length === 0) return tf.zeros([this.dim, 0]) as tf.Tensor2D;
-    const V = tf.concat(blocks, 1) as tf.Tensor2D;
+    // rows are in length order: put item i's row back at i, then lay out [d, n]
+    const position = new Int32Array(this.nItems);
+    sorted.forEach((item, row) => (position[item] = row));
+    const V = tf.tidy(() => tf.transpose(tf.gather(tf.concat(blocks, 0), tf.tensor1d(position, 'int32'))) as tf.Tensor2D);
     tf.dispose(blocks);
     return V;
   }
@@ -132,7 +154,7 @@ export class ReindexModel {
   score(queries: Float32Array, V?: tf.Tensor2D): Float32Array {
     const m = queries.length / this.dim;
     const own = V ? undefined : this.itemMatrix();
-    const out = tf.tidy(() => tf.matMul(tf.tensor2d(queries, [m, this.dim]), (V ?? own)!).dataSync() as Float32Array);
+    const out = readAndDispose(tf.tidy(() => tf.matMul(tf.tensor2d(queries, [m, this.dim]), (V ?? own)!)));
     own?.dispose();
     return out;
   }
@@ -151,7 +173,7 @@ export class ReindexModel {
       scoreExamples: (indices: Int32Array) => {
         const q = new Float32Array(indices.length * d);
         indices.forEach((e, r) => q.set(queries.subarray(e * d, (e + 1) * d), r * d));
-        return tf.tidy(() => tf.matMul(tf.tensor2d(q, [indices.length, d]), V).dataSync() as Float32Array);
+        return readAndDispose(tf.tidy(() => tf.matMul(tf.tensor2d(q, [indices.length, d]), V)));
       },
       dispose: () => V.dispose(),
     };
@@ -160,4 +182,15 @@ export class ReindexModel {
   dispose(): void {
     this.table.dispose();
   }
+}
+
+/**
+ * Reads a tensor's values and frees it. (Never return a typed array from
+ * tf.tidy: tidy walks the returned value element by element looking for
+ * tensors, which costs seconds for a score block.)
+ */
+function readAndDispose(t: tf.Tensor): Float32Array {
+  const data = t.dataSync() as Float32Array;
+  t.dispose();
+  return data;
 }

@@ -146,7 +146,8 @@ export async function trainReindex(model: ReindexModel, train: ReindexPairs, val
       let lossSum = 0;
       let normSum = 0;
       for (let s = 0; s < steps; s++) {
-        const batch = order.subarray(s * batchSize, Math.min(order.length, (s + 1) * batchSize));
+        // positives and negatives sorted by title length: chunks of the aggregator pad little
+        const batch = sortPairs(order.subarray(s * batchSize, Math.min(order.length, (s + 1) * batchSize)), train.items, model.lengths);
         const B = batch.length;
         const q = new Float32Array(B * d);
         const items = new Int32Array(B + negatives);
@@ -155,7 +156,9 @@ export async function trainReindex(model: ReindexModel, train: ReindexPairs, val
           q.set(train.queries.subarray(qi * d, (qi + 1) * d), r * d);
           items[r] = train.items[p];
         });
-        for (let j = 0; j < negatives; j++) items[B + j] = rng.int(model.nItems);
+        const negs = new Int32Array(negatives);
+        for (let j = 0; j < negatives; j++) negs[j] = rng.int(model.nItems);
+        items.set(model.byLength(negs), B);
         const qt = tf.tensor2d(q, [B, d]);
         const { value, grads } = tf.variableGrads(() => {
           const v = model.itemVectors(items, true);
@@ -206,4 +209,9 @@ export function dataLabelPairs(queries: Float32Array, examples: readonly { targe
     queryIndex: Int32Array.from(examples.map((_, i) => i)),
     items: Int32Array.from(examples.map((e) => e.target)),
   };
+}
+
+/** Pair indices sorted (stably) by the title length of their item. */
+function sortPairs(pairs: Int32Array, items: Int32Array, lengths: Int32Array): Int32Array {
+  return Int32Array.from([...pairs].sort((a, b) => lengths[items[a]] - lengths[items[b]] || a - b));
 }

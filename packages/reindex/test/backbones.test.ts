@@ -58,7 +58,7 @@ backboneContract({
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
     process.env.REINDEX_TEST_KEY = 'sk-test';
-    const b = new OpenAiBackbone({ artifacts: artifactsDir, baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm', apiKeyEnv: 'REINDEX_TEST_KEY', backoffMs: 1, batchSize: 2 });
+    const b = new OpenAiBackbone({ artifacts: artifactsDir, baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm', apiKeyEnv: 'REINDEX_TEST_KEY', initialBackoffMs: 1, batchSize: 2 });
     return b.load();
   },
   teardown: async () => {

@@ -189,3 +189,26 @@ describe('reindex training on a planted catalogue', () => {
     model.dispose();
   });
 });
+
+describe('ReindexModel item vectors', () => {
+  it('chunked, length-sorted V equals each item aggregated alone (rnn, ragged titles)', async () => {
+    const d = 12;
+    const rng = new Rng(2);
+    const vocab = 30;
+    const table = Float32Array.from({ length: vocab * d }, () => rng.normal());
+    const titleTokenIds = Array.from({ length: 23 }, (_, i) => Array.from({ length: 1 + ((i * 7) % 6) }, () => rng.int(vocab)));
+    const model = new ReindexModel({ aggregator: new RnnAggregator({ dim: d, hidden: 5, seed: 1 }), titleTokenIds, tokenIds: Array.from({ length: vocab }, (_, i) => i), tokenTable: table, dim: d, blockSize: 8 });
+    const V = model.itemMatrixData();
+    const chunked = tf.tidy(() => model.itemVectors(Int32Array.from([5, 0, 22, 3, 11, 7]), false, 2).arraySync());
+    [5, 0, 22, 3, 11, 7].forEach((item, r) => {
+      const alone = tf.tidy(() => model.itemVectors(Int32Array.of(item)).arraySync()[0]);
+      for (let j = 0; j < d; j++) {
+        expect(V[j * 23 + item]).toBeCloseTo(alone[j], 5);
+        expect(chunked[r][j]).toBeCloseTo(alone[j], 5);
+      }
+    });
+    expect([...model.byLength(Int32Array.from([5, 0, 22, 3]))].map((i) => model.lengths[i])).toEqual([...[5, 0, 22, 3].map((i) => model.lengths[i])].sort((a, b) => a - b));
+    model.aggregator.dispose();
+    model.dispose();
+  });
+});
