@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import {
   Csr,
   LmrecError,
+  readSafetensors,
   Rng,
   tf,
   writeJsonAtomic,
@@ -12,7 +13,7 @@ import {
   type Recommender,
 } from '@lmrec/core';
 import { readTidy } from '../nn/ops.js';
-import { fromHost, readSafetensorsCopy, toHost, type HostState } from '../trainer/checkpoint.js';
+import { fromHost, toHost, type HostState } from '../trainer/checkpoint.js';
 import { Trainer, type TrainerOptions } from '../trainer/trainer.js';
 import type { EvalScorer, OptimizerConfig, Sampler, StepContext, TrainableModel, TrainResult } from '../trainer/types.js';
 
@@ -146,7 +147,7 @@ export abstract class TrainedRecommender<B, C extends TrainConfig> implements Re
     if (meta.model !== this.name) {
       throw new LmrecError('E_STATE', `saved model is "${meta.model}", not "${this.name}"`, { file: configFile, field: 'model' });
     }
-    const { tensors } = await readSafetensorsCopy(join(dir, 'weights.safetensors'));
+    const { tensors } = await readSafetensors(join(dir, 'weights.safetensors'));
     Object.assign(this.config as object, meta.config);
     this.disposeWeights();
     this.nUsers = meta.nUsers;

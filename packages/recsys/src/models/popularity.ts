@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { promises as fs } from 'node:fs';
-import { LmrecError, writeJsonAtomic, writeSafetensors, type CfSplit, type Recommender } from '@lmrec/core';
-import { readSafetensorsCopy } from '../trainer/checkpoint.js';
+import { LmrecError, readSafetensors, writeJsonAtomic, writeSafetensors, type CfSplit, type Recommender } from '@lmrec/core';
 
 /**
  * Most-popular baseline: every user gets the items ranked by their number of
@@ -50,7 +49,7 @@ export class Popularity implements Recommender {
   async load(dir: string): Promise<void> {
     const meta = JSON.parse(await fs.readFile(join(dir, 'config.json'), 'utf8'));
     if (meta.model !== this.name) throw new LmrecError('E_STATE', `saved model is "${meta.model}", not "${this.name}"`, { file: join(dir, 'config.json') });
-    const { tensors } = await readSafetensorsCopy(join(dir, 'weights.safetensors'));
+    const { tensors } = await readSafetensors(join(dir, 'weights.safetensors'));
     this.nUsers = meta.nUsers;
     this.nItems = meta.nItems;
     this.counts = Float32Array.from(tensors['item.count'].data as Float32Array);

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { LmrecError, parseSafetensors, tf, writeFileAtomic, writeJsonAtomic, writeSafetensors, type SafeTensor, type SafetensorsFile } from '@lmrec/core';
+import { LmrecError, readSafetensors, tf, writeFileAtomic, writeJsonAtomic, writeSafetensors, type SafeTensor } from '@lmrec/core';
 import type { EpochRecord } from './types.js';
 
 /** A host copy of tensors (keep-best snapshots, checkpoint payloads). */
@@ -115,14 +115,11 @@ export async function readLatestCheckpoint(dir: string): Promise<Checkpoint | un
   if (trainer.format !== 'lmrec-trainer-checkpoint') {
     throw new LmrecError('E_CHECKPOINT', 'not an lmrec trainer checkpoint', { file: trainerFile, field: 'format' });
   }
-  const weights = (await readSafetensorsCopy(join(base, 'weights.safetensors'))).tensors;
-  const optimizer = (await readSafetensorsCopy(join(base, 'optimizer.safetensors'))).tensors;
-  let best: HostState | undefined;
-  try {
-    best = (await readSafetensorsCopy(join(base, 'best.safetensors'))).tensors;
-  } catch (error) {
-    if (!(error instanceof LmrecError && /ENOENT|no such file/i.test(error.message))) throw error;
-  }
+  const weights = (await readSafetensors(join(base, 'weights.safetensors'))).tensors;
+  const optimizer = (await readSafetensors(join(base, 'optimizer.safetensors'))).tensors;
+  const bestFile = join(base, 'best.safetensors');
+  const hasBest = await fs.access(bestFile).then(() => true, () => false);
+  const best: HostState | undefined = hasBest ? (await readSafetensors(bestFile)).tensors : undefined;
   return { trainer, weights, optimizer, best };
 }
 
@@ -131,17 +128,3 @@ export async function writeLog(path: string, log: readonly EpochRecord[]): Promi
   await writeFileAtomic(path, log.map((r) => JSON.stringify(r)).join('\n') + (log.length ? '\n' : ''));
 }
 
-/**
- * readSafetensors with a plain Uint8Array: core's parser copies tensors with
- * `bytes.slice`, which on a Node Buffer is a view of the whole file, so the
- * typed arrays it returns would span the file (reported to core).
- */
-export async function readSafetensorsCopy(path: string): Promise<SafetensorsFile> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await fs.readFile(path));
-  } catch (error) {
-    throw new LmrecError('E_IO', `cannot read safetensors file: ${(error as Error).message}`, { file: path, cause: error });
-  }
-  return parseSafetensors(bytes, path);
-}
