@@ -168,11 +168,11 @@ function skewedData(nItems: number, dim: number, n: number, seed: number) {
 describe('bias adjustment', () => {
   it('recovers a planted popularity skew (rank correlation with log-frequency > 0.9)', async () => {
     const nItems = 40;
-    const { p, train, v } = skewedData(nItems, 8, 4000, 11);
+    const { p, train, v } = skewedData(nItems, 8, 3000, 11);
     const index = new FixedItemIndex(v, nItems, 8);
     const adapter = new BiasAdapter(nItems);
     const model = new BiasAdaptedModel(index, adapter);
-    await trainAdapt(model, train, undefined, { epochs: 25, learningRate: 0.05, seed: 1 });
+    await trainAdapt(model, train, undefined, { epochs: 8, learningRate: 0.1, seed: 1 });
     const b = adapter.values('bias');
     const logFreq = p.map((x) => Math.log(x));
     expect(spearman(b, logFreq)).toBeGreaterThan(0.9);

@@ -74,10 +74,10 @@ describe('RecSys gating', () => {
   });
 
   it('learns a gate below 0.5 when history predicts the target, and beats both parts alone', async () => {
-    const train = planted(2000, 1);
+    const train = planted(1200, 1);
     const valid = planted(300, 2);
     const test = planted(600, 3);
-    const options = { epochs: 20, learningRate: 0.05, weightDecay: 0, patience: 20, seed: 7 };
+    const options = { epochs: 12, learningRate: 0.08, weightDecay: 0, patience: 12, seed: 7 };
 
     const llmIndex = identity();
     const llm = new LlmModel(llmIndex, 'llm');
