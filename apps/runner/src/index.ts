@@ -1,1 +1,13 @@
-export {};
+export { parseConfig, loadConfig, validateConfig, withKey, type LoadedConfig } from './config/load.js';
+export { configSchema, EXPERIMENT_KINDS, type RunConfig, type ModelConfig, type PluginRef } from './config/schema.js';
+export { assemble, builtinModules, type Assembled } from './container.js';
+export { createContext, type ExperimentContext, type ExperimentRunner } from './context.js';
+export { EXPERIMENTS } from './experiments/index.js';
+export { runConfig, type RunOptions, type RunOutcome } from './run.js';
+export { runSearch, expandSearch, validScore, type Trial } from './search.js';
+export { renderReport } from './report/html.js';
+export { textTable, significanceMark } from './report/table.js';
+export { lineChart, barChart, niceTicks } from './report/svg.js';
+export { TerminalProgress, formatProgress, formatDuration, type ProgressMode } from './progress/terminal.js';
+export { shippedConfig } from './shipped.js';
+export type { RunResults, ExperimentResult, ModelRow, CurvePoint, Significance, MetricValue } from './report/types.js';

@@ -17,7 +17,7 @@ export function addSignificance(exp: ExperimentResult, seed: number): Experiment
       if (!a || !b || a.length !== b.length || a.length < 2) continue;
       const t = pairedTTest(a, b);
       const ci = pairedBootstrap(a, b, { iterations: 1000, seed, alpha: 0.05 });
-      significance.push({ label: row.label, metric, diff: t.meanDiff, p: t.p, ciLow: ci.low, ciHigh: ci.high });
+      significance.push({ label: row.label, metric, diff: t.meanDiff, p: t.p, ciLow: ci.lower, ciHigh: ci.upper });
     }
   }
   return { ...exp, significance };

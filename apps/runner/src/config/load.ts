@@ -36,8 +36,8 @@ export function validateConfig(value: unknown, file = '<config>', lineFor?: (pat
 }
 
 const KNOWN_KEYS = Object.keys(configSchema.shape).concat([
-  'loader', 'options', 'split', 'kind', 'ratios', 'label', 'epochs', 'evalEvery', 'patience', 'batchSize',
-  'checkpointEvery', 'ks', 'metric', 'excludeMentioned', 'method', 'trials', 'space', 'validFrom', 'testFrom',
+  'loader', 'options', 'filter', 'user', 'item', 'split', 'kind', 'ratios', 'label', 'epochs', 'evalEvery', 'patience', 'batchSize',
+  'checkpointEvery', 'ks', 'metric', 'excludeMentioned', 'baseline', 'method', 'trials', 'space', 'validFrom', 'testFrom',
 ]);
 
 function suggest(bad: string): string {

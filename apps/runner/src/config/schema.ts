@@ -17,6 +17,8 @@ const dataset = z.strictObject({
   /** DatasetLoader plugin name, e.g. "alpharec-dir", "movielens", "redial-bundled". */
   loader: z.string().min(1),
   options: z.record(z.string(), z.unknown()).default({}),
+  /** k-core filter applied before splitting (iterated to a fixed point). */
+  filter: z.strictObject({ user: z.number().int().nonnegative().default(0), item: z.number().int().nonnegative().default(0) }).optional(),
   split: split.default({ kind: 'given' }),
 });
 
@@ -41,6 +43,8 @@ const evaluation = z.strictObject({
   /** Metric used for model selection and significance, e.g. "recall@20". */
   metric: z.string().optional(),
   excludeMentioned: z.boolean().optional(),
+  /** Row label that paired significance tests compare against (defaults to the first model). */
+  baseline: z.string().optional(),
 });
 
 const search = z.strictObject({

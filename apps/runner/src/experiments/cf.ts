@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { LmrecError, type Recommender, type TextEncoder } from '@lmrec/core';
+import { evaluateFullRanking, type EvalResult } from '@lmrec/eval';
+import type { ModelConfig, PluginRef } from '../config/schema.js';
+import type { ExperimentContext, ExperimentRunner } from '../context.js';
+import type { CurvePoint, ExperimentResult, ModelRow } from '../report/types.js';
+import { encodeItems, loadCfData, type CfData } from './data.js';
+
+/** Plugins that take the frozen item language vectors (third-party ones opt in with `useItemEmbeddings: true`). */
+const EMBEDDING_MODELS = new Set(['alpharec', 'linear-mapping']);
+
+interface FitLike {
+  epochs?: number;
+  bestEpoch?: number;
+  bestMetrics?: Record<string, number>;
+  log?: { epoch: number; loss: number; valid?: Record<string, number>; seconds?: number }[];
+  warning?: string;
+}
+
+export function metricKeys(ks: readonly number[], families = ['recall', 'ndcg', 'hr']): string[] {
+  return ks.flatMap((k) => families.map((f) => `${f}@${k}`));
+}
+
+/** Trains every model of the config on one split and evaluates on TEST with epochs selected on VALID. */
+export const runCf: ExperimentRunner = async (ctx) => {
+  const data = await loadCfData(ctx);
+  const rows: ModelRow[] = [];
+  for (const model of ctx.config.models) rows.push(await trainAndTest(ctx, data, model));
+  return [cfExperiment(ctx, `${ctx.config.name}: ${data.name} (${data.stats.users} users, ${data.stats.items} items)`, data, rows)];
+};
+
+export function cfExperiment(ctx: ExperimentContext, title: string, data: CfData, rows: ModelRow[]): ExperimentResult {
+  const ks = ctx.config.eval.ks ?? [10, 20, 50];
+  const metric = ctx.config.eval.metric ?? 'recall@20';
+  return {
+    title,
+    kind: ctx.config.experiment,
+    metricKeys: metricKeys(ks),
+    mainMetric: metric,
+    baseline: ctx.config.eval.baseline ?? rows[0]?.label,
+    rows,
+    protocol: { dataset: data.stats, selection: `epoch selected on VALID ${metric}; test evaluated once`, masking: 'train + valid items masked at test unless they are targets', ties: 'lower item id first' },
+    notes: rows.flatMap((r) => (r.extra?.warning ? [`${r.label}: ${r.extra.warning}`] : [])),
+  };
+}
+
+export interface ItemVectors {
+  encoder?: TextEncoder;
+  embeddings?: { dim: number; data: Float32Array };
+}
+
+/** An encoder over the item texts (default: the config's), else (or with `null`) the dataset's own vectors. */
+export async function itemVectors(ctx: ExperimentContext, data: CfData, encoderRef?: PluginRef | null): Promise<ItemVectors> {
+  const ref = encoderRef === undefined ? ctx.config.encoder : encoderRef;
+  if (ref) {
+    if (!data.titles) throw new LmrecError('E_CONFIG', `dataset ${data.name} has no item texts to encode`, { field: 'encoder' });
+    return encodeItems(ctx, ref, data.titles);
+  }
+  return { embeddings: data.itemEmbeddings };
+}
+
+export async function trainAndTest(ctx: ExperimentContext, data: CfData, model: ModelConfig, vectors?: () => Promise<ItemVectors>): Promise<ModelRow> {
+  const label = model.label ?? model.name;
+  return ctx.step(`cf-${label}`, async (checkpointDir) => {
+    const options: Record<string, unknown> = { ...model.options };
+    if (EMBEDDING_MODELS.has(model.name) || options.useItemEmbeddings) {
+      const { encoder, embeddings } = await (vectors ?? (() => itemVectors(ctx, data)))();
+      if (!embeddings) throw new LmrecError('E_CONFIG', `${label} needs item vectors: set "encoder" or use a dataset that has them`, { field: 'encoder' });
+      Object.assign(options, { itemEmbeddings: embeddings, encoder });
+      delete options.useItemEmbeddings;
+    }
+    const recommender = ctx.registry.create<Recommender>('Recommender', model.name, options);
+    const t0 = performance.now();
+    const trainer = ctx.config.trainer;
+    const fit = ((await recommender.fit(data.split, {
+      seed: ctx.config.seed,
+      progress: ctx.progress,
+      checkpointDir,
+      logPath: join(ctx.outDir, 'logs', `${label.replace(/[^A-Za-z0-9._-]+/g, '_')}.jsonl`),
+      metric: ctx.config.eval.metric ?? 'recall@20',
+      ...(trainer.epochs !== undefined ? { epochs: trainer.epochs } : {}),
+      ...(trainer.evalEvery !== undefined ? { evalEvery: trainer.evalEvery } : {}),
+      ...(trainer.patience !== undefined ? { patience: trainer.patience } : {}),
+      ...(trainer.batchSize !== undefined ? { batchSize: trainer.batchSize } : {}),
+      ...(trainer.checkpointEvery !== undefined ? { checkpointEvery: trainer.checkpointEvery } : {}),
+    })) ?? {}) as FitLike;
+    const seconds = (performance.now() - t0) / 1000;
+    const test = await evaluateFullRanking(recommender, data.split, { on: 'test', ks: ctx.config.eval.ks ?? [10, 20, 50], progress: ctx.progress });
+    await recommender.save(join(ctx.outDir, 'models', label.replace(/[^A-Za-z0-9._-]+/g, '_')));
+    return toRow(label, test, fit, seconds, ctx.config.eval.metric ?? 'recall@20');
+  });
+}
+
+export function toRow(label: string, test: EvalResult, fit: FitLike, seconds: number, metric: string): ModelRow {
+  const curve: CurvePoint[] | undefined = fit.log?.map((r) => ({ epoch: r.epoch + 1, loss: r.loss, ...(r.valid ?? {}) }));
+  const extra: Record<string, number | string> = {};
+  const valid = fit.bestMetrics?.[metric];
+  if (valid !== undefined) extra[`valid ${metric}`] = valid;
+  if (fit.bestEpoch !== undefined && fit.log?.length) extra['best epoch'] = fit.bestEpoch + 1;
+  if (fit.warning) extra.warning = fit.warning;
+  const epochSeconds = fit.log?.length ? fit.log.reduce((s, r) => s + (r.seconds ?? 0), 0) / fit.log.length : undefined;
+  if (epochSeconds !== undefined) extra['s/epoch'] = epochSeconds;
+  return {
+    label,
+    metrics: test.metrics,
+    perUnit: test.perUnit,
+    curve,
+    popularity: test.aggregates,
+    epochs: fit.epochs,
+    seconds,
+    extra,
+  };
+}
