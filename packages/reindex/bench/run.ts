@@ -2,7 +2,7 @@
  * Reindex on ReDIAL with the offline lexical backbone (a stand-in, not an
  * LLM): H@10 / N@10 (+ SE) on the test split for Popularity, the untrained
  * `sum` catalogue, and each trained aggregator; time per epoch.
- * Run: pnpm --filter @lmrec/reindex bench   (env BENCH_AGGS=weighted,rnn,trm, BENCH_EPOCHS=8)
+ * Run: pnpm --filter @lmrec/reindex bench   (env BENCH_AGGS=weighted,rnn,trm, BENCH_EPOCHS=8, BENCH_LR=1e-3, BENCH_QSCALE=1, BENCH_DIM=256)
  * From sources without a build:
  *   TSX_TSCONFIG_PATH=bench/tsconfig.json node --conditions=source --import tsx bench/run.ts
  */
@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   console.log(`loaded ${data.conversations.length} conversations, ${nItems} items; examples train ${train.length} valid ${valid.length} test ${test.length} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
   const dim = Number(process.env.BENCH_DIM ?? 256);
-  const backbone = new LexicalBackbone({ dim, seed: 0 });
+  const queryScale = Number(process.env.BENCH_QSCALE ?? 1);
+  const backbone = new LexicalBackbone({ dim, seed: 0, queryScale });
   backbone.fit(data.split.train.flatMap((ci) => data.conversations[ci].turns.map((t) => t.text)));
   const tq = performance.now();
   const [qTrain, qValid, qTest] = [await encodeContexts(backbone, train), await encodeContexts(backbone, valid), await encodeContexts(backbone, test)];
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
   const body = [
     `ReDIAL: train = extra_train.jsonl (${train.length} examples), valid = extra_valid.jsonl (${valid.length}), test = test_data.jsonl.gz (${test.length} examples), catalogue = all ${nItems} movies of movies_with_mentions.csv; CRS protocol (ties averaged, mentioned items NOT excluded), mean ± SE over test examples.`,
     '',
-    `Backbone: offline lexical stand-in (hashed words, d = ${dim}, IDF fitted on train turns, recency decay 0.8) — NOT an LLM, so these numbers say nothing about Llama-2; they check the pipeline end to end. Training: data labels, ${1000} uniform negatives shared per batch, AdamW lr ${lr} (reference 1e-4 is for 4096-d LLM states), wd 0, batch 256, clip 5, early stopping on valid H@10 (patience 3, max ${maxEpochs} epochs, keep-best). Context encoding: ${(encodeMs / 1000).toFixed(1)} s for ${train.length + valid.length + test.length} contexts. Backend: ${backend.name}.`,
+    `Backbone: offline lexical stand-in (hashed words, d = ${dim}, IDF fitted on train turns, recency decay 0.8, |q| = ${queryScale}) — NOT an LLM, so these numbers say nothing about Llama-2; they check the pipeline end to end. Training: data labels, ${1000} uniform negatives shared per batch, AdamW lr ${lr} (reference 1e-4 is for 4096-d LLM states), wd 0, batch 256, clip 5, early stopping on valid H@10 (patience 3, max ${maxEpochs} epochs, keep-best). Context encoding: ${(encodeMs / 1000).toFixed(1)} s for ${train.length + valid.length + test.length} contexts. Backend: ${backend.name}.`,
     '',
     markdownTable(rows),
     'Analyses (lexical sum catalogue, untrained; test split for the ablations: S0 original, S1 items only, S2 items removed, S3 items replaced at random):',

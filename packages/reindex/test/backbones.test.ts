@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLmrecError, parseSafetensors, Rng, writeSafetensors } from '@lmrec/core';
 import { hashToken, lexicalTokens } from '@lmrec/encoders';
-import { ArtifactsBackbone, exportBackboneArtifacts, LexicalBackbone, OpenAiBackbone, renderContext, renderPrompt, RTA_PROMPT, contextKey, writeExportInputs } from '../src/index.js';
+import { ArtifactsBackbone, encodeContexts, exportBackboneArtifacts, LexicalBackbone, OpenAiBackbone, renderContext, renderPrompt, RTA_PROMPT, contextKey, writeExportInputs } from '../src/index.js';
 import { backboneContract } from './contract/backbone.contract.js';
 import { CONTEXTS, TITLES } from './helpers.js';
 
@@ -126,6 +126,11 @@ describe('artifacts backbone', () => {
     expect([...(await a.tokenEmbeddings(ids))]).toEqual([...(await lexical.tokenEmbeddings(ids))]);
     expect((await a.contextVectors(CONTEXTS)).map((v) => [...v])).toEqual((await lexical.contextVectors(CONTEXTS)).map((v) => [...v]));
     expect((await a.contextVectorsForIds(['ex2', 'ex0'])).map((v) => [...v])).toEqual([[...lexical.contextVector(CONTEXTS[2])], [...lexical.contextVector(CONTEXTS[0])]]);
+    // encodeContexts: rows by example id for artifacts, encoded turns otherwise; one [n * d] matrix
+    const fromIds = await encodeContexts(a, [examples[2], examples[0]]);
+    const fromTurns = await encodeContexts(lexical, [examples[2], examples[0]], { batchSize: 1 });
+    expect(fromIds.length).toBe(48);
+    expect([...fromIds]).toEqual([...fromTurns]);
     // the file layout is what the README documents
     const st = parseSafetensors(new Uint8Array(readFileSync(join(artifactsDir, 'artifacts.safetensors'))));
     expect(Object.keys(st.tensors).sort()).toEqual(['context_vectors', 'title_offsets', 'title_token_ids', 'token_embeddings', 'token_ids']);

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import {
   LmrecError,
-  parseSafetensors,
+  readSafetensors,
   silentProgress,
   toInt32,
   writeJsonAtomic,
@@ -225,15 +225,7 @@ async function loadArtifacts(dir: string): Promise<LoadedArtifacts> {
   if (!(Number.isInteger(manifest.dim) && manifest.dim > 0)) mfail('dim', `dim must be a positive integer, got ${JSON.stringify(manifest.dim)}`);
   if (!Array.isArray(manifest.titles)) mfail('titles', 'titles must be a list of strings');
   if (!Array.isArray(manifest.example_ids)) mfail('example_ids', 'example_ids must be a list of strings');
-  let bytes: Uint8Array;
-  try {
-    // a plain Uint8Array copy: core's parseSafetensors views `.buffer` of its slices, which for a
-    // Node Buffer (slice = view) would read from the start of the file
-    bytes = new Uint8Array(await fs.readFile(tensorsFile));
-  } catch (error) {
-    throw new LmrecError('E_ARTIFACTS', `cannot read the tensors: ${(error as Error).message}`, { file: tensorsFile, cause: error });
-  }
-  const st = parseSafetensors(bytes, tensorsFile);
+  const st = await readSafetensors(tensorsFile);
   const d = manifest.dim;
   const tensor = (name: string, required = true): SafeTensor | undefined => {
     const t = st.tensors[name];
