@@ -6,7 +6,7 @@ import { Items } from '../interactions/idmap.js';
 import { normalizeTitle, splitDelimited } from '../util/csv.js';
 import { parseError, fileError } from '../util/fail.js';
 import { scanNumericFile } from '../util/scan.js';
-import { assertEndsWithNewline, fileExists, fileSize } from '../util/files.js';
+import { assertEndsWithNewline, estimateLines, fileExists } from '../util/files.js';
 
 export type MovieLensVariant = '100k' | '1m' | '10m' | 'csv';
 
@@ -131,8 +131,7 @@ export async function loadMovieLens(options: MovieLensOptions): Promise<Interact
   const { items, index } = await readMovies(layout);
   const file = layout.ratings;
   if (!(await fileExists(file))) fileError('E_IO', 'ratings file not found', file);
-  // ~24 bytes per text line in every variant: a capacity guess that avoids most regrowth.
-  const estimate = layout.ratings.endsWith('.gz') ? 0 : Math.ceil((await fileSize(file)) / 20);
+  const estimate = await estimateLines(file);
   const builder = new InteractionBuilder(file, { ratings: true, timestamps: true, capacity: estimate, catalogue: index as Map<number | string, number> });
   const kinds = layout.variant === '100k' || layout.variant === '1m' ? (['int', 'int', 'int', 'int'] as const) : (['int', 'int', 'dec', 'int'] as const);
   const names = ['userId', 'movieId', 'rating', 'timestamp'];
