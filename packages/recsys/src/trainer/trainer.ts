@@ -35,9 +35,12 @@ export interface TrainerOptions {
   /** Per-epoch JSON-lines log (loss, valid metrics, seconds). */
   logPath?: string;
   progress?: ProgressReporter;
-  /** Checked between batches; aborting ends the run after the current epoch's checkpoint. */
+  /**
+   * Checked after each epoch: an aborted run writes a checkpoint (when checkpointDir is set) and
+   * returns with `interrupted` (the model keeps its last weights, not the best ones).
+   */
   signal?: AbortSignal;
-  /** Called after each epoch (after its checkpoint); return false to interrupt the run. */
+  /** Called after each epoch (after its checkpoint); return false to interrupt the run (as `signal`). */
   onEpochEnd?: (record: EpochRecord) => void | boolean | Promise<void | boolean>;
   /**
    * Wall-clock budget for this call: after the epoch that crosses it, the run
