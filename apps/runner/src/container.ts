@@ -1,5 +1,6 @@
 import * as adapt from '@lmrec/adapt';
 import * as alpharec from '@lmrec/alpharec';
+import * as core from '@lmrec/core';
 import { createContainer, loadPlugins, TYPES, type PluginRegistry } from '@lmrec/core';
 import * as datasets from '@lmrec/datasets';
 import * as encoders from '@lmrec/encoders';
@@ -10,7 +11,7 @@ import { ContainerModule, type Container } from 'inversify';
 
 /** Every ContainerModule that lmrec's own packages export. */
 export function builtinModules(): ContainerModule[] {
-  return [datasets, encoders, evaluation, recsys, alpharec, reindex, adapt].flatMap((pkg) =>
+  return [core, datasets, encoders, evaluation, recsys, alpharec, reindex, adapt].flatMap((pkg) =>
     Object.values(pkg as Record<string, unknown>).filter((v): v is ContainerModule => v instanceof ContainerModule),
   );
 }

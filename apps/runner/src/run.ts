@@ -1,6 +1,6 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { initBackend, LmrecError, writeFileAtomic, writeJsonAtomic, type ProgressReporter } from '@lmrec/core';
+import { initBackend, LmrecError, writeFileAtomic, writeJsonAtomic, type BackendCandidate, type ProgressReporter } from '@lmrec/core';
 import { assemble } from './container.js';
 import { createContext } from './context.js';
 import type { LoadedConfig } from './config/load.js';
@@ -37,9 +37,11 @@ export async function runConfig(loaded: LoadedConfig, options: RunOptions): Prom
 
   const started = new Date();
   const t0 = performance.now();
-  const backend = await initBackend({ prefer: config.backend });
-  options.progress.log?.(`backend: ${backend.name}${backend.skipped.length ? ` (skipped ${backend.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : ''}`);
   const { registry } = await assemble(config.plugins, baseDir);
+  // Every TensorBackend plugin competes, lmrec's own and third-party ones, by priority.
+  const candidates = registry.names('TensorBackend').map((name) => registry.create<BackendCandidate>('TensorBackend', name, {}));
+  const backend = await initBackend({ prefer: config.backend, candidates });
+  options.progress.log?.(`backend: ${backend.name}${backend.skipped.length ? ` (skipped ${backend.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : ''}`);
   const run = EXPERIMENTS[config.experiment];
   if (!run) throw new LmrecError('E_CONFIG', `no experiment kind "${config.experiment}"`, { field: 'experiment' });
   const ctx = createContext(config, baseDir, dir, registry, options.progress);

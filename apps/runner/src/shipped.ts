@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Path of a config shipped in the package's `configs/` (from src/ or dist/). */
 export function shippedConfig(name: string): string {
-  const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+  const here = dirname(fileURLToPath(import.meta.url));
   for (const dir of [join(here, '..', 'configs'), join(here, '..', '..', 'configs')]) {
     if (existsSync(join(dir, name))) return join(dir, name);
   }

@@ -52,6 +52,7 @@ describe('third-party plugin packages', () => {
     const { registry, plugins } = await assemble(['lmrec-plugin-meanpool'], root);
     expect(plugins).toEqual(['lmrec-plugin-meanpool']);
     expect(registry.names('Aggregator')).toEqual(['mean-pool', 'rnn', 'sum', 'trm', 'weighted']);
+    expect(registry.names('TensorBackend')).toEqual(['cpu', 'tensorflow', 'tensorflow-gpu', 'wasm']);
   });
 
   it('provide an aggregator that a config then uses', async () => {

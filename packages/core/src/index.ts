@@ -11,6 +11,7 @@ export * from './kernels/topk.js';
 export * from './kernels/score-topk.js';
 export * from './plugins/registry.js';
 export * from './plugins/load.js';
+export * from './plugins/core-module.js';
 export * from './io/atomic.js';
 export * from './io/lines.js';
 export * from './io/half.js';

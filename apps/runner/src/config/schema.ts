@@ -64,7 +64,8 @@ export const configSchema = z.strictObject({
   output: z.string().optional(),
   /** Extra plugin packages or module paths to load into the container. */
   plugins: z.array(z.string()).default([]),
-  backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+  /** A TensorBackend plugin name (lmrec's: tensorflow-gpu, tensorflow, wasm, cpu); default: the best available. */
+  backend: z.string().optional(),
   experiment: z.enum(EXPERIMENT_KINDS),
   dataset,
   /** Extra datasets (zero-shot: source domains are `datasets`, the target is `dataset`). */

@@ -13,6 +13,8 @@ export interface BackendCandidate {
   register(): Promise<void>;
   /** Extra check after registration (e.g. a GPU is really visible). */
   verify?(): Promise<string | undefined>;
+  /** Higher is tried first (lmrec's own: tensorflow-gpu 400, tensorflow 300, wasm 200, cpu 100). */
+  priority?: number;
 }
 
 export interface BackendChoice {
@@ -32,10 +34,11 @@ export const DEFAULT_BACKENDS: readonly BackendCandidate[] = [
     name: 'tensorflow-gpu',
     backend: 'tensorflow',
     register: importer('@tensorflow/tfjs-node-gpu'),
+    priority: 400,
   },
-  { name: 'tensorflow', backend: 'tensorflow', register: importer('@tensorflow/tfjs-node') },
-  { name: 'wasm', backend: 'wasm', register: registerWasm },
-  { name: 'cpu', backend: 'cpu', register: async () => undefined },
+  { name: 'tensorflow', backend: 'tensorflow', register: importer('@tensorflow/tfjs-node'), priority: 300 },
+  { name: 'wasm', backend: 'wasm', register: registerWasm, priority: 200 },
+  { name: 'cpu', backend: 'cpu', register: async () => undefined, priority: 100 },
 ];
 
 async function registerWasm(): Promise<void> {
@@ -73,7 +76,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const env = options.env ?? process.env;
   const prefer = options.prefer ?? env.LMREC_BACKEND;
   if (active && (!prefer || prefer === active.name)) return active;
-  const candidates = options.candidates ?? DEFAULT_BACKENDS;
+  // Stable sort: candidates without a priority keep their given order.
+  const candidates = [...(options.candidates ?? DEFAULT_BACKENDS)].sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0));
   if (prefer && !candidates.some((c) => c.name === prefer)) {
     throw new LmrecError('E_BACKEND', `unknown backend "${prefer}"`, {
       field: 'LMREC_BACKEND',
