@@ -1,14 +1,12 @@
 import { Csr, Rng } from '../src/index.js';
 
-/** A random user-item interaction matrix with a few popular items (Zipf-like item draw). */
+/** A random user-item interaction matrix: `perUser` distinct items per user, so nnz = nUsers * perUser. */
 export function interactions(rng: Rng, nUsers: number, nItems: number, perUser: number): Csr {
   const rows = new Int32Array(nUsers * perUser);
   const cols = new Int32Array(nUsers * perUser);
-  for (let u = 0, w = 0; u < nUsers; u++) {
-    for (let t = 0; t < perUser; t++, w++) {
-      rows[w] = u;
-      cols[w] = Math.min(nItems - 1, Math.floor(nItems * rng.float() ** 2));
-    }
+  for (let u = 0; u < nUsers; u++) {
+    rows.fill(u, u * perUser, (u + 1) * perUser);
+    cols.set(rng.sampleWithoutReplacement(nItems, perUser), u * perUser);
   }
   return Csr.fromCoo(nUsers, nItems, rows, cols);
 }

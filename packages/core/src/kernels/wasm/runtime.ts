@@ -138,7 +138,7 @@ function ensureWorkers(k: WasmKernels, n: number): number {
  * Runs `fn` once per argument list, spread over the main thread and the
  * kernel workers, and returns when all are done (blocking with Atomics.wait,
  * so callers stay synchronous). A worker that has not picked its job up
- * within a few seconds is bypassed: the main thread runs that part itself.
+ * within 20 s (it never started) is bypassed: the main thread runs that part itself.
  */
 export function runParts(k: WasmKernels, fn: string, parts: readonly number[][]): void {
   const index = k.names.indexOf(fn);
@@ -165,7 +165,7 @@ export function runParts(k: WasmKernels, fn: string, parts: readonly number[][])
         failed ||= s === 4;
         break;
       }
-      if (Atomics.wait(ctl, 0, s, 5000) === 'timed-out' && Atomics.compareExchange(ctl, 0, 1, 0) === 1) {
+      if (Atomics.wait(ctl, 0, s, 20_000) === 'timed-out' && Atomics.compareExchange(ctl, 0, 1, 0) === 1) {
         workersBroken = true;
         main(...parts[w + 1]);
         return;
