@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { initBackend, kernelSettings, normalizedAdjacency, Rng, setKernelSettings, spmm, spmmReference, tf } from '../src/index.js';
+import { initBackend, kernelSettings, normalizedAdjacency, Rng, setKernelSettings, spmm, spmmOp, spmmReference, tf } from '../src/index.js';
 import { markdownTable, peakRssMiB, writeBenchSection } from '../../../scripts/bench-utils.js';
 import { interactions, normalMatrix, time } from './data.js';
 
@@ -50,7 +50,6 @@ for (let threads = 1; threads <= threadsAvailable; threads++) {
 // forward + backward through tfjs, as LightGCN training uses it
 setKernelSettings({ threads: threadsAvailable });
 const xt = tf.variable(tf.tensor2d(x, [graph.nCols, d]));
-const { spmmOp } = await import('../src/index.js');
 const gradMs = time(() => tf.tidy(() => tf.grad((v: tf.Tensor) => tf.sum(spmmOp(graph, v as tf.Tensor2D)))(xt).dataSync()), 5, 1);
 log('load', load());
 xt.dispose();

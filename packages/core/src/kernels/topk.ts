@@ -1,6 +1,6 @@
 import { LmrecError } from '../errors.js';
 import type { Csr } from './csr.js';
-import { better, heapDrain, heapPush, heapReplaceRoot } from './heap.js';
+import { heapDrain, heapPush, heapReplaceRoot } from './heap.js';
 
 export interface TopKResult {
   /** [rows * k] item ids, best first; -1 where a row had fewer than k candidates. */
@@ -32,21 +32,32 @@ export function topKBlock(scores: Float32Array, rows: number, nCols: number, k: 
   const heapI = new Int32Array(k);
   for (let r = 0; r < rows; r++) {
     const maskRow = options.exclude ? options.exclude.row(options.rowIds ? options.rowIds[r] : r) : undefined;
+    const maskLen = maskRow ? maskRow.length : 0;
     let m = 0; // next excluded id pointer (mask rows are sorted)
+    const masked = (j: number): boolean => {
+      while (m < maskLen && maskRow![m] < j) m++;
+      return m < maskLen && maskRow![m] === j;
+    };
     let size = 0;
     const base = r * nCols;
-    for (let j = 0; j < nCols; j++) {
-      if (maskRow && m < maskRow.length && maskRow[m] <= j) {
-        while (m < maskRow.length && maskRow[m] < j) m++;
-        if (m < maskRow.length && maskRow[m] === j) {
-          m++;
-          continue;
-        }
-      }
+    let j = 0;
+    for (; j < nCols && size < k; j++) {
+      if (masked(j)) continue;
       let s = scores[base + j];
       if (s !== s) s = -Infinity;
-      if (size < k) size = heapPush(heapS, heapI, 0, size, s, j);
-      else if (k > 0 && better(s, j, heapS[0], heapI[0])) heapReplaceRoot(heapS, heapI, 0, size, s, j);
+      size = heapPush(heapS, heapI, 0, size, s, j);
+    }
+    if (size === k && k > 0) {
+      // Ids only grow from here, so a tie with the worst kept entry loses:
+      // only strictly greater scores enter (NaN never does).
+      let thr = heapS[0];
+      for (; j < nCols; j++) {
+        const s = scores[base + j];
+        if (s > thr && !masked(j)) {
+          heapReplaceRoot(heapS, heapI, 0, size, s, j);
+          thr = heapS[0];
+        }
+      }
     }
     heapDrain(heapS, heapI, 0, size, ids, vals, r * k);
   }
