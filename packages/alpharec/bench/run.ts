@@ -1,7 +1,8 @@
 /**
  * AlphaRec and the linear mapping on ml100k-cf (AlphaRec layout, 256-d item
  * vectors): valid-selected test metrics, epochs, seconds per epoch, peak RSS.
- * Run: pnpm --filter @lmrec/alpharec bench   (ALPHAREC_BENCH_CAP_S caps the wall time per model, default 360 s)
+ * Run: pnpm --filter @lmrec/alpharec bench   (ALPHAREC_BENCH_CAP_S caps the wall time per model, default 360 s, 0 = none;
+ * ALPHAREC_BENCH_OUT names the output file in bench/, default results.md)
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { evaluateFullRanking } from '@lmrec/eval';
 import { AlphaRec, LinearMapping, fromAlphaRecDir } from '../src/index.js';
 import { markdownTable, peakRssMiB, sharedData, writeBenchSection } from '../../../scripts/bench-utils.js';
 
-const out = join(import.meta.dirname, 'results.md');
+const out = join(import.meta.dirname, process.env.ALPHAREC_BENCH_OUT ?? 'results.md');
 const command = 'pnpm --filter @lmrec/alpharec bench';
 const dir = sharedData('ml100k-cf');
 if (!dir) {
@@ -19,7 +20,7 @@ if (!dir) {
   process.exit(0);
 }
 const backend = await initBackend();
-const capSeconds = Number(process.env.ALPHAREC_BENCH_CAP_S ?? 360);
+const capSeconds = Number(process.env.ALPHAREC_BENCH_CAP_S ?? 360) || Infinity; // 0 = no cap (full protocol)
 const maxEpochs = Number(process.env.ALPHAREC_BENCH_EPOCHS ?? 500);
 const { split, model: probe } = await fromAlphaRecDir(dir);
 const items = probe.items!;
