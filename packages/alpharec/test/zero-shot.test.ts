@@ -74,8 +74,15 @@ describe("AlphaRec's released layout", () => {
     expect(split.nUsers).toBe(30);
     expect(Array.from(split.train.row(4))).toEqual(Array.from(d.split.train.row(4)));
     expect(Array.from(model.items!.data)).toEqual(Array.from(d.items));
-    const fit = await model.fit(split, { seed: 1 });
+    // the README example, end to end
+    const fit = await model.fit(split, { seed: 1, checkpointDir: join(root, 'run', 'ckpt'), logPath: join(root, 'run', 'log.jsonl') });
     expect(fit.epochs).toBe(2);
+    const test = await evaluateFullRanking(model, split, { on: 'test', ks: [20] });
+    expect(test.metrics['recall@20'].mean).toBeGreaterThan(0);
+    await model.save(join(root, 'run', 'model'));
+    const rec = model.recommendForHistory([12, 4, 7], 10);
+    expect(rec.items.length).toBe(10);
+    expect([...rec.items].some((j) => [12, 4, 7].includes(j))).toBe(false);
     model.dispose();
   });
 });
