@@ -76,6 +76,18 @@ describe('spmm', () => {
     expect(maxAbsDiff(fast, slow)).toBeLessThan(1e-5);
   });
 
+  it('gathers rows with the plain loop (no whole-matrix copies) and gets them right', () => {
+    // a one-hot CSR picking 512 rows of a 20,000-row table, as recsys' gatherRows builds
+    const ids = Int32Array.from({ length: 512 }, () => rng.int(20_000));
+    const indptr = Int32Array.from({ length: 513 }, (_, i) => i);
+    const a = new Csr(512, 20_000, indptr, ids);
+    const x = randomMatrix(rng, 20_000 * 64);
+    const before = kernelStats().kernelCalls;
+    const y = spmm(a, x, 64);
+    expect(kernelStats().kernelCalls).toBe(before);
+    ids.forEach((id, r) => expect(Array.from(y.subarray(r * 64, (r + 1) * 64))).toEqual(Array.from(x.subarray(id * 64, (id + 1) * 64))));
+  });
+
   it('handles empty rows and refuses wrong shapes', () => {
     const a = Csr.fromCoo(3, 2, [0, 2], [1, 0], [2, 5]);
     const y = spmm(a, Float32Array.from([1, 2, 3, 4]), 2);

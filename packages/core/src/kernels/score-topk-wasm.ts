@@ -32,7 +32,8 @@ export interface ScoreTopKArgs {
  */
 export function scoreTopKWasm(args: ScoreTopKArgs): TopKResult | undefined {
   const { users, itemsT, dim, nItems, k, rows } = args;
-  if (k <= 0 || rows * nItems * dim < MIN_WORK) return undefined;
+  // The item matrix is copied per call: worth it from a few users up.
+  if (k <= 0 || rows < 4 || rows * nItems * dim < MIN_WORK) return undefined;
   const kern = getKernels();
   if (!kern) return undefined;
   const R = SCORE_R;
