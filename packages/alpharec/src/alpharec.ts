@@ -167,7 +167,10 @@ export class AlphaRec implements Recommender {
     this.net = net;
     this.train = split.train;
     const evaluator: Evaluator | undefined =
-      selectOn === 'test' ? (scorer, s, o) => evaluateFullRanking(scorer, s, { ...o, on: 'test' }) : (scorer, s, o) => evaluateFullRanking(scorer, s, o);
+      // selection needs the ranking metrics only: skip the list-level diagnostics (coverage, gini, ...)
+      selectOn === 'test'
+        ? (scorer, s, o) => evaluateFullRanking(scorer, s, { ...o, on: 'test', aggregates: false })
+        : (scorer, s, o) => evaluateFullRanking(scorer, s, { ...o, aggregates: false });
     if (selectOn === 'test') progress?.log?.(`warning: ${LEAK_WARNING}`);
     const trainer = new Trainer({
       epochs: c.epochs ?? DEFAULTS.epochs,
