@@ -263,6 +263,15 @@ export class AlphaRec implements Recommender {
     return Float32Array.from(acc, (v) => v / (L + 1));
   }
 
+  /** Cosine scores [histories.length, nItems] for users known only by their histories (conversations). */
+  scoreHistories(histories: readonly Int32Array[]): Float32Array {
+    const { scorer } = this.ready();
+    const out = scorer.dim;
+    const vectors = new Float32Array(histories.length * out);
+    histories.forEach((h, r) => vectors.set(normalizeRowsInPlace(this.userVectorForHistory(h), out), r * out));
+    return scoreVectors(vectors, undefined, scorer.itemsT, out, this.nItems);
+  }
+
   /** Top-k items for a new user given only their item history (history items excluded). */
   recommendForHistory(history: ArrayLike<number>, k = 20): Recommendation {
     return this.rank(this.userVectorForHistory(history), k, uniqueItems(history, this.nItems));

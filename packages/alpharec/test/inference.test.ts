@@ -78,6 +78,8 @@ describe('inference without the training graph', () => {
     const scores = Array.from({ length: data.split.nItems }, (_, j) => (history.includes(j) ? -Infinity : cos(expected, fin.items.subarray(j * 64, (j + 1) * 64))));
     const order = scores.map((s, j) => [s, j]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, 5).map((x) => x[1]);
     expect(Array.from(rec.items)).toEqual(order);
+    const batch = model.scoreHistories([Int32Array.from(history), Int32Array.from([0])]);
+    for (let j = 0; j < data.split.nItems; j++) expect(batch[j]).toBeCloseTo(cos(expected, fin.items.subarray(j * 64, (j + 1) * 64)), 4);
   });
 
   it('new items from text: the normalised MLP of their encoder vectors', async () => {
