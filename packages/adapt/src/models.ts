@@ -27,6 +27,8 @@ export interface AdaptModel {
   loadState(state: Record<string, tf.Tensor>): void;
   /** Extra numbers for logs and reports (e.g. the gate value). */
   describe?(): Record<string, number>;
+  /** The subset of trainableVariables() that belongs to the item index (a trainable aggregator). */
+  indexVariables?(): tf.Variable[];
 }
 
 /** g = q . V^T over the requested columns. */
@@ -78,6 +80,10 @@ export class LlmModel implements AdaptModel {
     return llmLogits(this.index, batch.queries, items, training);
   }
 
+  indexVariables(): tf.Variable[] {
+    return this.index.trainableVariables();
+  }
+
   state(): Record<string, tf.Tensor> {
     return variableState(this.index.trainableVariables(), 'index');
   }
@@ -110,6 +116,10 @@ export class BiasAdaptedModel implements AdaptModel {
 
   logits(batch: AdaptBatch, items: Int32Array | undefined, training: boolean): tf.Tensor2D {
     return tf.tidy(() => this.adapter.apply(llmLogits(this.index, batch.queries, items, training), items));
+  }
+
+  indexVariables(): tf.Variable[] {
+    return this.index.trainableVariables();
   }
 
   state(): Record<string, tf.Tensor> {
@@ -149,6 +159,10 @@ export class GatedModel implements AdaptModel {
 
   logits(batch: AdaptBatch, items: Int32Array | undefined, training: boolean): tf.Tensor2D {
     return tf.tidy(() => this.gate.apply(llmLogits(this.index, batch.queries, items, training), batch.histories, items, training));
+  }
+
+  indexVariables(): tf.Variable[] {
+    return this.index.trainableVariables();
   }
 
   state(): Record<string, tf.Tensor> {

@@ -34,17 +34,25 @@ export class AdamW {
     const { value, grads } = tf.variableGrads(loss, vars);
     try {
       if (this.clipNorm !== undefined) clipGlobalNorm(grads, this.clipNorm);
-      if (this.weightDecay > 0) {
-        const factor = 1 - this.learningRate * this.weightDecay;
-        // assign inside tidy: the product is freed, the variable keeps its data
-        for (const v of vars) if (grads[v.name]) tf.tidy(() => v.assign(tf.mul(v, factor)));
-      }
-      this.adam.applyGradients(grads as tf.NamedTensorMap as Record<string, tf.Variable>);
+      this.apply(grads, vars);
       return value.dataSync()[0];
     } finally {
       value.dispose();
       tf.dispose(Object.values(grads));
     }
+  }
+
+  /** Applies given gradients (keyed by variable name) to those of `vars` that have one; the caller owns `grads`. */
+  apply(grads: Record<string, tf.Tensor>, vars: readonly tf.Variable[]): void {
+    const mine: Record<string, tf.Tensor> = {};
+    for (const v of vars) if (grads[v.name]) mine[v.name] = grads[v.name];
+    if (Object.keys(mine).length === 0) return;
+    if (this.weightDecay > 0) {
+      const factor = 1 - this.learningRate * this.weightDecay;
+      // assign inside tidy: the product is freed, the variable keeps its data
+      for (const v of vars) if (mine[v.name]) tf.tidy(() => v.assign(tf.mul(v, factor)));
+    }
+    this.adam.applyGradients(mine as tf.NamedTensorMap as Record<string, tf.Variable>);
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@ import { LmrecError, Rng, silentProgress, tf, type ProgressReporter } from '@lmr
 import { checkExamples, disposeBatch, makeBatch, scoreRows, type AdaptExamples } from './examples.js';
 import { sampledSoftmaxLoss } from './loss.js';
 import type { AdaptModel } from './models.js';
-import { AdamW } from './optim.js';
+import { AdamW, clipGlobalNorm } from './optim.js';
 import { crsRank } from '@lmrec/eval';
 
 export interface AdaptTrainOptions {
@@ -16,6 +16,12 @@ export interface AdaptTrainOptions {
   learningRate?: number;
   /** AdamW decoupled weight decay (default 0.01, torch's AdamW default). */
   weightDecay?: number;
+  /**
+   * Learning rate of the item index's variables (a trainable aggregator),
+   * when it should differ from `learningRate` (e.g. reindex's 1e-4 while the
+   * bias terms use a larger rate). Default: `learningRate`, one optimiser.
+   */
+  indexLearningRate?: number;
   /** Global gradient-norm clip (off by default). */
   clipNorm?: number;
   /** Evaluations without improvement of VALID Recall@K before stopping (default 3). */
@@ -107,7 +113,23 @@ export async function trainAdapt(model: AdaptModel, train: AdaptExamples, valid:
   if (vars.length === 0) throw new LmrecError('E_ARGUMENT', `model "${model.name}" has nothing to train`);
   const started = performance.now();
   const rng = new Rng(options.seed ?? 0).fork('adapt');
-  const optimizer = new AdamW({ learningRate: options.learningRate ?? 1e-3, weightDecay: options.weightDecay, clipNorm: options.clipNorm });
+  const lr = options.learningRate ?? 1e-3;
+  const optimizer = new AdamW({ learningRate: lr, weightDecay: options.weightDecay });
+  const indexVars = new Set(options.indexLearningRate !== undefined ? (model.indexVariables?.() ?? []) : []);
+  const indexOptimizer = indexVars.size ? new AdamW({ learningRate: options.indexLearningRate!, weightDecay: options.weightDecay }) : undefined;
+  const headVars = vars.filter((v) => !indexVars.has(v));
+  const step = (loss: () => tf.Scalar): number => {
+    const { value, grads } = tf.variableGrads(loss, vars);
+    try {
+      if (options.clipNorm !== undefined) clipGlobalNorm(grads, options.clipNorm);
+      optimizer.apply(grads, headVars);
+      indexOptimizer?.apply(grads, [...indexVars]);
+      return value.dataSync()[0];
+    } finally {
+      value.dispose();
+      tf.dispose(Object.values(grads));
+    }
+  };
   const hasValid = !!valid && valid.targets.length > 0;
   const evaluate = () => validRecall(model, valid!, k, { excludeMentioned: options.excludeMentioned, scoreBatch: options.scoreBatch });
 
@@ -141,7 +163,7 @@ export async function trainAdapt(model: AdaptModel, train: AdaptExamples, valid:
         cols.set(negatives, rows.length);
         const batch = makeBatch(train, rows, model);
         try {
-          lossSum += optimizer.step(() => sampledSoftmaxLoss(model.logits(batch, cols, true), rows.length), vars);
+          lossSum += step(() => sampledSoftmaxLoss(model.logits(batch, cols, true), rows.length));
         } finally {
           disposeBatch(batch);
         }
@@ -173,6 +195,7 @@ export async function trainAdapt(model: AdaptModel, train: AdaptExamples, valid:
   } finally {
     if (best) tf.dispose(Object.values(best));
     optimizer.dispose();
+    indexOptimizer?.dispose();
   }
   return {
     model: model.name,

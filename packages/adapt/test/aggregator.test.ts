@@ -99,6 +99,24 @@ describe('aggregator frozen vs trainable', () => {
     model.dispose();
   });
 
+  it('indexLearningRate routes the aggregator to its own optimiser (0 = no change, bias still trains)', async () => {
+    const model = catalogue(7);
+    const index = new TrainableItemIndex(model);
+    const adapter = new BiasAdapter(N_ITEMS);
+    const adapted = new BiasAdaptedModel(index, adapter);
+    expect(adapted.indexVariables()).toEqual(model.aggregator.trainableVariables());
+    const before = snapshot(model.aggregator.trainableVariables());
+    await trainAdapt(adapted, examples(200, 10), undefined, { epochs: 2, learningRate: 0.05, indexLearningRate: 0, batchSize: 64 });
+    snapshot(model.aggregator.trainableVariables()).forEach((a, i) => expect(a).toEqual(before[i]));
+    expect(adapter.values('bias').some((b) => b !== 0)).toBe(true);
+    await trainAdapt(adapted, examples(200, 10), undefined, { epochs: 1, learningRate: 0.05, indexLearningRate: 0.05, batchSize: 64 });
+    expect(snapshot(model.aggregator.trainableVariables()).some((a, i) => a.some((x, j) => x !== before[i][j]))).toBe(true);
+    adapter.dispose();
+    index.dispose();
+    model.aggregator.dispose();
+    model.dispose();
+  });
+
   it('trainable: restoring a saved state (keep-best) also refreshes the cached item matrix', async () => {
     const model = catalogue(6);
     const index = new TrainableItemIndex(model);
