@@ -7,7 +7,7 @@ await initBackend();
 const data = await loadBundledRedial();
 const [train, valid, test] = [data.split.train, data.split.valid, data.split.test].map((split) => toCrsExamples(data, split));
 
-const backbone = new LexicalBackbone({ dim: 128 }); // a lexical stand-in, not an LLM
+const backbone = new LexicalBackbone({ dim: 128, queryScale: 20 }); // a lexical stand-in, not an LLM
 const aggregator = new RnnAggregator({ dim: 128, hidden: 32, seed: 0 });
 const model = await ReindexModel.fromBackbone(backbone, aggregator, data.items.titles);
 

@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { createContainer, PluginRegistry, TYPES } from '@lmrec/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createContainer, initBackend, PluginRegistry, TYPES } from '@lmrec/core';
 import { LexicalBackbone, reindexModule, RnnAggregator } from '../src/index.js';
 
 describe('plugin module', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
   it('binds the four aggregators and four backbones by name', async () => {
     const c = createContainer();
     await c.load(reindexModule);

@@ -10,7 +10,11 @@ export interface LexicalBackboneOptions {
   seed?: number;
   /** Weight of a turn k turns before the end of the context: decay^k. Default 0.8. */
   recencyDecay?: number;
-  /** Norm of the context vector q. Default 1. */
+  /**
+   * Norm of the context vector q. Default 1. RTA's logits are plain dot
+   * products (no temperature), so this is the inverse temperature of the
+   * reindex softmax: ~20 trains well (with 1 the loss stays near ln(N + 1)).
+   */
   queryScale?: number;
 }
 
