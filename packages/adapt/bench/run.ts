@@ -91,8 +91,8 @@ async function main(): Promise<void> {
     backbone: calibration.backbone,
     aggregator: 'weighted',
     reindex: { maxEpochs: 8, patience: 2 },
-    bias: { epochs: 12, patience: 3, learningRate: 1e-2, indexLearningRate: 1e-4 },
-    gating: { epochs: 10, patience: 3, learningRate: 1e-2, indexLearningRate: 1e-4 },
+    bias: { epochs: 20, patience: 6, learningRate: 1e-2, indexLearningRate: 1e-4 },
+    gating: { epochs: 10, patience: 4, learningRate: 1e-2, indexLearningRate: 1e-4 },
     progress,
   };
   const result = await runRtaComparison(dataset, options);
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     `Data: ReDIAL, train = \`extra_train.jsonl\` (${result.dataset.conversations.train} conversations), valid = \`extra_valid.jsonl\` (${result.dataset.conversations.valid}), test = official \`test_data\` (${result.dataset.conversations.test}); the official train split is not staged, so train is a 500-conversation subset of it (~5% of ReDIAL's train).`,
     `Examples (recommender turn x mentioned item): train ${result.dataset.examples.train}, valid ${result.dataset.examples.valid}, test ${result.dataset.examples.test}; catalogue ${result.dataset.nItems} movies (every movie of movies_with_mentions.csv).`,
     `Backbone: \`${result.backbone}\`, the offline stand-in (hashed words, NOT an LLM), so absolute numbers are not the paper's. Its query norm (a softmax temperature) ${calibration.scale} minimises the VALID cross-entropy of the untrained reindex model among ${Object.keys(calibration.losses).join(', ')}. Aggregator: ${result.aggregator} (Linear initialised to the identity). Tensor backend: ${backend.name}.`,
-    `Caps: reindex <= ${options.reindex?.maxEpochs} epochs (patience ${options.reindex?.patience}); +Bias <= ${options.bias?.epochs} epochs, lr ${options.bias?.learningRate}; a trainable aggregator always trains at lr ${options.bias?.indexLearningRate} (reindex's rate) in its own AdamW; gating and FISM/SASRec alone <= ${options.gating?.epochs} epochs, lr ${options.gating?.learningRate}; AdamW (weight decay 0.01), batch 256, 1000 negatives without replacement, early stopping on VALID Recall@10 (patience as given). Reindex: ${result.reindexTraining.epochs} epochs, best ${result.reindexTraining.bestEpoch}, valid hit@10 ${result.reindexTraining.initialValid?.toFixed(4)} -> ${result.reindexTraining.bestValid?.toFixed(4)} (${result.reindexTraining.seconds.toFixed(0)} s).`,
+    `Caps: reindex <= ${options.reindex?.maxEpochs} epochs (patience ${options.reindex?.patience}); +Bias <= ${options.bias?.epochs} epochs (patience ${options.bias?.patience}), lr ${options.bias?.learningRate}; a trainable aggregator always trains at lr ${options.bias?.indexLearningRate} (reindex's rate) in its own AdamW; gating and FISM/SASRec alone <= ${options.gating?.epochs} epochs (patience ${options.gating?.patience}), lr ${options.gating?.learningRate}; AdamW (weight decay 0.01), batch 256, 1000 negatives without replacement, early stopping and keep-best on VALID Recall@10 (the untrained model counts as epoch 0). Reindex: ${result.reindexTraining.epochs} epochs, best ${result.reindexTraining.bestEpoch}, valid hit@10 ${result.reindexTraining.initialValid?.toFixed(4)} -> ${result.reindexTraining.bestValid?.toFixed(4)} (${result.reindexTraining.seconds.toFixed(0)} s).`,
     '',
     '### Test, reference protocol (mentioned items stay candidates)',
     '',
