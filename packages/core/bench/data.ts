@@ -22,14 +22,23 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Median milliseconds of `reps` runs after `warmup` runs. */
-export function time(fn: () => void, reps: number, warmup = 1): number {
+/** Median wall and CPU milliseconds (all threads of the process) of `reps` runs after `warmup` runs. */
+export function timeBoth(fn: () => void, reps: number, warmup = 1): { wall: number; cpu: number } {
   for (let i = 0; i < warmup; i++) fn();
-  const ms: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
-    ms.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return median(ms);
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+/** Median wall milliseconds. */
+export function time(fn: () => void, reps: number, warmup = 1): number {
+  return timeBoth(fn, reps, warmup).wall;
 }

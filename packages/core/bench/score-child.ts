@@ -12,6 +12,7 @@ const users = normalMatrix(rng, nUsers * dim, 0.3);
 const itemsT = normalMatrix(rng, dim * nItems, 0.3);
 const exclude = interactions(rng, nUsers, nItems, 30);
 const rssBefore = peakRssMiB();
+const c0 = process.cpuUsage();
 const t0 = performance.now();
 if (kernel === 'wasm') {
   scoreTopK({ users, itemsT, dim, nItems, k, exclude });
@@ -24,5 +25,6 @@ if (kernel === 'wasm') {
   }
 }
 const ms = performance.now() - t0;
-console.log(JSON.stringify({ ms, rssBefore, peakRss: peakRssMiB() }));
+const c = process.cpuUsage(c0);
+console.log(JSON.stringify({ ms, cpuMs: (c.user + c.system) / 1000, rssBefore, peakRss: peakRssMiB() }));
 process.exit(0);
