@@ -148,6 +148,11 @@ export class SasRecNet implements GatingRecommender {
     return tf.tidy(() => tf.transpose(this.w['item.embedding'].slice([0, 0], [this.nItems, this.dim])) as tf.Tensor2D);
   }
 
+  /** [nItems + 1, d] item embeddings (row nItems = padding). */
+  get itemEmbedding(): tf.Variable {
+    return this.w['item.embedding'];
+  }
+
   get itemBias(): tf.Variable {
     return this.w['item.bias'];
   }
@@ -173,7 +178,14 @@ export class SasRecNet implements GatingRecommender {
   }
 }
 
-export interface SasRecConfig extends TrainConfig, Omit<SasRecNetOptions, 'nItems' | 'seed'> {}
+export interface SasRecConfig extends TrainConfig, Omit<SasRecNetOptions, 'nItems' | 'seed'> {
+  /**
+   * 'ce' (default): softmax cross-entropy over the catalogue at every position.
+   * 'bce': the paper's loss, log-sigmoid of the next item against one uniform
+   * negative per position that is not in the user's train sequence.
+   */
+  loss?: 'ce' | 'bce';
+}
 
 /**
  * SASRec as a collaborative recommender, trained on each user's train
@@ -238,11 +250,37 @@ export class SasRec extends TrainedRecommender<UserBatch, SasRecConfig> {
         targets.push(s[t + 1]);
       }
     });
+    const negatives = this.config.loss === 'bce' ? this.drawNegatives(batch.users, rows, L, ctx.rng) : undefined;
     const H = net.hidden(inputs, true).reshape([batch.users.length * L, net.dim]) as tf.Tensor2D;
     if (rows.length === 0) return tf.mul(tf.sum(H), 0) as tf.Scalar;
     const picked = gatherRows(H, Int32Array.from(rows));
+    if (negatives) {
+      const score = (ids: Int32Array) =>
+        tf.add(tf.sum(tf.mul(picked, gatherRows(net.itemEmbedding as tf.Tensor2D, ids)), 1), gatherRows(net.itemBias.reshape([-1, 1]) as tf.Tensor2D, ids).reshape([-1]));
+      return tf.mean(tf.add(tf.softplus(tf.neg(score(Int32Array.from(targets)))), tf.softplus(score(negatives)))) as tf.Scalar;
+    }
     const logits = tf.add(matMul(picked, net.itemsT()), net.itemBias) as tf.Tensor2D;
     return softmaxCrossEntropy(logits, Int32Array.from(targets));
+  }
+
+  /** One negative per target row, uniform over items outside the user's train sequence (drawn before dropout). */
+  private drawNegatives(users: Int32Array, rows: readonly number[], L: number, rng: Rng): Int32Array {
+    const out = new Int32Array(rows.length);
+    let seen: Set<number> | undefined;
+    let seenUser = -1;
+    rows.forEach((row, k) => {
+      const u = users[Math.floor(row / L)];
+      if (u !== seenUser) {
+        seen = new Set(this.sequences![u]);
+        seenUser = u;
+      }
+      if (seen!.size >= this.nItems) throw new LmrecError('E_DATA', `user ${u} has interacted with every item; no negative to draw`);
+      let j: number;
+      do j = rng.int(this.nItems);
+      while (seen!.has(j));
+      out[k] = j;
+    });
+    return out;
   }
 
   scoreHistories(histories: readonly Int32Array[]): Float32Array {

@@ -21,3 +21,43 @@ describe('SasRec sequences', () => {
     m.dispose();
   });
 });
+
+describe('SasRec BCE loss (paper)', () => {
+  it('equals mean softplus(-s(next)) + softplus(s(neg)) with one negative outside the sequence per position', async () => {
+    await initBackend();
+    const { Rng, tf } = await import('@lmrec/core');
+    const split = plantedSplit({ users: 10, items: 40, pIn: 0.9 });
+    const L = 6;
+    const m = new SasRec({ dim: 8, maxLen: L, dropout: 0, loss: 'bce' });
+    m.init(split, new Rng(1));
+    const users = Int32Array.of(0, 3);
+    const got = m.loss({ users }, { epoch: 0, step: 0, rng: new Rng(42), split }).dataSync()[0];
+
+    const net = m.net!;
+    const H = net.hidden(Array.from(users, (u) => { const s = split.train.row(u); return s.slice(Math.max(0, s.length - L - 1), s.length - 1); }), false).arraySync();
+    const E = net.itemEmbedding.arraySync() as number[][];
+    const bias = Array.from(net.itemBias.dataSync());
+    const rng = new Rng(42);
+    const softplus = (x: number) => Math.log1p(Math.exp(x));
+    const score = (h: number[], j: number) => h.reduce((a, v, c) => a + v * E[j][c], 0) + bias[j];
+    let sum = 0;
+    let count = 0;
+    users.forEach((u, b) => {
+      const seq = Array.from(split.train.row(u));
+      const s = seq.slice(-(L + 1));
+      const n = s.length - 1;
+      for (let t = 0; t < n; t++) {
+        let neg: number;
+        do neg = rng.int(40);
+        while (seq.includes(neg));
+        const h = H[b][L - n + t];
+        sum += softplus(-score(h, s[t + 1])) + softplus(score(h, neg));
+        count++;
+      }
+    });
+    expect(count).toBeGreaterThan(4);
+    expect(got).toBeCloseTo(sum / count, 4);
+    tf.dispose();
+    m.dispose();
+  });
+});
