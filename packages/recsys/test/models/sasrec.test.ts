@@ -4,7 +4,7 @@ import { plantedSplit } from '../helpers.js';
 import { SasRec } from '../../src/index.js';
 import { recommenderContract } from '../contract/recommender.contract.js';
 
-recommenderContract({ name: 'sasrec', create: () => new SasRec({ dim: 32, maxLen: 12 }), fit: { epochs: 30, batchSize: 32, lr: 5e-3, evalEvery: 5 }, trainable: true });
+recommenderContract({ name: 'sasrec', create: () => new SasRec({ dim: 32, maxLen: 12 }), fit: { epochs: 20, batchSize: 32, lr: 5e-3, evalEvery: 5 }, trainable: true });
 
 describe('SasRec sequences', () => {
   it('scores each user from the given (time) order, kept through save/load', async () => {
