@@ -1,6 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { execSync } from 'node:child_process';
-import { writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { writeFileSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** One line describing the machine a benchmark ran on. */
@@ -18,7 +18,7 @@ export function machineInfo(): string {
 /** Peak resident set size so far, in MiB (Linux: VmHWM). */
 export function peakRssMiB(): number {
   try {
-    const status = execSync(`cat /proc/${process.pid}/status`).toString();
+    const status = readFileSync('/proc/self/status', 'utf8');
     const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
     if (kb) return kb / 1024;
   } catch {
@@ -37,7 +37,9 @@ export function sharedData(name: string): string | undefined {
 export function markdownTable(rows: Record<string, string | number>[]): string {
   if (rows.length === 0) return '_no rows_\n';
   const cols = Object.keys(rows[0]);
-  const fmt = (v: string | number | undefined) => (typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toPrecision(4)) : (v ?? ''));
+  // 4 significant digits for fractions (6.21, 0.56), thousands separators for big numbers (1,748)
+  const fmt = (v: string | number | undefined) =>
+    typeof v === 'number' ? v.toLocaleString('en-US', Number.isInteger(v) || Math.abs(v) >= 1000 ? { maximumFractionDigits: 0 } : { maximumSignificantDigits: 4 }) : (v ?? '');
   return [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => fmt(r[c])).join(' | ')} |`)].join('\n') + '\n';
 }
 

@@ -120,14 +120,16 @@ describe('spmmOp', () => {
 
   it('forward equals dense A X and tf.grad matches finite differences', () => {
     const before = tf.memory().numTensors;
-    const grad = tf.tidy(() => {
+    const gradTensor = tf.tidy(() => {
       const x = tf.tensor2d(x0, [m, d]);
       const y = spmmOp(a, x);
       const yDense = tf.matMul(tf.tensor2d(dense, [n, m]), x);
       expect(maxAbsDiff(y.dataSync(), yDense.dataSync())).toBeLessThan(1e-5);
       const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.tensor2d(w, [n, d]), tf.tanh(spmmOp(a, xx as tf.Tensor2D)))));
-      return g(x).dataSync().slice();
+      return g(x);
     });
+    const grad = gradTensor.dataSync().slice();
+    gradTensor.dispose();
     expect(tf.memory().numTensors).toBe(before);
     const eps = 1e-4;
     for (let t = 0; t < 25; t++) {
