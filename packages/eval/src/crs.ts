@@ -72,6 +72,37 @@ function clean(s: number): number {
   return s !== s ? -Infinity : s;
 }
 
+const counts = { higher: 0, equal: 0 };
+
+/** #higher and #equal (target included) over every item or a candidate list; NaN as -Infinity. */
+function countRank(scores: ArrayLike<number>, offset: number, nItems: number, st: number, list: Int32Array | undefined): void {
+  let higher = 0;
+  let equal = 0;
+  const n = list ? list.length : nItems;
+  if (st === -Infinity) {
+    for (let i = 0; i < n; i++) {
+      const s = clean(scores[offset + (list ? list[i] : i)]);
+      if (s > st) higher++;
+      else if (s === st) equal++;
+    }
+  } else if (list) {
+    for (let i = 0; i < n; i++) {
+      const s = scores[offset + list[i]];
+      if (s > st) higher++;
+      else if (s === st) equal++;
+    }
+  } else {
+    // NaN compares false both ways: below a finite target, as -Infinity would be
+    for (let j = 0; j < n; j++) {
+      const s = scores[offset + j];
+      if (s > st) higher++;
+      else if (s === st) equal++;
+    }
+  }
+  counts.higher = higher;
+  counts.equal = equal;
+}
+
 /**
  * Conversational recommendation evaluation (RTA.md): one unit per example,
  * Hit@K = 1[rank < K], NDCG@K = 1/log2(rank + 2) if hit, mean and standard
@@ -87,6 +118,7 @@ export async function evaluateCrs(scorer: CrsScorer, examples: readonly CrsExamp
   const excludeMentioned = options.excludeMentioned ?? false;
 
   let allowed: Uint8Array | undefined;
+  let candidateList: Int32Array | undefined;
   let nCandidates = nItems;
   if (options.candidates) {
     allowed = new Uint8Array(nItems);
@@ -99,9 +131,10 @@ export async function evaluateCrs(scorer: CrsScorer, examples: readonly CrsExamp
       if (!allowed[j]) nCandidates++;
       allowed[j] = 1;
     }
-  } else if (excludeMentioned) {
-    allowed = new Uint8Array(nItems).fill(1);
+    candidateList = new Int32Array(nCandidates);
+    for (let j = 0, w = 0; j < nItems; j++) if (allowed[j]) candidateList[w++] = j;
   }
+  const isRemoved = new Uint8Array(nItems);
 
   const n = examples.length;
   const hit = ks.map(() => new Float64Array(n));
@@ -129,19 +162,29 @@ export async function evaluateCrs(scorer: CrsScorer, examples: readonly CrsExamp
             hint: "the candidate set must be the target's dataset catalogue",
           });
         }
-        const removed: number[] = [];
+        const offset = i * nItems;
+        const st = clean(scores[offset + target]);
+        countRank(scores, offset, nItems, st, candidateList);
+        let { higher, equal } = counts;
+        // excluded history items: subtract their contribution instead of rescanning the catalogue
+        let removed = 0;
         if (excludeMentioned) {
           for (let h = 0; h < history.length; h++) {
             const j = history[h];
-            if (j !== target && j >= 0 && j < nItems && allowed![j]) {
-              allowed![j] = 0;
-              removed.push(j);
-            }
+            if (j === target || !(j >= 0 && j < nItems) || isRemoved[j] || (allowed && !allowed[j])) continue;
+            isRemoved[j] = 1;
+            removed++;
+            const s = clean(scores[offset + j]);
+            if (s > st) higher--;
+            else if (s === st) equal--;
+          }
+          for (let h = 0; h < history.length; h++) {
+            const j = history[h];
+            if (j >= 0 && j < nItems) isRemoved[j] = 0;
           }
         }
-        const rank = crsRank(scores, i * nItems, nItems, target, allowed);
-        candidateSum += nCandidates - removed.length;
-        for (const j of removed) allowed![j] = 1;
+        const rank = Math.floor((2 * higher + equal) / 2);
+        candidateSum += nCandidates - removed;
         ks.forEach((k, c) => {
           if (rank < k) {
             hit[c][e] = 1;

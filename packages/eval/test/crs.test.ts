@@ -96,4 +96,32 @@ describe('CRS tie-averaged rank', () => {
       expect(res.perUnit['ndcg@50'][e]).toBeCloseTo(rank < 50 ? 1 / Math.log2(rank + 2) : 0, 12);
     });
   });
+
+  it('candidate subset + excludeMentioned + repeated history items, against brute force', async () => {
+    const rng = new Rng(5);
+    const nItems = 60;
+    const rows = Array.from({ length: 30 }, () => Array.from({ length: nItems }, () => (rng.float() < 0.05 ? NaN : Math.round(rng.float() * 6))));
+    const examples = rows.map(() => {
+      const h = rng.int(nItems);
+      return { target: rng.int(nItems), history: [h, h, rng.int(nItems), rng.int(nItems)] };
+    });
+    const subset = new Set(examples.map((e) => e.target));
+    for (let j = 0; j < nItems; j++) if (rng.float() < 0.5) subset.add(j);
+    const candidates = [...subset];
+    const res = await evaluateCrs(tableScorer(rows), examples, { ks: [1, 5, 20], excludeMentioned: true, candidates, blockSize: 7 });
+    const clean = (x: number) => (Number.isNaN(x) ? -Infinity : x);
+    let candTotal = 0;
+    examples.forEach((ex, e) => {
+      const cands = candidates.filter((j) => j === ex.target || !ex.history.includes(j));
+      candTotal += cands.length;
+      const st = clean(rows[e][ex.target]);
+      const higher = cands.filter((j) => clean(rows[e][j]) > st).length;
+      const geq = cands.filter((j) => clean(rows[e][j]) >= st).length;
+      const rank = Math.floor((higher + geq) / 2);
+      for (const k of [1, 5, 20]) expect(res.perUnit[`hit@${k}`][e]).toBe(rank < k ? 1 : 0);
+      expect(res.perUnit['ndcg@20'][e]).toBeCloseTo(rank < 20 ? 1 / Math.log2(rank + 2) : 0, 12);
+    });
+    expect(res.protocol.meanCandidates).toBeCloseTo(candTotal / examples.length, 12);
+    expect(res.protocol.candidateCount).toBe(candidates.length);
+  });
 });
