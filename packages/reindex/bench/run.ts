@@ -6,6 +6,7 @@
  * From sources without a build:
  *   TSX_TSCONFIG_PATH=bench/tsconfig.json node --conditions=source --import tsx bench/run.ts
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, tf } from '@lmrec/core';
 import { loadRedial, toCrsExamples, type CrsExample } from '@lmrec/datasets';
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
     'Analyses (lexical sum catalogue, untrained; test split for the ablations: S0 original, S1 items only, S2 items removed, S3 items replaced at random):',
     '',
     markdownTable(analyses),
-    `Peak RSS: ${peakRssMiB().toFixed(0)} MiB; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
+    `Peak RSS: ${peakRssMiB().toFixed(0)} MiB; total ${((performance.now() - t0) / 1000).toFixed(0)} s; load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min; the machine is shared, times per epoch scale with it).`,
   ].join('\n');
   writeBenchSection(out, 'reindex on ReDIAL (offline lexical backbone)', command, body);
   console.log(body);
