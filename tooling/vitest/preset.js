@@ -12,13 +12,18 @@ export const preset = {
     hookTimeout: 120_000,
     pool: 'forks',
     include: ['test/**/*.test.ts'],
+    // tfjs is loaded by Node itself, never transformed by vite: its bundles
+    // must see their own dependencies (e.g. long@4), not a hoisted copy.
+    server: { deps: { external: [/@tensorflow\//] } },
   },
 };
 
 export function definePackage(name, extra = {}) {
+  const extraTest = extra.test ?? {};
+  const deps = { ...preset.test.server.deps, ...(extraTest.server?.deps ?? {}) };
   return {
     ...preset,
     ...extra,
-    test: { ...preset.test, name, ...(extra.test ?? {}) },
+    test: { ...preset.test, name, ...extraTest, server: { ...(extraTest.server ?? {}), deps } },
   };
 }
