@@ -92,7 +92,7 @@ await run('Linear mapping (256-64, no bias, L=0)', new LinearMapping({ itemEmbed
 
 const body = [
   `Data: ml100k-cf, ${split.nUsers} users, ${split.nItems} items, ${split.train.nnz} train / ${split.valid.nnz} valid / ${split.test.nnz} test interactions, ${items.dim}-d item vectors (TF-IDF + SVD stand-in, see the dataset's PROVENANCE.md).`,
-  `Protocol: full ranking, train (+valid at test) masked, epoch selected on VALID recall@20 (evaluated every 5 epochs, patience 20 evaluations, up to ${maxEpochs} epochs, wall-time cap ${capSeconds} s per model), test metrics at the selected epoch. Adam lr 5e-4, batch 4096 (drop last), 256 negatives with replacement, tau 0.15, seed 2024, backend ${backend.name}, tfjs ${tf.version.tfjs}.`,
+  `Protocol: full ranking, train (+valid at test) masked, epoch selected on VALID recall@20 (evaluated every 5 epochs, patience 20 evaluations, up to ${maxEpochs} epochs, ${Number.isFinite(capSeconds) ? `wall-time cap ${capSeconds} s per model` : 'no wall-time cap'}), test metrics at the selected epoch. Adam lr 5e-4, batch 4096 (drop last), 256 negatives with replacement, tau 0.15, seed 2024, backend ${backend.name}, tfjs ${tf.version.tfjs}.`,
   '',
   markdownTable(rows),
   '',
