@@ -1,5 +1,6 @@
 import { LmrecError, type Aggregator, type Backbone } from '@lmrec/core';
 import { gatingFactoriesFromRegistry, REINDEX_ROW, runRtaComparison, type RtaComparisonOptions, type RtaComparisonResult, type RtaVariantResult } from '@lmrec/adapt';
+import type { ConversationDataset } from '@lmrec/datasets';
 import type { EvalResult } from '@lmrec/eval';
 import type { ExperimentContext, ExperimentRunner } from '../context.js';
 import type { ExperimentResult, ModelRow } from '../report/types.js';
@@ -30,9 +31,13 @@ async function conversationData(ctx: ExperimentContext) {
   return dataset;
 }
 
-function backboneOf(ctx: ExperimentContext): Backbone | undefined {
+/** The config's backbone; one that learns from text (the lexical stand-in's IDF) sees the TRAIN turns only. */
+function backboneOf(ctx: ExperimentContext, dataset: ConversationDataset): Backbone | undefined {
   const ref = ctx.config.backbone;
-  return ref ? ctx.registry.create<Backbone>('Backbone', ref.name, resolvePaths(ctx, ref.options)) : undefined;
+  if (!ref) return undefined;
+  const backbone = ctx.registry.create<Backbone & { fit?(corpus: readonly string[]): void }>('Backbone', ref.name, { seed: ctx.config.seed, ...resolvePaths(ctx, ref.options) });
+  backbone.fit?.(dataset.split.train.flatMap((ci) => dataset.conversations[ci].turns.map((t) => t.text)));
+  return backbone;
 }
 
 /** An aggregator factory through the registry, so third-party Aggregator plugins work too. */
@@ -52,7 +57,7 @@ async function compare(ctx: ExperimentContext, key: string, study: Study, overri
   const { aggregator, ...rest } = overrides;
   return ctx.step(key, () =>
     runRtaComparison(dataset, {
-      backbone: backboneOf(ctx),
+      backbone: backboneOf(ctx, dataset),
       aggregator: aggregatorOf(ctx, aggregator ?? study.aggregator),
       recommenders: study.recommenders ? gatingFactoriesFromRegistry(ctx.registry, study.recommenders) : undefined,
       variants: study.variants,
