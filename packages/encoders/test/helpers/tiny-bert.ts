@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@lmrec/core';
-import { ONNX_FLOAT, ONNX_INT64, onnxModel } from './onnx-writer.js';
+import { ONNX_FLOAT, ONNX_INT64, onnxModel } from '../../src/testing/index.js';
 
 export const VOCAB = [
   '[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]',

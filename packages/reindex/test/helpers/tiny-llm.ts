@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng, writeSafetensors } from '@lmrec/core';
-import { ONNX_FLOAT, ONNX_INT64, onnxModel } from './onnx-writer.js';
+import { ONNX_FLOAT, ONNX_INT64, onnxModel } from '@lmrec/encoders/testing';
 
 export const LLM_VOCAB = ['<unk>', '<s>', 'user', 'system', 'assistant', ':', 'here', 'is', 'the', 'conversation', 'toy', 'story', '(', ')', '1995', 'matrix', '1999', 'heat', 'i', 'loved', 'want', 'a', 'movie', ',', '?', 'like', 'jumanji', 'blade', 'runner', '1982', 'pie', 'american'];
 
