@@ -1,3 +1,5 @@
+import process from 'node:process';
+
 // Prints one plain closing line, "vitest: N passed, N failed, N skipped", so
 // CI logs can be read without knowing vitest's own summary format.
 export default class SummaryReporter {

@@ -79,7 +79,7 @@ describe('lmrec run (end to end)', () => {
     const data = writePlantedAlphaRecDir(3);
     const dir = tempDir('lmrec-rerun-');
     const file = join(dir, 'exp.yaml');
-    writeFileSync(file, cfConfig(data).replace(/  - \{ name: (mf|alpharec).*\n/g, ''));
+    writeFileSync(file, cfConfig(data).replace(/ {2}- \{ name: (mf|alpharec).*\n/g, ''));
     const first = await runConfig(await loadConfig(file), { output: join(dir, 'out'), progress: new CapturingProgress(), print: () => {} });
     const progress = new CapturingProgress();
     const second = await runConfig(await loadConfig(file), { output: join(dir, 'out'), progress, print: () => {} });

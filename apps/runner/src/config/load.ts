@@ -2,7 +2,6 @@ import { promises as fs } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LmrecError } from '@lmrec/core';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
-import type { z } from 'zod';
 import { configSchema, type RunConfig } from './schema.js';
 
 export interface LoadedConfig {

@@ -3,7 +3,7 @@ import { AlphaRec, type AlphaRecOptions } from '@lmrec/alpharec';
 import type { ConversationDataset } from '@lmrec/datasets';
 import { LmrecError } from '@lmrec/core';
 import { meanSe } from '@lmrec/eval';
-import type { ExperimentContext, ExperimentRunner } from '../context.js';
+import type { ExperimentRunner } from '../context.js';
 import type { ExperimentResult, ModelRow } from '../report/types.js';
 import { itemVectors, trainAndTest } from './cf.js';
 import { isConversationDataset, loadCfData, loadDataset } from './data.js';
