@@ -1,4 +1,5 @@
-// Gathers every package's bench/results.md into BENCHMARKS.md (atomically).
+// Gathers every package's bench/results*.md into BENCHMARKS.md (atomically):
+// results.md first, then extra runs (e.g. results-full-protocol.md).
 /* global console */
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,8 +10,12 @@ const root = resolve(import.meta.dirname, '..');
 const sections = [];
 for (const group of ['packages', 'apps']) {
   for (const name of readdirSync(join(root, group)).sort()) {
-    const file = join(root, group, name, 'bench', 'results.md');
-    if (existsSync(file)) sections.push(readFileSync(file, 'utf8').trim());
+    const dir = join(root, group, name, 'bench');
+    if (!existsSync(dir)) continue;
+    const files = readdirSync(dir)
+      .filter((f) => /^results.*\.md$/.test(f))
+      .sort((a, b) => (a === 'results.md' ? -1 : b === 'results.md' ? 1 : a.localeCompare(b)));
+    for (const file of files) sections.push(readFileSync(join(dir, file), 'utf8').trim());
   }
 }
 const text = `# Benchmarks\n\nProduced by \`pnpm bench\` (each section names its own command and machine).\nReference figures quoted from the issues were measured on the same 2-core machine.\n\n${sections.join('\n\n')}\n`;
