@@ -1,5 +1,4 @@
-import { LmrecError, tf } from '@lmrec/core';
-import { readTensor } from './tensors.js';
+import { LmrecError, readTidy, tf } from '@lmrec/core';
 
 /** (user, positive, negatives) triples; `neg` is row-major [size, negatives]. */
 export interface ContrastiveBatch {
@@ -162,15 +161,15 @@ function normalizeBackward(xHat: Float32Array, norms: Float32Array, dHat: Float3
 
 /** [nu, ni] = uHat . iHat^T; the transpose is an explicit (fast) op so the matMul has no transposed operand. */
 function denseScores(uHat: Float32Array, iHat: Float32Array, nu: number, ni: number, dim: number): Float32Array {
-  return readTensor(() => tf.matMul(tf.tensor2d(uHat, [nu, dim]), tf.transpose(tf.tensor2d(iHat, [ni, dim]))));
+  return readTidy(() => tf.matMul(tf.tensor2d(uHat, [nu, dim]), tf.transpose(tf.tensor2d(iHat, [ni, dim]))));
 }
 
 /** dU = dS . iHat, dI = dS^T . uHat (explicit transpose again). */
 function denseBackward(dS: Float32Array, uHat: Float32Array, iHat: Float32Array, nu: number, ni: number, dim: number, dU: Float32Array, dI: Float32Array): void {
   const g = tf.tensor2d(dS, [nu, ni]);
   try {
-    dU.set(readTensor(() => tf.matMul(g, tf.tensor2d(iHat, [ni, dim]))));
-    dI.set(readTensor(() => tf.matMul(tf.transpose(g), tf.tensor2d(uHat, [nu, dim]))));
+    dU.set(readTidy(() => tf.matMul(g, tf.tensor2d(iHat, [ni, dim]))));
+    dI.set(readTidy(() => tf.matMul(tf.transpose(g), tf.tensor2d(uHat, [nu, dim]))));
   } finally {
     g.dispose();
   }

@@ -1,6 +1,5 @@
-import { LmrecError, tf, type Rng } from '@lmrec/core';
+import { LmrecError, readTidy, readTidyRecord, tf, type Rng } from '@lmrec/core';
 import { uniformFanIn, variableFrom } from './init.js';
-import { readTensor, readTensors } from './tensors.js';
 
 export type MappingKind = 'mlp' | 'linear';
 
@@ -90,10 +89,10 @@ export class Mapping {
     const n = x.shape[0];
     const { outDim, slope } = this.config;
     if (this.config.kind === 'linear') {
-      const y = readTensor(() => tf.matMul(x, this.vars.w));
+      const y = readTidy(() => tf.matMul(x, this.vars.w));
       return {
         y,
-        backward: (dy) => readTensors(() => ({ w: tf.matMul(xT, tf.tensor2d(dy, [n, outDim])) })),
+        backward: (dy) => readTidyRecord(() => ({ w: tf.matMul(xT, tf.tensor2d(dy, [n, outDim])) })),
         dispose: () => undefined,
       };
     }
@@ -106,7 +105,7 @@ export class Mapping {
     const y = kept.y.dataSync() as Float32Array;
     kept.y.dispose();
     const backward = (dy: Float32Array): MappingGrads =>
-      readTensors(() => {
+      readTidyRecord(() => {
         const g = tf.tensor2d(dy, [n, outDim]);
         const w2 = tf.matMul(tf.transpose(kept.a), g);
         const b2 = tf.sum(g, 0);
@@ -133,5 +132,5 @@ export class Mapping {
 
 /** Apply a mapping to rows given as a plain array [n, inDim] (inference; no graph). */
 export function mapRows(mapping: Mapping, rows: Float32Array, n: number): Float32Array {
-  return readTensor(() => mapping.apply(tf.tensor2d(rows, [n, mapping.config.inDim])));
+  return readTidy(() => mapping.apply(tf.tensor2d(rows, [n, mapping.config.inDim])));
 }

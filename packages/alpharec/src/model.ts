@@ -1,10 +1,9 @@
-import { LmrecError, normalizedAdjacency, tf, type CfSplit, type Csr, type Rng } from '@lmrec/core';
+import { LmrecError, normalizedAdjacency, readTidy, tf, type CfSplit, type Csr, type Rng } from '@lmrec/core';
 import { propagate, propagateBackward } from './graph.js';
 import { infoNce, type ContrastiveBatch, type LossKernel } from './infonce.js';
 import { Mapping, type MappingKind } from './mapping.js';
 import { AlphaRecSampler } from './sampler.js';
 import { CosineScorer } from './scorer.js';
-import { readTensor } from './tensors.js';
 import { meanItemVectors, type ItemEmbeddings } from './user-vectors.js';
 
 export interface AlphaRecNetConfig {
@@ -134,7 +133,7 @@ export class AlphaRecNet {
   /** Layer-0 rows for every node [nUsers + nItems, outDim]. */
   layer0(): Float32Array {
     const mapping = this.requireMapping();
-    return readTensor(() => mapping.apply(this.x!));
+    return readTidy(() => mapping.apply(this.x!));
   }
 
   finalEmbeddings(keepLayers = false): FinalEmbeddings {

@@ -5,6 +5,7 @@ export * from './tokens.js';
 export * from './interfaces/index.js';
 export * from './tensor/tf.js';
 export * from './tensor/backend.js';
+export * from './tensor/read.js';
 export * from './kernels/csr.js';
 export * from './kernels/spmm.js';
 export * from './kernels/topk.js';

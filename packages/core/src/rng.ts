@@ -155,16 +155,19 @@ function rotl(x: number, k: number): number {
 export function membership(exclude: ArrayLike<number> | ReadonlySet<number>): (x: number) => boolean {
   if (exclude instanceof Set) return (x) => exclude.has(x);
   const arr = exclude as ArrayLike<number>;
-  return (x) => {
-    let lo = 0;
-    let hi = arr.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = arr[mid];
-      if (v === x) return true;
-      if (v < x) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
-  };
+  return (x) => sortedHas(arr, x);
+}
+
+/** Binary search in an ascending id list (a CSR row). */
+export function sortedHas(sorted: ArrayLike<number>, x: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = sorted[mid];
+    if (v === x) return true;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }

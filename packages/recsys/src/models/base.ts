@@ -1,18 +1,6 @@
 import { join } from 'node:path';
 import { promises as fs } from 'node:fs';
-import {
-  Csr,
-  LmrecError,
-  readSafetensors,
-  Rng,
-  tf,
-  writeJsonAtomic,
-  writeSafetensors,
-  type CfSplit,
-  type FitOptions,
-  type Recommender,
-} from '@lmrec/core';
-import { readTidy } from '../nn/ops.js';
+import { Csr, LmrecError, readSafetensors, readTidy, Rng, tf, writeJsonAtomic, writeSafetensors, type CfSplit, type FitOptions, type Recommender } from '@lmrec/core';
 import { fromHost, toHost, type HostState } from '../trainer/checkpoint.js';
 import { Trainer, type TrainerOptions } from '../trainer/trainer.js';
 import type { EvalScorer, OptimizerConfig, Sampler, StepContext, TrainableModel, TrainResult } from '../trainer/types.js';

@@ -1,8 +1,8 @@
-import { Csr, LmrecError, Rng, tf, type CfSplit, type GatingRecommender } from '@lmrec/core';
+import { Csr, LmrecError, readTidy, Rng, tf, type CfSplit, type GatingRecommender } from '@lmrec/core';
 import { InteractionSampler, type InteractionBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler } from '../trainer/types.js';
 import { normalVariable } from '../nn/init.js';
-import { matMul, pooledRows, readTidy } from '../nn/ops.js';
+import { matMul, pooledRows } from '../nn/ops.js';
 import { factorScorer, fitDefaults, TrainedRecommender, type TrainConfig } from './base.js';
 import { checkHistory, lastN } from './history.js';
 

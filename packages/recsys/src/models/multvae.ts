@@ -1,7 +1,7 @@
-import { tf, type CfSplit, type Rng } from '@lmrec/core';
+import { readTidy, tf, type CfSplit, type Rng } from '@lmrec/core';
 import { UserSampler, type UserBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler, StepContext } from '../trainer/types.js';
-import { dense, dropout, normalTensor, readTidy } from '../nn/ops.js';
+import { dense, dropout, normalTensor } from '../nn/ops.js';
 import { normalVariable, xavierVariable } from '../nn/init.js';
 import { factorScorer, fitDefaults, TrainedRecommender, type TrainConfig } from './base.js';
 

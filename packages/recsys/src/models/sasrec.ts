@@ -1,8 +1,8 @@
-import { LmrecError, Rng, tf, type CfSplit, type GatingRecommender } from '@lmrec/core';
+import { LmrecError, readTidy, Rng, tf, type CfSplit, type GatingRecommender } from '@lmrec/core';
 import { UserSampler, type UserBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler, StepContext } from '../trainer/types.js';
 import { constantVariable, xavierVariable } from '../nn/init.js';
-import { dense, dropout, gatherRows, layerNorm, matMul, readTidy, swapLast } from '../nn/ops.js';
+import { dense, dropout, gatherRows, layerNorm, matMul, swapLast } from '../nn/ops.js';
 import type { HostState } from '../trainer/checkpoint.js';
 import { fitDefaults, TrainedRecommender, type RecsysFitOptions, type TrainConfig } from './base.js';
 import { assignState, historyFactorScorer, softmaxCrossEntropy } from './fism.js';

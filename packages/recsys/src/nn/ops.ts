@@ -79,17 +79,3 @@ export function swapLast(t: tf.Tensor): tf.Tensor {
   [perm[t.rank - 2], perm[t.rank - 1]] = [perm[t.rank - 1], perm[t.rank - 2]];
   return tf.transpose(t, perm);
 }
-
-/**
- * Values of a tensor computed in `fn`, read after the tidy scope: returning a
- * large typed array from tf.tidy makes tfjs walk every element looking for
- * tensors (seconds for a few hundred thousand values).
- */
-export function readTidy(fn: () => tf.Tensor): Float32Array {
-  const t = tf.tidy(fn);
-  try {
-    return t.dataSync() as Float32Array;
-  } finally {
-    t.dispose();
-  }
-}

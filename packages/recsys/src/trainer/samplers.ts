@@ -1,4 +1,4 @@
-import { LmrecError, type Csr, type Rng } from '@lmrec/core';
+import { LmrecError, sortedHas, type Csr, type Rng } from '@lmrec/core';
 import type { Sampler } from './types.js';
 
 /** (user, positive, negatives) triples; `neg` is row-major [size, negatives]. */
@@ -140,17 +140,4 @@ export class UserSampler implements Sampler<UserBatch> {
       yield { batch: { users }, size: users.length };
     }
   }
-}
-
-export function sortedHas(row: ArrayLike<number>, x: number): boolean {
-  let lo = 0;
-  let hi = row.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = row[mid];
-    if (v === x) return true;
-    if (v < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }
