@@ -1,5 +1,4 @@
-import { LmrecError, tf, type Module } from '@lmrec/core';
-import { gatherDiff } from './gather.js';
+import { gatherDiff, LmrecError, tf, type Module } from '@lmrec/core';
 
 /** The three bias-term adjustments of RTA's adapt step. */
 export type AdapterKind = 'b' | 'gW' | 'gW+b';

@@ -1,5 +1,4 @@
-import { LmrecError, tf, type GatingRecommender, type Module } from '@lmrec/core';
-import { gatherDiff } from './gather.js';
+import { gatherDiff, LmrecError, tf, type GatingRecommender, type Module } from '@lmrec/core';
 
 export interface RecSysGateOptions {
   /** Initial value of the gate logit c (RTA: 0, so s = sigmoid(c) starts at 0.5). */

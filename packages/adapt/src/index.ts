@@ -6,7 +6,6 @@ export { crsScorer, makeBatch, disposeBatch, scoreRows, type AdaptExamples } fro
 export { sampledSoftmaxLoss } from './loss.js';
 export { AdamW, clipGlobalNorm, type AdamWOptions } from './optim.js';
 export { trainAdapt, validRecall, type AdaptEpochLog, type AdaptTrainOptions, type AdaptTrainResult } from './train.js';
-export { gatherDiff } from './gather.js';
 export { PopularityDiagnosticsAccumulator, type PopularityDiagnostics } from './diagnostics.js';
 export {
   runRtaComparison,

@@ -1,6 +1,5 @@
-import { LmrecError, tf, type GatingRecommender } from '@lmrec/core';
+import { gatherDiff, LmrecError, tf, type GatingRecommender } from '@lmrec/core';
 import type { LogitAdapter } from './adapters.js';
-import { gatherDiff } from './gather.js';
 import type { RecSysGate } from './gate.js';
 import type { ItemIndex } from './item-index.js';
 

@@ -1,5 +1,5 @@
 import { Rng, tf, type Aggregator, type GatingRecommender } from '@lmrec/core';
-import { gatherDiff } from '../src/index.js';
+import { gatherDiff } from '@lmrec/core';
 
 /** Spearman rank correlation with average ranks for ties (independent of the package). */
 export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -8,6 +8,7 @@ export * from './tensor/backend.js';
 export * from './tensor/read.js';
 export * from './kernels/csr.js';
 export * from './kernels/spmm.js';
+export * from './kernels/gather.js';
 export * from './kernels/topk.js';
 export * from './kernels/score-topk.js';
 export * from './plugins/registry.js';

@@ -77,7 +77,7 @@ describe('spmm', () => {
   });
 
   it('gathers rows with the plain loop (no whole-matrix copies) and gets them right', () => {
-    // a one-hot CSR picking 512 rows of a 20,000-row table, as recsys' gatherRows builds
+    // a one-hot CSR picking 512 rows of a 20,000-row table, as a row gather through spmm builds
     const ids = Int32Array.from({ length: 512 }, () => rng.int(20_000));
     const indptr = Int32Array.from({ length: 513 }, (_, i) => i);
     const a = new Csr(512, 20_000, indptr, ids);

@@ -1,5 +1,5 @@
 export * from './trainer/index.js';
-export { gatherRows, pooledRows, dropout, normalTensor, layerNorm, dense, matMul, swapLast } from './nn/ops.js';
+export { pooledRows, dropout, normalTensor, layerNorm, dense, matMul, swapLast } from './nn/ops.js';
 export { normalValues, uniformValues, normalVariable, xavierVariable, constantVariable } from './nn/init.js';
 export { TrainedRecommender, factorScorer, transposeHost, type TrainConfig, type RecsysFitOptions } from './models/base.js';
 export { bprLoss, rowDot } from './models/bpr.js';

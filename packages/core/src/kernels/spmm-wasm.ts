@@ -13,7 +13,7 @@ const MIN_WORK_PER_THREAD = 1 << 20;
  */
 export function spmmWasm(a: Csr, x: Float32Array, d: number, y: Float32Array): boolean {
   // X and Y are copied whole into and out of wasm memory: with few non-zeros
-  // per row of X and Y (a row gather such as recsys' gatherRows) the copies
+  // per row of X and Y (a one-hot row gather) the copies
   // cost more than the plain loop, which only touches the rows it needs.
   if (a.nnz * d < MIN_WORK || a.nnz * 2 < a.nRows + a.nCols) return false;
   const k = getKernels();

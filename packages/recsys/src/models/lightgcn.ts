@@ -1,7 +1,6 @@
-import { normalizedAdjacency, spmm, spmmOp, tf, type CfSplit, type Csr, type Rng } from '@lmrec/core';
+import { gatherDiff, normalizedAdjacency, spmm, spmmOp, tf, type CfSplit, type Csr, type Rng } from '@lmrec/core';
 import { InteractionSampler, type InteractionBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler } from '../trainer/types.js';
-import { gatherRows } from '../nn/ops.js';
 import { normalVariable } from '../nn/init.js';
 import { factorScorer, fitDefaults, TrainedRecommender, transposeHost, type TrainConfig } from './base.js';
 import { bprLoss, rowDot } from './bpr.js';
@@ -72,11 +71,11 @@ export class LightGcn extends TrainedRecommender<InteractionBatch, LightGcnConfi
     const all = this.propagate();
     const nU = this.nUsers;
     const shift = (ids: Int32Array) => ids.map((j) => j + nU);
-    const u = gatherRows(all, batch.users);
-    const p = gatherRows(all, shift(batch.pos));
-    const n = gatherRows(all, shift(batch.neg));
+    const u = gatherDiff(all, batch.users);
+    const p = gatherDiff(all, shift(batch.pos));
+    const n = gatherDiff(all, shift(batch.neg));
     const ego = this.ego as tf.Tensor2D;
-    const egos = [gatherRows(ego, batch.users), gatherRows(ego, shift(batch.pos)), gatherRows(ego, shift(batch.neg))];
+    const egos = [gatherDiff(ego, batch.users), gatherDiff(ego, shift(batch.pos)), gatherDiff(ego, shift(batch.neg))];
     const k = batch.negatives;
     const sNeg = tf.sum(tf.mul(u.expandDims(1), n.reshape([batch.users.length, k, this.dim])), 2);
     return bprLoss(rowDot(u, p).expandDims(1), sNeg, this.config.reg ?? 1e-4, egos, batch.users.length);

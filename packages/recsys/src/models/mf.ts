@@ -1,7 +1,6 @@
-import { tf, type CfSplit, type Rng } from '@lmrec/core';
+import { gatherDiff, tf, type CfSplit, type Rng } from '@lmrec/core';
 import { InteractionSampler, type InteractionBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler } from '../trainer/types.js';
-import { gatherRows } from '../nn/ops.js';
 import { normalVariable } from '../nn/init.js';
 import { factorScorer, fitDefaults, TrainedRecommender, transposeHost, type TrainConfig } from './base.js';
 import { bprLoss, rowDot } from './bpr.js';
@@ -53,9 +52,9 @@ export class MfBpr extends TrainedRecommender<InteractionBatch, MfBprConfig> {
   }
 
   loss(batch: InteractionBatch, _ctx?: unknown): tf.Scalar {
-    const u = gatherRows(this.users as tf.Tensor2D, batch.users);
-    const p = gatherRows(this.items as tf.Tensor2D, batch.pos);
-    const n = gatherRows(this.items as tf.Tensor2D, batch.neg);
+    const u = gatherDiff(this.users as tf.Tensor2D, batch.users);
+    const p = gatherDiff(this.items as tf.Tensor2D, batch.pos);
+    const n = gatherDiff(this.items as tf.Tensor2D, batch.neg);
     const k = batch.negatives;
     const sPos = rowDot(u, p);
     const sNeg = tf.sum(tf.mul(u.expandDims(1), n.reshape([batch.users.length, k, this.dim])), 2);

@@ -1,8 +1,8 @@
-import { LmrecError, readTidy, Rng, tf, type CfSplit, type GatingRecommender } from '@lmrec/core';
+import { gatherDiff, LmrecError, readTidy, Rng, tf, type CfSplit, type GatingRecommender } from '@lmrec/core';
 import { UserSampler, type UserBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler, StepContext } from '../trainer/types.js';
 import { constantVariable, xavierVariable } from '../nn/init.js';
-import { dense, dropout, gatherRows, layerNorm, matMul, swapLast } from '../nn/ops.js';
+import { dense, dropout, layerNorm, matMul, swapLast } from '../nn/ops.js';
 import type { HostState } from '../trainer/checkpoint.js';
 import { fitDefaults, TrainedRecommender, type RecsysFitOptions, type TrainConfig } from './base.js';
 import { assignState, historyFactorScorer, softmaxCrossEntropy } from './fism.js';
@@ -116,7 +116,7 @@ export class SasRecNet implements GatingRecommender {
       }
     }
     const attnBias = tf.tensor4d(bias, [B, 1, L, L]);
-    let x: tf.Tensor = gatherRows(w['item.embedding'] as tf.Tensor2D, ids).reshape([B, L, d]);
+    let x: tf.Tensor = gatherDiff(w['item.embedding'] as tf.Tensor2D, ids).reshape([B, L, d]);
     x = tf.add(tf.mul(x, Math.sqrt(d)), w['position.embedding']);
     x = tf.mul(dropout(x, this.rate, rng, training), keep);
     const split = (t: tf.Tensor) => t.reshape([B, L, h, dh]).transpose([0, 2, 1, 3]);
@@ -253,10 +253,10 @@ export class SasRec extends TrainedRecommender<UserBatch, SasRecConfig> {
     const negatives = this.config.loss === 'bce' ? this.drawNegatives(batch.users, rows, L, ctx.rng) : undefined;
     const H = net.hidden(inputs, true).reshape([batch.users.length * L, net.dim]) as tf.Tensor2D;
     if (rows.length === 0) return tf.mul(tf.sum(H), 0) as tf.Scalar;
-    const picked = gatherRows(H, Int32Array.from(rows));
+    const picked = gatherDiff(H, Int32Array.from(rows));
     if (negatives) {
       const score = (ids: Int32Array) =>
-        tf.add(tf.sum(tf.mul(picked, gatherRows(net.itemEmbedding as tf.Tensor2D, ids)), 1), gatherRows(net.itemBias.reshape([-1, 1]) as tf.Tensor2D, ids).reshape([-1]));
+        tf.add(tf.sum(tf.mul(picked, gatherDiff(net.itemEmbedding as tf.Tensor2D, ids)), 1), gatherDiff(net.itemBias.reshape([-1, 1]) as tf.Tensor2D, ids).reshape([-1]));
       return tf.mean(tf.add(tf.softplus(tf.neg(score(Int32Array.from(targets)))), tf.softplus(score(negatives)))) as tf.Scalar;
     }
     const logits = tf.add(matMul(picked, net.itemsT()), net.itemBias) as tf.Tensor2D;

@@ -1,17 +1,6 @@
 import { Csr, spmmOp, tf, type Rng } from '@lmrec/core';
 
 /**
- * Rows `ids` of `table`, differentiable. tf.gather's gradient needs
- * UnsortedSegmentSum, which the wasm backend lacks; a one-hot CSR through
- * core's spmmOp gives the same values and a scatter-add gradient on every backend.
- */
-export function gatherRows(table: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
-  const indptr = new Int32Array(ids.length + 1);
-  for (let i = 0; i < ids.length; i++) indptr[i + 1] = i + 1;
-  return spmmOp(new Csr(ids.length, table.shape[0], indptr, ids), table);
-}
-
-/**
  * Weighted sums of rows: out[r] = sum_k weights[r][k] * table[ids[r][k]], differentiable
  * (FISM's history pooling). `rows` is a CSR over the table's rows.
  */

@@ -1,4 +1,5 @@
-import { LmrecError, tf } from '@lmrec/core';
+import { LmrecError } from '../errors.js';
+import { tf } from '../tensor/tf.js';
 
 /**
  * tf.gather whose gradient is a scatter-add on typed arrays. tfjs' own
