@@ -44,6 +44,8 @@ export interface RtaComparisonOptions {
   diagnosticsK?: number;
   seed?: number;
   progress?: ProgressReporter;
+  /** Called with the aggregator right after reindex training (best valid weights), e.g. to save it for serving. */
+  onReindexed?: (aggregator: Aggregator) => void | Promise<void>;
 }
 
 export interface RtaVariantResult {
@@ -279,6 +281,7 @@ export async function runRtaComparison(dataset: ConversationDataset, options: Rt
   );
   const reindexSeconds = (performance.now() - tReindex) / 1000;
   const reindexed = cloneState(aggregator.state());
+  await options.onReindexed?.(aggregator);
   const frozen = FixedItemIndex.freeze(reindexModel);
   await evaluate({ name: REINDEX_ROW, kind: 'reindex' }, crsScorer(new LlmModel(frozen, REINDEX_ROW), sets.test), tReindex);
 

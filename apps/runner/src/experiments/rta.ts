@@ -1,12 +1,10 @@
-import { LmrecError, type Aggregator, type Backbone } from '@lmrec/core';
+import { LmrecError } from '@lmrec/core';
 import { gatingFactoriesFromRegistry, REINDEX_ROW, runRtaComparison, type RtaComparisonOptions, type RtaComparisonResult, type RtaVariantResult } from '@lmrec/adapt';
-import type { ConversationDataset } from '@lmrec/datasets';
 import type { EvalResult } from '@lmrec/eval';
 import type { ExperimentContext, ExperimentRunner } from '../context.js';
 import type { ExperimentResult, ModelRow } from '../report/types.js';
-import { isConversationDataset, loadDataset, resolvePaths } from './data.js';
-
-type AggregatorRef = string | { name: string; options?: Record<string, unknown> };
+import { isConversationDataset, loadDataset } from './data.js';
+import { aggregatorRef, backboneOf, createAggregator, saveReindexed, type AggregatorRef } from './rta-model.js';
 
 type Study = {
   /** An Aggregator plugin (any package's); default: adapt's identity-initialised "weighted". */
@@ -31,34 +29,14 @@ async function conversationData(ctx: ExperimentContext) {
   return dataset;
 }
 
-/** The config's backbone; one that learns from text (the lexical stand-in's IDF) sees the TRAIN turns only. */
-function backboneOf(ctx: ExperimentContext, dataset: ConversationDataset): Backbone | undefined {
-  const ref = ctx.config.backbone;
-  if (!ref) return undefined;
-  const backbone = ctx.registry.create<Backbone & { fit?(corpus: readonly string[]): void }>('Backbone', ref.name, { seed: ctx.config.seed, ...resolvePaths(ctx, ref.options) });
-  backbone.fit?.(dataset.split.train.flatMap((ci) => dataset.conversations[ci].turns.map((t) => t.text)));
-  return backbone;
-}
-
-/** An aggregator factory through the registry, so third-party Aggregator plugins work too. */
-function aggregatorOf(ctx: ExperimentContext, ref: AggregatorRef | undefined): RtaComparisonOptions['aggregator'] {
-  if (ref === undefined) return undefined;
-  const { name, options } = typeof ref === 'string' ? { name: ref, options: {} } : ref;
-  ctx.registry.get('Aggregator', name); // fail early, listing the known names
-  return (dim, seed) => ctx.registry.create<Aggregator>('Aggregator', name, { dim, seed, ...options });
-}
-
-function aggregatorName(ref: AggregatorRef): string {
-  return typeof ref === 'string' ? ref : ref.name;
-}
-
 async function compare(ctx: ExperimentContext, key: string, study: Study, overrides: { aggregator?: AggregatorRef } & Partial<Omit<RtaComparisonOptions, 'aggregator'>> = {}): Promise<RtaComparisonResult> {
   const dataset = await conversationData(ctx);
   const { aggregator, ...rest } = overrides;
+  ctx.registry.get('Aggregator', aggregatorRef(aggregator ?? study.aggregator).name); // fail early on an unknown name, listing the known ones
   return ctx.step(key, () =>
     runRtaComparison(dataset, {
       backbone: backboneOf(ctx, dataset),
-      aggregator: aggregatorOf(ctx, aggregator ?? study.aggregator),
+      aggregator: (dim, seed) => createAggregator(ctx, aggregator ?? study.aggregator, dim, seed),
       recommenders: study.recommenders ? gatingFactoriesFromRegistry(ctx.registry, study.recommenders) : undefined,
       variants: study.variants,
       reindex: study.reindex,
@@ -110,7 +88,7 @@ function table(result: RtaComparisonResult, ks: readonly number[], title: string
 /** RTA's results table (paper Table 3 layout) on a conversation dataset, both candidate protocols. */
 export const runRta: ExperimentRunner = async (ctx) => {
   const study = ctx.config.study as Study;
-  const result = await compare(ctx, 'rta-comparison', study);
+  const result = await compare(ctx, 'rta-comparison', study, { onReindexed: (aggregator) => saveReindexed(ctx, aggregator, study.aggregator) });
   const ks = ctx.config.eval.ks ?? [1, 5, 10, 50];
   const out = [
     table(result, ks, `RTA comparison on ${result.dataset.name} (reference protocol: mentioned items stay candidates)`, (v) => v.test, 'The reference RTA code does not remove items already mentioned in the conversation.'),
@@ -130,7 +108,7 @@ export const runRtaAggregators: ExperimentRunner = async (ctx) => {
   const rows: ModelRow[] = [];
   let last: RtaComparisonResult | undefined;
   for (const aggregator of aggregators) {
-    const name = aggregatorName(aggregator);
+    const name = aggregatorRef(aggregator).name;
     last = await compare(ctx, `rta-aggregator-${name}`, study, { aggregator, variants, alsoExcludeMentioned: false });
     rows.push(...table(last, ks, '', (v) => v.test, '', (v) => `${v.name} [${name}]`).rows);
   }
@@ -142,7 +120,7 @@ export const runRtaAggregators: ExperimentRunner = async (ctx) => {
       mainMetric: 'hit@10',
       baseline: rows[0]?.label,
       rows,
-      notes: [`Aggregators: ${aggregators.map(aggregatorName).join(', ')}; rows: ${variants.join(', ')}.`],
+      notes: [`Aggregators: ${aggregators.map((a) => aggregatorRef(a).name).join(', ')}; rows: ${variants.join(', ')}.`],
     },
   ];
 };
