@@ -1,0 +1,78 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CapturingProgress } from '@lmrec/core';
+import { loadConfig } from '../src/config/load.js';
+import { runConfig } from '../src/run.js';
+import { shippedConfig } from '../src/shipped.js';
+import { tempDir, writePlantedAlphaRecDir } from './fixtures.js';
+
+async function run(yaml: string) {
+  const dir = tempDir('lmrec-kind-');
+  const file = join(dir, 'exp.yaml');
+  writeFileSync(file, yaml);
+  return (await runConfig(await loadConfig(file), { output: join(dir, 'out'), progress: new CapturingProgress(), print: () => {} })).results;
+}
+
+describe('experiment kinds', () => {
+  it('every shipped config validates', async () => {
+    const names = readdirSync(join(import.meta.dirname, '..', 'configs')).filter((f) => f.endsWith('.yaml'));
+    expect(names.length).toBeGreaterThanOrEqual(9);
+    for (const name of names) await expect(loadConfig(shippedConfig(name))).resolves.toBeDefined();
+  });
+
+  it('linear-mapping trains the linear map on the dataset vectors next to the reference models', async () => {
+    const data = writePlantedAlphaRecDir(8);
+    const results = await run(`name: lm
+experiment: linear-mapping
+seed: 1
+dataset: { loader: alpharec, options: { dir: ${data} } }
+models: [{ name: popularity, label: Popularity }]
+study: { mapping: { lr: 0.01, negatives: 16 } }
+trainer: { epochs: 6, batchSize: 64, evalEvery: 2 }
+eval: { ks: [10], metric: recall@10 }
+`);
+    const rows = results.experiments[0].rows;
+    expect(rows.map((r) => r.label)).toEqual(['Popularity', 'Linear: dataset vectors']);
+    // The planted vectors carry the taste groups: the linear map must find them.
+    expect(rows[1].metrics['recall@10'].mean).toBeGreaterThan(rows[0].metrics['recall@10'].mean);
+  });
+
+  it('zero-shot applies a model trained on one domain to another without training on it', async () => {
+    const source = writePlantedAlphaRecDir(31, 80, 80);
+    const target = writePlantedAlphaRecDir(32, 60, 80);
+    const results = await run(`name: zs
+experiment: zero-shot
+seed: 2
+datasets: [{ loader: alpharec, options: { dir: ${source} } }]
+dataset: { loader: alpharec, options: { dir: ${target} } }
+models:
+  - { name: alpharec, label: AlphaRec, options: { hidden: 32, lr: 0.005, negatives: 16 } }
+  - { name: popularity, label: Popularity }
+trainer: { epochs: 8, batchSize: 64, evalEvery: 2 }
+eval: { ks: [10], metric: recall@10 }
+`);
+    const [zs, pop] = results.experiments[0].rows;
+    expect(zs.label).toMatch(/zero-shot/);
+    expect(pop.label).toBe('Popularity (trained on target)');
+    expect(zs.metrics['recall@10'].mean).toBeGreaterThan(pop.metrics['recall@10'].mean);
+  });
+
+  it('intention sweeps alpha with the seekers own words on the bundled ReDIAL sample', async () => {
+    const results = await run(`name: intent
+experiment: intention
+seed: 3
+dataset: { loader: redial-sample, filter: { user: 3 }, split: { kind: ratio } }
+encoder: { name: lexical, options: { dim: 64 } }
+models: [{ name: alpharec, label: AlphaRec, options: { hidden: 64, lr: 0.005, negatives: 16 } }]
+trainer: { epochs: 2, batchSize: 256, evalEvery: 1 }
+study: { alphas: [0, 1] }
+eval: { ks: [5, 50] }
+`);
+    const exp = results.experiments[0];
+    expect(exp.rows.map((r) => r.label)).toEqual(['alpha = 0', 'alpha = 1']);
+    const n = exp.rows[0].perUnit!['hr@5'].length;
+    expect(n).toBeGreaterThan(10);
+    for (const row of exp.rows) expect(row.metrics['hr@50'].mean).toBeGreaterThanOrEqual(row.metrics['hr@5'].mean);
+  });
+});
