@@ -22,6 +22,16 @@ export interface ExperimentContext {
   path(p: string): string;
 }
 
+/** A label or key as a file name: runs of anything but letters, digits, '.', '_' and '-' become '_'. */
+export function safeName(key: string): string {
+  return key.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+/** Where a run saves the model of a table row. */
+export function modelDir(outDir: string, label: string): string {
+  return join(outDir, 'models', safeName(label));
+}
+
 export type ExperimentRunner = (ctx: ExperimentContext) => Promise<ExperimentResult[]>;
 
 export function createContext(config: RunConfig, baseDir: string, outDir: string, registry: PluginRegistry, progress: ProgressReporter): ExperimentContext {
@@ -34,7 +44,7 @@ export function createContext(config: RunConfig, baseDir: string, outDir: string
     log: (message) => (progress.log ? progress.log(message) : undefined),
     path: (p) => resolve(baseDir, p),
     async step<T>(key: string, run: (checkpointDir: string) => Promise<T>): Promise<T> {
-      const safe = key.replace(/[^A-Za-z0-9._-]+/g, '_');
+      const safe = safeName(key);
       const file = join(outDir, 'steps', `${safe}.json`);
       if (existsSync(file)) {
         progress.log?.(`${key}: reusing the finished result in ${file}`);

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeNpy, type TextEncoder } from '@lmrec/core';
 import { assemble } from '../container.js';
+import { encodeMatrix } from '../experiments/data.js';
 import { COMMON_OPTIONS, type Command } from './types.js';
 
 /** `lmrec encode`: one text per input line -> [n, d] float32 .npy, through a TextEncoder plugin (cached). */
@@ -25,11 +26,9 @@ export const encodeCommand: Command = {
     if (values.cache) options.cache = { dir: resolve(values.cache as string) };
     const encoder = registry.create<TextEncoder>('TextEncoder', values.encoder as string, options);
     await encoder.fit?.(texts);
-    const rows = await encoder.encode(texts, { progress });
-    const data = new Float32Array(rows.length * encoder.dim);
-    rows.forEach((row, i) => data.set(row, i * encoder.dim));
-    await writeNpy(resolve(values.output as string), data, [rows.length, encoder.dim]);
-    process.stdout.write(`${rows.length} x ${encoder.dim} -> ${resolve(values.output as string)} (encoder ${encoder.id})\n`);
+    const { data } = await encodeMatrix(encoder, texts, progress);
+    await writeNpy(resolve(values.output as string), data, [texts.length, encoder.dim]);
+    process.stdout.write(`${texts.length} x ${encoder.dim} -> ${resolve(values.output as string)} (encoder ${encoder.id})\n`);
     return 0;
   },
 };

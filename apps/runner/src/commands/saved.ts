@@ -4,7 +4,7 @@ import { LmrecError, type Recommender } from '@lmrec/core';
 import { validateConfig } from '../config/load.js';
 import type { RunConfig } from '../config/schema.js';
 import { assemble } from '../container.js';
-import { createContext, type ExperimentContext } from '../context.js';
+import { createContext, modelDir, type ExperimentContext } from '../context.js';
 import type { TerminalProgress } from '../progress/terminal.js';
 
 export interface SavedRun {
@@ -23,7 +23,7 @@ export async function openRun(dir: string, progress: TerminalProgress): Promise<
   const config = validateConfig(JSON.parse(await fs.readFile(file, 'utf8')), file);
   const { registry } = await assemble(config.plugins, root);
   const ctx = createContext(config, root, root, registry, progress);
-  const labels = config.models.map((m) => m.label ?? m.name).filter((label) => existsSync(join(root, 'models', safe(label))));
+  const labels = config.models.map((m) => m.label ?? m.name).filter((label) => existsSync(modelDir(root, label)));
   return {
     config,
     ctx,
@@ -34,12 +34,8 @@ export async function openRun(dir: string, progress: TerminalProgress): Promise<
         throw new LmrecError('E_ARGUMENT', `no saved model "${label}" in ${root}`, { field: 'model', hint: labels.length ? `saved: ${labels.join(', ')}` : 'this run saved no models' });
       }
       const model = registry.create<Recommender>('Recommender', entry.name, { ...entry.options });
-      await model.load(join(root, 'models', safe(label)));
+      await model.load(modelDir(root, label));
       return model;
     },
   };
-}
-
-export function safe(label: string): string {
-  return label.replace(/[^A-Za-z0-9._-]+/g, '_');
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { LmrecError, type Recommender, type TextEncoder } from '@lmrec/core';
 import { evaluateFullRanking, type EvalResult } from '@lmrec/eval';
 import type { ModelConfig, PluginRef } from '../config/schema.js';
-import type { ExperimentContext, ExperimentRunner } from '../context.js';
+import { modelDir, safeName, type ExperimentContext, type ExperimentRunner } from '../context.js';
 import type { CurvePoint, ExperimentResult, ModelRow } from '../report/types.js';
 import { encodeItems, loadCfData, type CfData } from './data.js';
 
@@ -71,24 +71,25 @@ export async function trainAndTest(ctx: ExperimentContext, data: CfData, model: 
     }
     const recommender = ctx.registry.create<Recommender>('Recommender', model.name, options);
     const t0 = performance.now();
-    const trainer = ctx.config.trainer;
-    const fit = ((await recommender.fit(data.split, {
-      seed: ctx.config.seed,
-      progress: ctx.progress,
-      checkpointDir,
-      logPath: join(ctx.outDir, 'logs', `${label.replace(/[^A-Za-z0-9._-]+/g, '_')}.jsonl`),
-      metric: ctx.config.eval.metric ?? 'recall@20',
-      ...(trainer.epochs !== undefined ? { epochs: trainer.epochs } : {}),
-      ...(trainer.evalEvery !== undefined ? { evalEvery: trainer.evalEvery } : {}),
-      ...(trainer.patience !== undefined ? { patience: trainer.patience } : {}),
-      ...(trainer.batchSize !== undefined ? { batchSize: trainer.batchSize } : {}),
-      ...(trainer.checkpointEvery !== undefined ? { checkpointEvery: trainer.checkpointEvery } : {}),
-    })) ?? {}) as FitLike;
+    const fit = ((await recommender.fit(data.split, fitOptions(ctx, checkpointDir, label))) ?? {}) as FitLike;
     const seconds = (performance.now() - t0) / 1000;
     const test = await evaluateFullRanking(recommender, data.split, { on: 'test', ks: ctx.config.eval.ks ?? [10, 20, 50], progress: ctx.progress });
-    await recommender.save(join(ctx.outDir, 'models', label.replace(/[^A-Za-z0-9._-]+/g, '_')));
+    await recommender.save(modelDir(ctx.outDir, label));
     return toRow(label, test, fit, seconds, ctx.config.eval.metric ?? 'recall@20');
   });
+}
+
+/** fit() options from the config: seed, progress, selection metric, the trainer keys it sets, checkpoints and a JSON-lines log. */
+export function fitOptions(ctx: ExperimentContext, checkpointDir: string, logName: string): Record<string, unknown> {
+  const defined = Object.entries(ctx.config.trainer).filter(([, value]) => value !== undefined);
+  return {
+    seed: ctx.config.seed,
+    progress: ctx.progress,
+    checkpointDir,
+    logPath: join(ctx.outDir, 'logs', `${safeName(logName)}.jsonl`),
+    metric: ctx.config.eval.metric ?? 'recall@20',
+    ...Object.fromEntries(defined),
+  };
 }
 
 export function toRow(label: string, test: EvalResult, fit: FitLike, seconds: number, metric: string): ModelRow {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LmrecError, type CfSplit, type DatasetLoader, type TextEncoder } from '@lmrec/core';
+import { LmrecError, type CfSplit, type DatasetLoader, type ProgressReporter, type TextEncoder } from '@lmrec/core';
 import {
   kCore,
   leaveOneOutSplit,
@@ -105,8 +105,13 @@ export async function encodeItems(ctx: ExperimentContext, ref: { name: string; o
   if (options.cache === undefined && ref.name !== 'precomputed') options.cache = { dir: join(ctx.outDir, 'embedding-cache') };
   const encoder = ctx.registry.create<TextEncoder>('TextEncoder', ref.name, options);
   await encoder.fit?.(titles);
-  const rows = await encoder.encode(titles, { progress: ctx.progress });
+  return { encoder, embeddings: await encodeMatrix(encoder, titles, ctx.progress) };
+}
+
+/** Every text through the encoder, as one row-major [texts.length, dim] matrix. */
+export async function encodeMatrix(encoder: TextEncoder, texts: readonly string[], progress?: ProgressReporter): Promise<{ dim: number; data: Float32Array }> {
+  const rows = await encoder.encode(texts, { progress });
   const data = new Float32Array(rows.length * encoder.dim);
   rows.forEach((row, i) => data.set(row, i * encoder.dim));
-  return { encoder, embeddings: { dim: encoder.dim, data } };
+  return { dim: encoder.dim, data };
 }

@@ -3,7 +3,7 @@ import { AlphaRec, type AlphaRecOptions } from '@lmrec/alpharec';
 import type { ConversationDataset } from '@lmrec/datasets';
 import { LmrecError } from '@lmrec/core';
 import { meanSe } from '@lmrec/eval';
-import type { ExperimentRunner } from '../context.js';
+import { modelDir, type ExperimentRunner } from '../context.js';
 import type { ExperimentResult, ModelRow } from '../report/types.js';
 import { itemVectors, trainAndTest } from './cf.js';
 import { isConversationDataset, loadCfData, loadDataset } from './data.js';
@@ -27,7 +27,7 @@ export const runIntention: ExperimentRunner = async (ctx) => {
   const vectors = await itemVectors(ctx, data);
   const trained = await trainAndTest(ctx, data, { ...model, label: model.label ?? 'AlphaRec' }, async () => vectors);
   const alpharec = new AlphaRec({ ...(model.options as AlphaRecOptions), encoder: vectors.encoder, itemEmbeddings: vectors.embeddings });
-  await alpharec.load(`${ctx.outDir}/models/${(model.label ?? 'AlphaRec').replace(/[^A-Za-z0-9._-]+/g, '_')}`);
+  await alpharec.load(modelDir(ctx.outDir, model.label ?? 'AlphaRec'));
 
   const pairs = intentionPairs(conversations, data.split, data.userIds ?? []);
   const alphas = ((ctx.config.study.alphas as number[] | undefined) ?? [0, 0.25, 0.5, 0.75, 1]).map(Number);

@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import { LmrecError, type TextEncoder } from '@lmrec/core';
 import { trainMultiDomain, zeroShot, type AlphaRecOptions, type Domain } from '@lmrec/alpharec';
 import { evaluateFullRanking } from '@lmrec/eval';
 import type { ExperimentRunner } from '../context.js';
 import type { ModelRow } from '../report/types.js';
-import { cfExperiment, toRow, trainAndTest } from './cf.js';
-import { loadCfData, resolvePaths, type CfData } from './data.js';
+import { cfExperiment, fitOptions, toRow, trainAndTest } from './cf.js';
+import { encodeMatrix, loadCfData, resolvePaths, type CfData } from './data.js';
 
 /**
  * AlphaRec's Potential 1: train one MLP on the source datasets (`datasets`;
@@ -21,13 +20,7 @@ export const runZeroShot: ExperimentRunner = async (ctx) => {
   const target = await loadCfData(ctx, ctx.config.dataset, 'dataset');
 
   let encoder: TextEncoder | undefined;
-  const vectors = async (data: CfData) => {
-    if (!encoder) return data.itemEmbeddings;
-    const rows = await encoder.encode(data.titles ?? [], { progress: ctx.progress });
-    const out = new Float32Array(rows.length * encoder.dim);
-    rows.forEach((r, i) => out.set(r, i * encoder!.dim));
-    return { dim: encoder.dim, data: out };
-  };
+  const vectors = async (data: CfData) => (encoder ? encodeMatrix(encoder, data.titles ?? [], ctx.progress) : data.itemEmbeddings);
   if (ctx.config.encoder) {
     encoder = ctx.registry.create<TextEncoder>('TextEncoder', ctx.config.encoder.name, resolvePaths(ctx, ctx.config.encoder.options));
     await encoder.fit?.(sources.flatMap((s) => s.titles ?? []));
@@ -47,15 +40,7 @@ export const runZeroShot: ExperimentRunner = async (ctx) => {
   rows.push(
     await ctx.step('zero-shot', async (checkpointDir) => {
       const t0 = performance.now();
-      const { model, result } = await trainMultiDomain(domains, alphaConfig.options as AlphaRecOptions, {
-        seed: ctx.config.seed,
-        progress: ctx.progress,
-        checkpointDir,
-        logPath: join(ctx.outDir, 'logs', 'zero-shot-sources.jsonl'),
-        ...(ctx.config.trainer.epochs !== undefined ? { epochs: ctx.config.trainer.epochs } : {}),
-        ...(ctx.config.trainer.evalEvery !== undefined ? { evalEvery: ctx.config.trainer.evalEvery } : {}),
-        ...(ctx.config.trainer.patience !== undefined ? { patience: ctx.config.trainer.patience } : {}),
-      });
+      const { model, result } = await trainMultiDomain(domains, alphaConfig.options as AlphaRecOptions, fitOptions(ctx, checkpointDir, 'zero-shot-sources'));
       const transferred = zeroShot(model, { name: target.name, split: target.split, itemEmbeddings: targetEmbeddings }, { encoder });
       const test = await evaluateFullRanking(transferred, target.split, { on: 'test', ks: ctx.config.eval.ks ?? [10, 20, 50], progress: ctx.progress });
       const row = toRow(label, test, result, (performance.now() - t0) / 1000, ctx.config.eval.metric ?? 'recall@20');
