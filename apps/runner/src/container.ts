@@ -1,18 +1,18 @@
 import * as adapt from '@lmrec/adapt';
 import * as alpharec from '@lmrec/alpharec';
 import * as core from '@lmrec/core';
-import { createContainer, loadPlugins, TYPES, type PluginRegistry } from '@lmrec/core';
+import { createContainer, isContainerModule, loadPlugins, TYPES, type PluginRegistry } from '@lmrec/core';
 import * as datasets from '@lmrec/datasets';
 import * as encoders from '@lmrec/encoders';
 import * as evaluation from '@lmrec/eval';
 import * as recsys from '@lmrec/recsys';
 import * as reindex from '@lmrec/reindex';
-import { ContainerModule, type Container } from 'inversify';
+import type { Container, ContainerModule } from 'inversify';
 
 /** Every ContainerModule that lmrec's own packages export. */
 export function builtinModules(): ContainerModule[] {
   return [core, datasets, encoders, evaluation, recsys, alpharec, reindex, adapt].flatMap((pkg) =>
-    Object.values(pkg as Record<string, unknown>).filter((v): v is ContainerModule => v instanceof ContainerModule),
+    Object.values(pkg as Record<string, unknown>).filter(isContainerModule),
   );
 }
 

@@ -61,7 +61,7 @@ function formatExtra(v: number | string | undefined): string {
 }
 
 /** Metric families present at several K, e.g. recall@10/20/50 -> "recall". */
-function families(keys: string[], rows: ExperimentResult['rows']): Map<string, number[]> {
+function families(rows: ExperimentResult['rows']): Map<string, number[]> {
   const all = new Set(rows.flatMap((r) => Object.keys(r.metrics)));
   const fam = new Map<string, number[]>();
   for (const key of all) {
@@ -69,7 +69,6 @@ function families(keys: string[], rows: ExperimentResult['rows']): Map<string, n
     if (!m) continue;
     fam.set(m[1], [...(fam.get(m[1]) ?? []), Number(m[2])].sort((a, b) => a - b));
   }
-  void keys;
   return new Map([...fam].filter(([, ks]) => ks.length > 1));
 }
 
@@ -77,7 +76,7 @@ function charts(exp: ExperimentResult): string[] {
   const out: string[] = [];
   // One colour per model across every chart of the experiment.
   const color = (label: string) => PALETTE[exp.rows.findIndex((r) => r.label === label) % PALETTE.length];
-  for (const [family, ks] of families(exp.metricKeys, exp.rows)) {
+  for (const [family, ks] of families(exp.rows)) {
     const series: Series[] = exp.rows.map((r) => ({ name: r.label, color: color(r.label), points: ks.map((k) => [k, r.metrics[`${family}@${k}`]?.mean ?? NaN] as [number, number]) }));
     out.push(lineChart(`${family}@K`, series, 'K', family, { categoricalX: true }));
   }

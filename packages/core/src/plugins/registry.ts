@@ -64,9 +64,7 @@ export class PluginRegistry {
  * resolve by name through the PluginRegistry.
  */
 export function pluginModule(point: ExtensionPoint, factories: readonly PluginFactory[]): ContainerModule {
-  return new ContainerModule(({ bind }) => {
-    for (const factory of factories) bind(TYPES[point]).toConstantValue(factory);
-  });
+  return pluginsModule({ [point]: factories });
 }
 
 /** Several extension points in one module. */
