@@ -29,7 +29,7 @@ export const dataCommand: Command = {
     }
     const conversational = loaded.config.experiment === 'rta' || loaded.config.experiment === 'rta-aggregators';
     if (!conversational) {
-      const cf = await loadCfData(ctx);
+      const cf = await loadCfData(ctx, loaded.config.dataset, 'dataset', raw);
       report.split = cf.stats;
       if (action === 'prepare') report.savedTo = join(out, 'split-dataset');
     }

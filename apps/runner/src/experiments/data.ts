@@ -54,10 +54,11 @@ export interface CfData {
  * A collaborative-filtering split from any loader: AlphaRec layouts come
  * split; interaction datasets are split as the config says (saved, so a
  * resumed run sees the very same split); conversation datasets become the
- * seekers' liked-movie interactions.
+ * seekers' liked-movie interactions. Pass `preloaded` when the caller has
+ * already loaded `ds`.
  */
-export async function loadCfData(ctx: ExperimentContext, ds: DatasetConfig = ctx.config.dataset, key = 'dataset'): Promise<CfData> {
-  const loaded = await loadDataset(ctx, ds);
+export async function loadCfData(ctx: ExperimentContext, ds: DatasetConfig = ctx.config.dataset, key = 'dataset', preloaded?: unknown): Promise<CfData> {
+  const loaded = preloaded ?? (await loadDataset(ctx, ds));
   if (typeof loaded === 'object' && loaded !== null && 'split' in loaded && !isConversationDataset(loaded)) {
     const dir = loaded as { split: CfSplit; itemEmbeddings?: CfData['itemEmbeddings']; titles?: string[] };
     return { name: ds.loader, split: dir.split, itemEmbeddings: dir.itemEmbeddings, titles: dir.titles, stats: splitStats(dir.split) };

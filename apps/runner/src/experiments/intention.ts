@@ -21,7 +21,7 @@ export const runIntention: ExperimentRunner = async (ctx) => {
   if (!isConversationDataset(conversations)) {
     throw new LmrecError('E_CONFIG', 'the intention study needs a conversation dataset (e.g. loader "redial-sample")', { field: 'dataset.loader' });
   }
-  const data = await loadCfData(ctx);
+  const data = await loadCfData(ctx, ctx.config.dataset, 'dataset', conversations);
   const model = ctx.config.models[0] ?? { name: 'alpharec', options: {} };
   if (model.name !== 'alpharec') throw new LmrecError('E_CONFIG', 'the intention study runs AlphaRec: models[0].name must be "alpharec"', { field: 'models.0.name' });
   const vectors = await itemVectors(ctx, data);
