@@ -18,7 +18,8 @@ function writePluginPackage(): void {
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'lmrec-plugin-meanpool', version: '1.0.0', type: 'module', exports: './index.js' }));
   writeFileSync(
     join(pkg, 'index.js'),
-    `import { definePlugin, pluginModule, tf } from '@lmrec/core';
+    `import { definePlugin, DEPS, pluginModule, tf } from '@lmrec/core';
+import { z } from 'zod';
 
 // Masked mean of the title's token embeddings times one learned scale.
 class MeanPool {
@@ -40,7 +41,14 @@ class MeanPool {
   dispose() { this.scale.dispose(); }
 }
 
-export const meanPoolModule = pluginModule('Aggregator', [definePlugin('mean-pool', (o) => new MeanPool(o), 'masked mean (test plugin)')]);
+const meanPool = definePlugin({
+  name: 'mean-pool',
+  description: 'masked mean (test plugin)',
+  options: z.strictObject({}),
+  requires: [DEPS.InputDim],
+  create: (o, deps) => new MeanPool({ dim: deps.get(DEPS.InputDim) }),
+});
+export const meanPoolModule = pluginModule({ package: 'lmrec-plugin-meanpool', version: '1.0.0' }, 'Aggregator', [meanPool]);
 `,
   );
 }

@@ -1,4 +1,4 @@
-import { LmrecError, silentProgress, tf, type Aggregator, type Backbone, type GatingRecommender, type ProgressReporter } from '@lmrec/core';
+import { DEPS, depsOf, LmrecError, silentProgress, tf, type Aggregator, type Backbone, type GatingRecommender, type PluginDeps, type ProgressReporter } from '@lmrec/core';
 import { toCrsExamples, type ConversationDataset, type CrsExample } from '@lmrec/datasets';
 import { evaluateCrs, resultTable, type EvalResult, type ResultTable } from '@lmrec/eval';
 import { FismNet, SasRecNet } from '@lmrec/recsys';
@@ -85,17 +85,18 @@ export const REINDEX_ROW = 'Reindex';
  * Gating models resolved by plugin name through the container's registry
  * (anything bound under TYPES.GatingRecommender, e.g. recsys' "fism" and
  * "sasrec" or a third-party package's). Keys are the row labels; each
- * factory is called with `{ nItems, seed, ...options }`.
+ * factory is created with its options and the catalogue size and seed as
+ * dependencies (DEPS.NItems, DEPS.Seed).
  */
 export function gatingFactoriesFromRegistry(
-  registry: { create(point: 'GatingRecommender', name: string, options: unknown): unknown },
+  registry: { create(point: 'GatingRecommender', name: string, options: unknown, deps: PluginDeps): unknown },
   entries: Record<string, string | { plugin: string; options?: Record<string, unknown> }>,
 ): Record<string, GatingFactory> {
   return Object.fromEntries(
     Object.entries(entries).map(([label, entry]) => {
       const { plugin, options } = typeof entry === 'string' ? { plugin: entry, options: {} } : entry;
       const factory: GatingFactory = (nItems, seed) => {
-        const model = registry.create('GatingRecommender', plugin, { nItems, seed, ...options }) as GatingRecommender;
+        const model = registry.create('GatingRecommender', plugin, options ?? {}, depsOf([[DEPS.NItems, nItems], [DEPS.Seed, seed]])) as GatingRecommender;
         if (model.nItems !== nItems || typeof model.logits !== 'function') {
           throw new LmrecError('E_PLUGIN', `GatingRecommender "${plugin}" did not build a ${nItems}-item model`, { field: label });
         }

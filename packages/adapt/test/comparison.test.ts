@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CapturingProgress, createContainer, definePlugin, initBackend, pluginModule, PluginRegistry, TYPES } from '@lmrec/core';
+import { CapturingProgress, createContainer, definePlugin, DEPS, initBackend, pluginModule, PluginRegistry, TYPES } from '@lmrec/core';
+import { z } from 'zod';
 import { loadBundledRedial, toCrsExamples } from '@lmrec/datasets';
 import { LexicalBackbone } from '@lmrec/reindex';
 import { TinyFism } from './helpers.js';
@@ -38,7 +39,13 @@ describe('runRtaComparison', () => {
     // recsys' gating nets and a third-party one, all resolved through TYPES.GatingRecommender
     const container = createContainer();
     const { recsysModule } = await import('@lmrec/recsys');
-    await container.load(recsysModule, pluginModule('GatingRecommender', [definePlugin('tiny', (o: { nItems: number; seed: number }) => new TinyFism(o.nItems, 8, o.seed))]));
+    const tiny = definePlugin({
+      name: 'tiny',
+      options: z.strictObject({}),
+      requires: [DEPS.NItems, DEPS.Seed],
+      create: (_o, deps) => new TinyFism(deps.get<number>(DEPS.NItems), 8, deps.get<number>(DEPS.Seed)),
+    });
+    await container.load(recsysModule, pluginModule({ package: 'tiny-gates', version: '1.0.0' }, 'GatingRecommender', [tiny]));
     const registry = container.get<PluginRegistry>(TYPES.PluginRegistry);
     const recommenders = gatingFactoriesFromRegistry(registry, { FISM: 'fism', SASRec: { plugin: 'sasrec', options: { maxLen: 8 } }, Tiny: 'tiny' });
     const names = rtaVariantNames(['FISM', 'SASRec', 'Tiny']);

@@ -20,3 +20,5 @@ export { mlpWidth, referenceMultiplierForFile, PAPER_FIRST_LAYER_WEIGHTS, REFERE
 export { combineDomains, trainMultiDomain, zeroShot, type Domain, type CombinedDomains } from './zero-shot.js';
 export { loadAlphaRecModel, fromAlphaRecDir } from './load.js';
 export { alpharecModule, alpharecPlugin, linearMappingPlugin } from './module.js';
+export { alpharecOptions, linearMappingOptions } from './options.js';
+export { ALPHAREC_ORIGIN } from './origin.js';

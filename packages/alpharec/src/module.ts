@@ -1,17 +1,38 @@
-import { definePlugin, pluginModule, type Recommender } from '@lmrec/core';
+import { definePlugin, DEPS, pluginModule, type PluginDeps, type Recommender, type TextEncoder } from '@lmrec/core';
 import { AlphaRec, LinearMapping, type AlphaRecOptions } from './alpharec.js';
+import { alpharecOptions, linearMappingOptions } from './options.js';
+import { ALPHAREC_ORIGIN } from './origin.js';
+import type { ItemEmbeddings } from './user-vectors.js';
 
-export const alpharecPlugin = definePlugin<Recommender, AlphaRecOptions>(
-  'alpharec',
-  (options) => new AlphaRec(options ?? {}),
-  'AlphaRec: LM item vectors -> MLP -> LightGCN -> InfoNCE (Sheng et al., ICLR 2025)',
-);
+/**
+ * The frozen item vectors and the encoder that made them (for intentions and
+ * new items), from the pipeline. Both optional at creation: a saved model
+ * restores its vectors in `load`; `fit` without them is an error.
+ */
+function languageInputs(deps: PluginDeps): Pick<AlphaRecOptions, 'itemEmbeddings' | 'encoder'> {
+  return {
+    ...(deps.has(DEPS.ItemEmbeddings) ? { itemEmbeddings: deps.get<ItemEmbeddings>(DEPS.ItemEmbeddings) } : {}),
+    ...(deps.has(DEPS.TextEncoder) ? { encoder: deps.get<TextEncoder>(DEPS.TextEncoder) } : {}),
+  };
+}
 
-export const linearMappingPlugin = definePlugin<Recommender, AlphaRecOptions>(
-  'linear-mapping',
-  (options) => new LinearMapping(options ?? {}),
-  "AlphaRec's linear mapping study: Linear(d, 64, bias=False), no graph",
-);
+const LANGUAGE_INPUTS = [DEPS.ItemEmbeddings, DEPS.TextEncoder];
+
+export const alpharecPlugin = definePlugin<Recommender, typeof alpharecOptions>({
+  name: 'alpharec',
+  description: 'AlphaRec: LM item vectors -> MLP -> LightGCN -> InfoNCE (Sheng et al., ICLR 2025)',
+  options: alpharecOptions,
+  optional: LANGUAGE_INPUTS,
+  create: (o, deps) => new AlphaRec({ ...o, ...languageInputs(deps) }),
+});
+
+export const linearMappingPlugin = definePlugin<Recommender, typeof linearMappingOptions>({
+  name: 'linear-mapping',
+  description: "AlphaRec's linear mapping study: Linear(d, 64, bias=False), no graph",
+  options: linearMappingOptions,
+  optional: LANGUAGE_INPUTS,
+  create: (o, deps) => new LinearMapping({ ...o, ...languageInputs(deps) }),
+});
 
 /** Binds "alpharec" and "linear-mapping" under TYPES.Recommender. */
-export const alpharecModule = pluginModule('Recommender', [alpharecPlugin, linearMappingPlugin]);
+export const alpharecModule = pluginModule(ALPHAREC_ORIGIN, 'Recommender', [alpharecPlugin, linearMappingPlugin]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContainer, initBackend, PluginRegistry, TYPES } from '@lmrec/core';
+import { createContainer, DEPS, depsOf, initBackend, PluginRegistry, TYPES } from '@lmrec/core';
 import { AlphaRec, alpharecModule, LinearMapping } from '../src/index.js';
 import { plantedDataset, tableEncoder } from './helpers.js';
 
@@ -125,8 +125,14 @@ describe('plugin module', () => {
     await container.load(alpharecModule);
     const registry = container.get<PluginRegistry>(TYPES.PluginRegistry);
     expect(registry.names('Recommender')).toEqual(['alpharec', 'linear-mapping']);
-    const items = { dim: 4, data: new Float32Array(8) };
-    expect(registry.create('Recommender', 'alpharec', { itemEmbeddings: items })).toBeInstanceOf(AlphaRec);
-    expect(registry.create('Recommender', 'linear-mapping', { itemEmbeddings: items })).toBeInstanceOf(LinearMapping);
+    const deps = depsOf([[DEPS.ItemEmbeddings, { dim: 4, data: new Float32Array(8) }]]);
+    expect(registry.create('Recommender', 'alpharec', { hidden: 8 }, deps)).toBeInstanceOf(AlphaRec);
+    expect(registry.create('Recommender', 'linear-mapping', {}, deps)).toBeInstanceOf(LinearMapping);
+    // without item vectors it can still load a saved model, but not train
+    const bare = registry.create<AlphaRec>('Recommender', 'alpharec', {});
+    await expect(bare.fit(data.split)).rejects.toThrow(/item/i);
+    expect(() => registry.create('Recommender', 'alpharec', { hiden: 64 }, deps)).toThrow(/field "hiden": unknown option of Recommender "alpharec" \(did you mean "hidden"\?\)/);
+    expect(() => registry.create('Recommender', 'linear-mapping', { hidden: 64 }, deps)).toThrow(/field "hidden": unknown option of Recommender "linear-mapping"/);
+    expect(() => registry.create('Recommender', 'alpharec', { lr: 'fast' }, deps)).toThrow(/field "lr": Invalid input: expected number, received string/);
   });
 });

@@ -16,6 +16,7 @@ import {
   writeSafetensors,
   type PluginRegistry,
 } from '../src/index.js';
+import { z } from 'zod';
 
 export class MeanAggregator {
   constructor(readonly dim: number) {}
@@ -24,7 +25,12 @@ export class MeanAggregator {
 export async function quickstart(dir = tmpdir()) {
   // 1. plugins: bind a factory under an extension point, resolve it by name
   const container = createContainer();
-  container.load(pluginModule('Aggregator', [definePlugin('mean', (o: { dim: number }) => new MeanAggregator(o.dim))]));
+  const mean = definePlugin({
+    name: 'mean',
+    options: z.strictObject({ dim: z.number().int().positive().describe('vector width') }),
+    create: (o) => new MeanAggregator(o.dim),
+  });
+  container.load(pluginModule({ package: 'my-plugins', version: '1.0.0' }, 'Aggregator', [mean]));
   const registry = container.get<PluginRegistry>(TYPES.PluginRegistry);
   const aggregator = registry.create<MeanAggregator>('Aggregator', 'mean', { dim: 64 }); // = new MeanAggregator(64)
 

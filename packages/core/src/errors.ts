@@ -18,6 +18,8 @@ export interface LmrecErrorOptions extends ErrorLocation {
  */
 export class LmrecError extends Error {
   readonly code: string;
+  /** The message without location and hint (to re-wrap an error without repeating them). */
+  readonly detail: string;
   readonly hint?: string;
   readonly file?: string;
   readonly line?: number;
@@ -27,6 +29,7 @@ export class LmrecError extends Error {
     super(formatMessage(message, options), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'LmrecError';
     this.code = code;
+    this.detail = message;
     this.hint = options.hint;
     this.file = options.file;
     this.line = options.line;

@@ -21,6 +21,8 @@ export { loadConversationTable, loadRedditMovie, type ConversationTableOptions }
 export { likedInteractions } from './conversations/interactions.js';
 export { parsePythonLiteral } from './util/pyliteral.js';
 export { datasetLoaderPlugins, datasetsModule, FunctionLoader } from './module.js';
+export * as loaderOptions from './options.js';
+export { DATASETS_ORIGIN } from './origin.js';
 export { DownloadCache, KNOWN_DATASETS, type DownloadSpec, type DownloadCacheOptions } from './download/cache.js';
 export { extractZip, listZip, type ZipEntry } from './download/zip.js';
 export { crc32 } from './download/crc32.js';

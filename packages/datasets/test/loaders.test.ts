@@ -172,10 +172,18 @@ describe('plugins', () => {
     const registry = container.get<PluginRegistry>(TYPES.PluginRegistry);
     expect(registry.names('DatasetLoader')).toEqual(datasetLoaderPlugins.map((p) => p.name).sort());
     const loader = registry.create<DatasetLoader<any>>('DatasetLoader', 'redial-sample', {});
-    const ds = await loader.load({});
+    const ds = await loader.load();
     expect(ds.conversations.length).toBe(500);
-    const offline = registry.create<DatasetLoader<any>>('DatasetLoader', 'movielens', {});
-    const e = await caught(() => offline.load({ download: 'ml-1m', cacheDir: join(dir, 'cache'), allowNetwork: false }));
+    const offline = registry.create<DatasetLoader<any>>('DatasetLoader', 'movielens', { download: 'ml-1m', cacheDir: join(dir, 'cache'), allowNetwork: false });
+    const e = await caught(() => offline.load());
     expect(e.code).toBe('E_OFFLINE');
+  });
+
+  it('validates loader options when the loader is created: unknown keys, wrong types, missing files', () => {
+    const registry = new PluginRegistry({ DatasetLoader: datasetLoaderPlugins });
+    expect(() => registry.create('DatasetLoader', 'alpharec', { dir: '/x', embedings: 'a.npy' })).toThrow(/field "embedings": unknown option of DatasetLoader "alpharec" \(did you mean "embeddings"\?\)/);
+    expect(() => registry.create('DatasetLoader', 'alpharec', {})).toThrow(/field "dir": .*expected string/);
+    expect(() => registry.create('DatasetLoader', 'redial', { movies: 'm.csv', ratios: [0.8, 0.1] })).toThrow(/field "ratios"/);
+    expect(() => registry.create('DatasetLoader', 'redial-sample', { seed: 1 })).toThrow(/unknown option of DatasetLoader "redial-sample" \(hint: this plugin takes no options\)/);
   });
 });

@@ -3,7 +3,9 @@ export { lexicalTokens, lexicalFeatures, normalizeText, type LexicalFeatureOptio
 export { RandomProjection, projectionRow, type ProjectionKind } from './lexical/projection.js';
 export { LexicalEncoder, type LexicalEncoderOptions, type LexicalFitState } from './lexical/lexical-encoder.js';
 export { l2Normalize } from './util/batch.js';
-export { encodersModule, encoderPlugins, lexicalPlugin, onnxPlugin, openaiPlugin, precomputedPlugin, type WithCache } from './module.js';
+export { encodersModule, encoderPlugins, lexicalPlugin, onnxPlugin, openaiPlugin, precomputedPlugin, withCache } from './module.js';
+export * as encoderOptions from './options.js';
+export { ENCODERS_ORIGIN } from './origin.js';
 export { OnnxEncoder, type OnnxEncoderOptions, type Pooling } from './onnx/onnx-encoder.js';
 export { poolHidden } from './onnx/pooling.js';
 export { buildInputs, type ModelInputs } from './onnx/inputs.js';

@@ -18,4 +18,5 @@ export {
 export { pairedTTest, pairedBootstrap, pairedValues, quantile, type TTestResult, type BootstrapOptions, type BootstrapResult } from './significance/paired.js';
 export { tCdf, tTwoSidedP, incompleteBeta, lnGamma } from './significance/tdist.js';
 export { resultTable, type ResultTable, type ResultTableOptions, type ResultCell } from './table.js';
-export { evalModule, metricPlugins } from './module.js';
+export { evalModule, metricOptions, metricPlugins } from './module.js';
+export { EVAL_ORIGIN } from './origin.js';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createContainer, TYPES, type Metric, type PluginRegistry } from '@lmrec/core';
+import { createContainer, PluginRegistry, TYPES, type Metric } from '@lmrec/core';
 import { evalModule, metricPlugins } from '../src/index.js';
 import { metricContract } from './contract/metric.js';
 
 describe('Metric plugins', () => {
-  for (const plugin of metricPlugins) metricContract(plugin.name, () => plugin.create({}) as Metric);
+  for (const plugin of metricPlugins) metricContract(plugin.name, () => new PluginRegistry({ Metric: metricPlugins }).create<Metric>('Metric', plugin.name));
 
   it('are resolvable by name from a container', async () => {
     const container = createContainer();

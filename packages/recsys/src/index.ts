@@ -10,3 +10,5 @@ export { MultVae, type MultVaeConfig } from './models/multvae.js';
 export { Fism, FismNet, softmaxCrossEntropy, type FismConfig, type FismNetOptions } from './models/fism.js';
 export { SasRec, SasRecNet, type SasRecConfig, type SasRecNetOptions } from './models/sasrec.js';
 export { recsysModule, recommenderPlugins, gatingPlugins } from './module.js';
+export * as recsysOptions from './options.js';
+export { RECSYS_ORIGIN } from './origin.js';

@@ -1,24 +1,45 @@
-import { definePlugin, pluginsModule, type GatingRecommender, type Recommender } from '@lmrec/core';
+import { definePlugin, DEPS, pluginsModule, type GatingRecommender, type PluginDeps, type Recommender } from '@lmrec/core';
+import { Fism, FismNet } from './models/fism.js';
+import { LightGcn } from './models/lightgcn.js';
+import { MfBpr } from './models/mf.js';
+import { MultVae } from './models/multvae.js';
 import { Popularity } from './models/popularity.js';
-import { MfBpr, type MfBprConfig } from './models/mf.js';
-import { LightGcn, type LightGcnConfig } from './models/lightgcn.js';
-import { MultVae, type MultVaeConfig } from './models/multvae.js';
-import { Fism, FismNet, type FismConfig, type FismNetOptions } from './models/fism.js';
-import { SasRec, SasRecNet, type SasRecConfig, type SasRecNetOptions } from './models/sasrec.js';
+import { SasRec, SasRecNet } from './models/sasrec.js';
+import * as schemas from './options.js';
+import { RECSYS_ORIGIN } from './origin.js';
 
 export const recommenderPlugins = [
-  definePlugin<Recommender, Record<string, never>>('popularity', () => new Popularity(), 'items ranked by train interactions'),
-  definePlugin<Recommender, MfBprConfig>('mf', (o) => new MfBpr(o ?? {}), 'matrix factorisation, BPR loss'),
-  definePlugin<Recommender, LightGcnConfig>('lightgcn', (o) => new LightGcn(o ?? {}), 'LightGCN: layer-mean graph propagation, BPR'),
-  definePlugin<Recommender, MultVaeConfig>('multvae', (o) => new MultVae(o ?? {}), 'Mult-VAE with KL annealing'),
-  definePlugin<Recommender, FismConfig>('fism', (o) => new Fism(o ?? {}), 'FISM item-similarity model over the user history'),
-  definePlugin<Recommender, SasRecConfig>('sasrec', (o) => new SasRec(o ?? {}), 'SASRec causal self-attention over the history'),
+  definePlugin<Recommender, typeof schemas.popularityOptions>({ name: 'popularity', description: 'items ranked by train interactions', options: schemas.popularityOptions, create: () => new Popularity() }),
+  definePlugin<Recommender, typeof schemas.mfOptions>({ name: 'mf', description: 'matrix factorisation, BPR loss', options: schemas.mfOptions, create: (o) => new MfBpr(o) }),
+  definePlugin<Recommender, typeof schemas.lightgcnOptions>({ name: 'lightgcn', description: 'LightGCN: layer-mean graph propagation, BPR', options: schemas.lightgcnOptions, create: (o) => new LightGcn(o) }),
+  definePlugin<Recommender, typeof schemas.multvaeOptions>({ name: 'multvae', description: 'Mult-VAE with KL annealing', options: schemas.multvaeOptions, create: (o) => new MultVae(o) }),
+  definePlugin<Recommender, typeof schemas.fismOptions>({ name: 'fism', description: 'FISM item-similarity model over the user history', options: schemas.fismOptions, create: (o) => new Fism(o) }),
+  definePlugin<Recommender, typeof schemas.sasrecOptions>({ name: 'sasrec', description: 'SASRec causal self-attention over the history', options: schemas.sasrecOptions, create: (o) => new SasRec(o) }),
 ];
 
+/** What every gating net is built with: the catalogue size, and the run's seed when the pipeline has one. */
+function gatingShape(deps: PluginDeps): { nItems: number; seed?: number } {
+  return { nItems: deps.get<number>(DEPS.NItems), ...(deps.has(DEPS.Seed) ? { seed: deps.get<number>(DEPS.Seed) } : {}) };
+}
+
 export const gatingPlugins = [
-  definePlugin<GatingRecommender, FismNetOptions>('fism', (o) => new FismNet(o), 'FISM logits from the conversation history (RTA gate)'),
-  definePlugin<GatingRecommender, SasRecNetOptions>('sasrec', (o) => new SasRecNet(o), 'SASRec logits from the conversation history (RTA gate)'),
+  definePlugin<GatingRecommender, typeof schemas.fismNetOptions>({
+    name: 'fism',
+    description: 'FISM logits from the conversation history (RTA gate)',
+    options: schemas.fismNetOptions,
+    requires: [DEPS.NItems],
+    optional: [DEPS.Seed],
+    create: (o, deps) => new FismNet({ ...o, ...gatingShape(deps) }),
+  }),
+  definePlugin<GatingRecommender, typeof schemas.sasrecNetOptions>({
+    name: 'sasrec',
+    description: 'SASRec logits from the conversation history (RTA gate)',
+    options: schemas.sasrecNetOptions,
+    requires: [DEPS.NItems],
+    optional: [DEPS.Seed],
+    create: (o, deps) => new SasRecNet({ ...o, ...gatingShape(deps) }),
+  }),
 ];
 
 /** Binds the recommenders under TYPES.Recommender and the gating nets under TYPES.GatingRecommender. */
-export const recsysModule = pluginsModule({ Recommender: recommenderPlugins, GatingRecommender: gatingPlugins });
+export const recsysModule = pluginsModule(RECSYS_ORIGIN, { Recommender: recommenderPlugins, GatingRecommender: gatingPlugins });

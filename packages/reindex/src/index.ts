@@ -47,3 +47,5 @@ export { TitleMatcher, normalizeTitle, levenshtein, distillationPairs, type Titl
 export { learnToIndex, titleQueries, ablateContext, CONTEXT_ABLATIONS, type ContextAblation, type LearnToIndexResult, type AblationOptions } from './analyses.js';
 export { encodeContexts } from './encode.js';
 export { reindexModule, aggregatorPlugins, backbonePlugins } from './module.js';
+export * as reindexOptions from './options.js';
+export { REINDEX_ORIGIN } from './origin.js';

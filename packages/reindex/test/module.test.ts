@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createContainer, initBackend, PluginRegistry, TYPES } from '@lmrec/core';
+import { createContainer, DEPS, depsOf, initBackend, PluginRegistry, tf, TYPES } from '@lmrec/core';
 import { LexicalBackbone, reindexModule, RnnAggregator } from '../src/index.js';
 
 describe('plugin module', () => {
@@ -7,16 +7,36 @@ describe('plugin module', () => {
     await initBackend();
   });
 
-  it('binds the four aggregators and four backbones by name', async () => {
+  it('binds the four aggregators and four backbones by name; width and seed come from the pipeline', async () => {
     const c = createContainer();
     await c.load(reindexModule);
     const reg = c.get<PluginRegistry>(TYPES.PluginRegistry);
     expect(reg.names('Aggregator')).toEqual(['rnn', 'sum', 'trm', 'weighted']);
     expect(reg.names('Backbone')).toEqual(['artifacts', 'lexical', 'openai', 'transformers']);
-    const rnn = reg.create('Aggregator', 'rnn', { dim: 8, hidden: 4, seed: 1 });
+    const rnn = reg.create<RnnAggregator>('Aggregator', 'rnn', { hidden: 4 }, depsOf([[DEPS.InputDim, 8], [DEPS.Seed, 1]]));
     expect(rnn).toBeInstanceOf(RnnAggregator);
-    expect((rnn as RnnAggregator).hidden).toBe(4);
-    expect(reg.create('Backbone', 'lexical', { dim: 16 })).toBeInstanceOf(LexicalBackbone);
-    (rnn as RnnAggregator).dispose();
+    expect([rnn.hidden, rnn.inputDim]).toEqual([4, 8]);
+    // same seed, same weights as the class built by hand; an explicit seed option wins over the run's
+    const byHand = new RnnAggregator({ dim: 8, hidden: 4, seed: 1 });
+    const own = reg.create<RnnAggregator>('Aggregator', 'rnn', { hidden: 4, seed: 1 }, depsOf([[DEPS.InputDim, 8], [DEPS.Seed, 99]]));
+    const weights = (a: RnnAggregator) => Object.values(a.state()).map((t) => Array.from((t as tf.Tensor).dataSync()));
+    expect(weights(rnn)).toEqual(weights(byHand));
+    expect(weights(own)).toEqual(weights(byHand));
+    const lexical = reg.create<LexicalBackbone>('Backbone', 'lexical', { dim: 16 }, depsOf([[DEPS.Seed, 5]]));
+    expect(lexical).toBeInstanceOf(LexicalBackbone);
+    expect(lexical.seed).toBe(5);
+    for (const a of [rnn, byHand, own]) a.dispose();
+  });
+
+  it('rejects options that are the pipeline\'s (dim), unknown or mistyped, and a missing input width', () => {
+    const c = createContainer();
+    c.load(reindexModule);
+    const registry = c.get<PluginRegistry>(TYPES.PluginRegistry);
+    const width = depsOf([[DEPS.InputDim, 8]]);
+    expect(() => registry.create('Aggregator', 'rnn', { dim: 8 }, width)).toThrow(/field "dim": unknown option of Aggregator "rnn"/);
+    expect(() => registry.create('Aggregator', 'rnn', { hiden: 4 }, width)).toThrow(/did you mean "hidden"/);
+    expect(() => registry.create('Aggregator', 'weighted', { linearInit: 'eye' }, width)).toThrow(/field "linearInit": Invalid option/);
+    expect(() => registry.create('Aggregator', 'sum', {})).toThrow(/Aggregator "sum" needs lmrec\.dep\.InputDim/);
+    expect(() => registry.create('Backbone', 'openai', { artifacts: '/a', baseUrl: 'localhost', model: 'm' })).toThrow(/field "baseUrl"/);
   });
 });

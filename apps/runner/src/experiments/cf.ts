@@ -1,13 +1,11 @@
 import { join } from 'node:path';
-import { LmrecError, type Recommender, type TextEncoder } from '@lmrec/core';
+import { DEPS, LmrecError, type Recommender, type TextEncoder } from '@lmrec/core';
+import { Container } from 'inversify';
 import { evaluateFullRanking, type EvalResult } from '@lmrec/eval';
 import type { ModelConfig, PluginRef } from '../config/schema.js';
 import { modelDir, safeName, type ExperimentContext, type ExperimentRunner } from '../context.js';
 import type { CurvePoint, ExperimentResult, ModelRow } from '../report/types.js';
 import { encodeItems, loadCfData, type CfData } from './data.js';
-
-/** Plugins that take the frozen item language vectors (third-party ones opt in with `useItemEmbeddings: true`). */
-const EMBEDDING_MODELS = new Set(['alpharec', 'linear-mapping']);
 
 interface FitLike {
   epochs?: number;
@@ -25,7 +23,7 @@ export function metricKeys(ks: readonly number[], families = ['recall', 'ndcg', 
 export const runCf: ExperimentRunner = async (ctx) => {
   const data = await loadCfData(ctx);
   const rows: ModelRow[] = [];
-  for (const model of ctx.config.models) rows.push(await trainAndTest(ctx, data, model));
+  for (const [i, model] of ctx.config.models.entries()) rows.push(await trainAndTest(ctx, data, model, undefined, `models.${i}`));
   return [cfExperiment(ctx, `${ctx.config.name}: ${data.name} (${data.stats.users} users, ${data.stats.items} items)`, data, rows)];
 };
 
@@ -59,17 +57,27 @@ export async function itemVectors(ctx: ExperimentContext, data: CfData, encoderR
   return { embeddings: data.itemEmbeddings };
 }
 
-export async function trainAndTest(ctx: ExperimentContext, data: CfData, model: ModelConfig, vectors?: () => Promise<ItemVectors>): Promise<ModelRow> {
+/**
+ * A step's container: the item vectors and their encoder are bound lazily, so
+ * they are computed only for a model whose plugin declares it reads them.
+ */
+function modelScope(ctx: ExperimentContext, data: CfData, vectors?: () => Promise<ItemVectors>): Container {
+  const scope = new Container({ parent: ctx.container });
+  let once: Promise<ItemVectors> | undefined;
+  const get = () => (once ??= (vectors ?? (() => itemVectors(ctx, data)))());
+  scope.bind(DEPS.ItemEmbeddings).toDynamicValue(async () => {
+    const { embeddings } = await get();
+    if (!embeddings) throw new LmrecError('E_CONFIG', `this model needs item vectors: set "encoder" or use a dataset that ships them (${data.name} does not)`, { field: 'encoder' });
+    return embeddings;
+  });
+  scope.bind(DEPS.TextEncoder).toDynamicValue(async () => (await get()).encoder);
+  return scope;
+}
+
+export async function trainAndTest(ctx: ExperimentContext, data: CfData, model: ModelConfig, vectors?: () => Promise<ItemVectors>, field = 'models'): Promise<ModelRow> {
   const label = model.label ?? model.name;
   return ctx.step(`cf-${label}`, async (checkpointDir) => {
-    const options: Record<string, unknown> = { ...model.options };
-    if (EMBEDDING_MODELS.has(model.name) || options.useItemEmbeddings) {
-      const { encoder, embeddings } = await (vectors ?? (() => itemVectors(ctx, data)))();
-      if (!embeddings) throw new LmrecError('E_CONFIG', `${label} needs item vectors: set "encoder" or use a dataset that has them`, { field: 'encoder' });
-      Object.assign(options, { itemEmbeddings: embeddings, encoder });
-      delete options.useItemEmbeddings;
-    }
-    const recommender = ctx.registry.create<Recommender>('Recommender', model.name, options);
+    const recommender = await ctx.create<Recommender>('Recommender', model, field, modelScope(ctx, data, vectors));
     const t0 = performance.now();
     const fit = ((await recommender.fit(data.split, fitOptions(ctx, checkpointDir, label))) ?? {}) as FitLike;
     const seconds = (performance.now() - t0) / 1000;

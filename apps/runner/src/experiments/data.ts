@@ -17,18 +17,9 @@ import type { ExperimentContext } from '../context.js';
 
 type DatasetConfig = RunConfig['dataset'];
 
-/** Option keys that hold file paths (a string or a list of strings). */
-const PATH_KEY = /(dir|path|file|files|root|movies|train|valid|test)$/i;
-
-/** Option values that name files resolve against the config's folder. */
-export function resolvePaths(ctx: ExperimentContext, options: Record<string, unknown>): Record<string, unknown> {
-  const resolveValue = (v: unknown): unknown => (typeof v === 'string' ? ctx.path(v) : Array.isArray(v) ? v.map(resolveValue) : v);
-  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, PATH_KEY.test(k) ? resolveValue(v) : v]));
-}
-
-export async function loadDataset(ctx: ExperimentContext, ds: DatasetConfig): Promise<unknown> {
-  const loader = ctx.registry.create<DatasetLoader>('DatasetLoader', ds.loader, {});
-  return loader.load(resolvePaths(ctx, ds.options));
+export async function loadDataset(ctx: ExperimentContext, ds: DatasetConfig, field = 'dataset'): Promise<unknown> {
+  const loader = await ctx.create<DatasetLoader>('DatasetLoader', { name: ds.loader, options: ds.options }, field);
+  return loader.load();
 }
 
 export function isConversationDataset(value: unknown): value is ConversationDataset {
@@ -58,7 +49,7 @@ export interface CfData {
  * already loaded `ds`.
  */
 export async function loadCfData(ctx: ExperimentContext, ds: DatasetConfig = ctx.config.dataset, key = 'dataset', preloaded?: unknown): Promise<CfData> {
-  const loaded = preloaded ?? (await loadDataset(ctx, ds));
+  const loaded = preloaded ?? (await loadDataset(ctx, ds, key));
   if (typeof loaded === 'object' && loaded !== null && 'split' in loaded && !isConversationDataset(loaded)) {
     const dir = loaded as { split: CfSplit; itemEmbeddings?: CfData['itemEmbeddings']; titles?: string[] };
     return { name: ds.loader, split: dir.split, itemEmbeddings: dir.itemEmbeddings, titles: dir.titles, stats: splitStats(dir.split) };
@@ -100,11 +91,9 @@ export function splitStats(split: CfSplit): Record<string, number> {
   return { users: split.nUsers, items: split.nItems, train: split.train.nnz, valid: split.valid.nnz, test: split.test.nnz };
 }
 
-/** Item vectors from a TextEncoder plugin over the item texts (fitted on them first when it fits). */
-export async function encodeItems(ctx: ExperimentContext, ref: { name: string; options: Record<string, unknown> }, titles: readonly string[]): Promise<{ encoder: TextEncoder; embeddings: { dim: number; data: Float32Array } }> {
-  const options = resolvePaths(ctx, ref.options);
-  if (options.cache === undefined && ref.name !== 'precomputed') options.cache = { dir: join(ctx.outDir, 'embedding-cache') };
-  const encoder = ctx.registry.create<TextEncoder>('TextEncoder', ref.name, options);
+/** Item vectors from a TextEncoder plugin over the item texts (fitted on them first when it fits); cached in the run's folder unless the encoder says otherwise. */
+export async function encodeItems(ctx: ExperimentContext, ref: { name: string; options: Record<string, unknown> }, titles: readonly string[], field = 'encoder'): Promise<{ encoder: TextEncoder; embeddings: { dim: number; data: Float32Array } }> {
+  const encoder = await ctx.create<TextEncoder>('TextEncoder', ref, field);
   await encoder.fit?.(titles);
   return { encoder, embeddings: await encodeMatrix(encoder, titles, ctx.progress) };
 }

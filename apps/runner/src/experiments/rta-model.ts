@@ -1,10 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { LmrecError, readSafetensors, tf, writeJsonAtomic, writeSafetensors, type Aggregator, type Backbone, type DialogueTurn } from '@lmrec/core';
+import { DEPS, LmrecError, readSafetensors, tf, writeJsonAtomic, writeSafetensors, type Aggregator, type Backbone, type DialogueTurn } from '@lmrec/core';
 import type { ConversationDataset } from '@lmrec/datasets';
 import { ReindexModel } from '@lmrec/reindex';
 import type { ExperimentContext } from '../context.js';
-import { resolvePaths } from './data.js';
 
 export type AggregatorRef = string | { name: string; options?: Record<string, unknown> };
 
@@ -17,16 +16,18 @@ export function aggregatorRef(ref: AggregatorRef | undefined): { name: string; o
 }
 
 /** The config's backbone (default: the lexical stand-in); one that learns from text sees the TRAIN turns only. */
-export function backboneOf(ctx: ExperimentContext, dataset: ConversationDataset): Backbone {
+export async function backboneOf(ctx: ExperimentContext, dataset: ConversationDataset): Promise<Backbone> {
   const ref = ctx.config.backbone ?? { name: 'lexical', options: {} };
-  const backbone = ctx.registry.create<Backbone & { fit?(corpus: readonly string[]): void }>('Backbone', ref.name, { seed: ctx.config.seed, ...resolvePaths(ctx, ref.options) });
+  const backbone = await ctx.create<Backbone & { fit?(corpus: readonly string[]): void }>('Backbone', ref, 'backbone');
   backbone.fit?.(dataset.split.train.flatMap((ci) => dataset.conversations[ci].turns.map((t) => t.text)));
   return backbone;
 }
 
-export function createAggregator(ctx: ExperimentContext, ref: AggregatorRef | undefined, dim: number, seed: number): Aggregator {
-  const { name, options } = aggregatorRef(ref);
-  return ctx.registry.create<Aggregator>('Aggregator', name, { dim, seed, ...options });
+export function createAggregator(ctx: ExperimentContext, ref: AggregatorRef | undefined, dim: number, seed: number, field = 'study.aggregator'): Aggregator {
+  return ctx.createWith<Aggregator>('Aggregator', aggregatorRef(ref), field, [
+    [DEPS.InputDim, dim],
+    [DEPS.Seed, seed],
+  ]);
 }
 
 const MODEL_DIR = ['models', 'reindex'];
@@ -50,7 +51,7 @@ export async function loadReindexed(ctx: ExperimentContext, dataset: Conversatio
   } catch {
     throw new LmrecError('E_ARGUMENT', `${ctx.outDir} holds no reindexed model`, { hint: 'run an "rta" config to completion first' });
   }
-  const backbone = backboneOf(ctx, dataset);
+  const backbone = await backboneOf(ctx, dataset);
   const aggregator = createAggregator(ctx, meta.aggregator, meta.dim, meta.seed);
   const file = await readSafetensors(join(dir, 'aggregator.safetensors'));
   const state = Object.fromEntries(Object.entries(file.tensors).map(([name, t]) => [name, tf.tensor(t.data as Float32Array, t.shape)]));

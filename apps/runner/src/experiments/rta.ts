@@ -32,10 +32,11 @@ async function conversationData(ctx: ExperimentContext) {
 async function compare(ctx: ExperimentContext, key: string, study: Study, overrides: { aggregator?: AggregatorRef } & Partial<Omit<RtaComparisonOptions, 'aggregator'>> = {}): Promise<RtaComparisonResult> {
   const dataset = await conversationData(ctx);
   const { aggregator, ...rest } = overrides;
-  ctx.registry.get('Aggregator', aggregatorRef(aggregator ?? study.aggregator).name); // fail early on an unknown name, listing the known ones
-  return ctx.step(key, () =>
+  const ref = aggregatorRef(aggregator ?? study.aggregator);
+  ctx.registry.parseOptions('Aggregator', ref.name, ref.options, { field: 'study.aggregator.options' }); // fail early: unknown name or options
+  return ctx.step(key, async () =>
     runRtaComparison(dataset, {
-      backbone: backboneOf(ctx, dataset),
+      backbone: await backboneOf(ctx, dataset),
       aggregator: (dim, seed) => createAggregator(ctx, aggregator ?? study.aggregator, dim, seed),
       recommenders: study.recommenders ? gatingFactoriesFromRegistry(ctx.registry, study.recommenders) : undefined,
       variants: study.variants,

@@ -4,7 +4,7 @@ import { evaluateFullRanking } from '@lmrec/eval';
 import type { ExperimentRunner } from '../context.js';
 import type { ModelRow } from '../report/types.js';
 import { cfExperiment, fitOptions, toRow, trainAndTest } from './cf.js';
-import { encodeMatrix, loadCfData, resolvePaths, type CfData } from './data.js';
+import { encodeMatrix, loadCfData, type CfData } from './data.js';
 
 /**
  * AlphaRec's Potential 1: train one MLP on the source datasets (`datasets`;
@@ -22,7 +22,7 @@ export const runZeroShot: ExperimentRunner = async (ctx) => {
   let encoder: TextEncoder | undefined;
   const vectors = async (data: CfData) => (encoder ? encodeMatrix(encoder, data.titles ?? [], ctx.progress) : data.itemEmbeddings);
   if (ctx.config.encoder) {
-    encoder = ctx.registry.create<TextEncoder>('TextEncoder', ctx.config.encoder.name, resolvePaths(ctx, ctx.config.encoder.options));
+    encoder = await ctx.create<TextEncoder>('TextEncoder', ctx.config.encoder, 'encoder');
     await encoder.fit?.(sources.flatMap((s) => s.titles ?? []));
   }
   const domains: Domain[] = [];

@@ -73,10 +73,10 @@ export interface Backbone {
   tokenEmbeddings(ids: readonly number[]): Promise<Float32Array>;
 }
 
-/** Loads a dataset from files (or a cache) given plain options. */
+/** Loads a dataset from files (or a cache); its options were validated when the plugin created it. */
 export interface DatasetLoader<T = unknown> {
   readonly name: string;
-  load(options: Record<string, unknown>): Promise<T>;
+  load(): Promise<T>;
 }
 
 /**

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { definePlugin } from '../interfaces/plugin.js';
 import { DEFAULT_BACKENDS, type BackendCandidate } from '../tensor/backend.js';
+import { CORE_ORIGIN } from '../origin.js';
 import { pluginModule } from './registry.js';
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -10,6 +12,8 @@ const DESCRIPTIONS: Record<string, string> = {
 };
 
 /** lmrec's tensor backends as TensorBackend plugins; a package adds its own the same way (with a priority). */
-export const backendPlugins = DEFAULT_BACKENDS.map((candidate) => definePlugin<BackendCandidate>(candidate.name, () => candidate, DESCRIPTIONS[candidate.name]));
+export const backendPlugins = DEFAULT_BACKENDS.map((candidate) =>
+  definePlugin<BackendCandidate, z.ZodObject>({ name: candidate.name, description: DESCRIPTIONS[candidate.name], options: z.strictObject({}), create: () => candidate }),
+);
 
-export const coreModule = pluginModule('TensorBackend', backendPlugins);
+export const coreModule = pluginModule(CORE_ORIGIN, 'TensorBackend', backendPlugins);

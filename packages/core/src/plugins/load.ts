@@ -46,6 +46,13 @@ export async function loadPlugins(container: Container, specifiers: readonly str
     }
     // loadAsync: a plugin module may bind asynchronously (e.g. after reading a file).
     await container.loadAsync(...modules);
+    try {
+      container.get(TYPES.PluginRegistry); // a duplicate name fails here, naming both packages
+    } catch (error) {
+      await container.unloadAsync(...modules);
+      if (!(error instanceof LmrecError)) throw error;
+      throw new LmrecError(error.code, `plugin "${spec}": ${error.detail}`, { hint: error.hint, cause: error });
+    }
     loaded.push(spec);
   }
   return loaded;
