@@ -1,6 +1,7 @@
 import { readLines } from '@lmrec/core';
 import { normalizeTitle, splitDelimited } from '../util/csv.js';
 import { fileError, parseError } from '../util/fail.js';
+import { assertEndsWithNewline } from '../util/files.js';
 
 export interface Catalogue {
   ids: string[];
@@ -11,7 +12,9 @@ export interface Catalogue {
 /**
  * A CSV item catalogue with a header naming the id and title columns
  * (ReDIAL's `movies_with_mentions.csv`: movieId,movieName,nbMentions).
- * Dense ids follow file order; a repeated id is an error.
+ * Dense ids follow file order; a repeated id is an error, and the file must
+ * end with a newline (the release does, CRLF): a cut-off last row is
+ * E_TRUNCATED, since a cut inside its last field still parses.
  */
 export async function readCatalogueCsv(file: string, idColumn: string, titleColumn: string): Promise<Catalogue> {
   const ids: string[] = [];
@@ -20,7 +23,9 @@ export async function readCatalogueCsv(file: string, idColumn: string, titleColu
   let idCol = -1;
   let titleCol = -1;
   let width = 0;
+  let last = 0;
   for await (const { text, line } of readLines(file)) {
+    last = line;
     if (line === 1) {
       const header = splitDelimited(text.replace(/^\uFEFF/, ''), ',', file, line);
       idCol = header.indexOf(idColumn);
@@ -44,5 +49,6 @@ export async function readCatalogueCsv(file: string, idColumn: string, titleColu
   }
   if (idCol < 0) fileError('E_EMPTY', 'empty file (no header)', file);
   if (ids.length === 0) fileError('E_EMPTY', 'no rows after the header', file);
+  await assertEndsWithNewline(file, last);
   return { ids, titles, index };
 }
