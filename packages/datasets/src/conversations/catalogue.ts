@@ -8,6 +8,8 @@ export interface Catalogue {
   ids: string[];
   titles: string[];
   index: Map<string, number>;
+  /** The file it was read from (named in unresolved-id errors). */
+  file?: string;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function readCatalogueCsv(file: string, idColumn: string, titleColu
   if (idCol < 0) fileError('E_EMPTY', 'empty file (no header)', file);
   if (ids.length === 0) fileError('E_EMPTY', 'no rows after the header', file);
   await assertEndsWithNewline(file, last);
-  return { ids, titles, index };
+  return { ids, titles, index, file };
 }
 
 /**

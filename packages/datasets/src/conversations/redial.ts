@@ -106,7 +106,7 @@ export function parseRedialRecord(value: unknown, catalogue: Catalogue, file: st
   const mentions = record.movieMentions ?? {};
   if (typeof mentions !== 'object' || mentions === null || Array.isArray(mentions)) fail('movieMentions must be an object', 'movieMentions');
   for (const key of Object.keys(mentions as Json)) {
-    if (!catalogue.index.has(key)) fail(`movie id "${key}" is not in the movies file`, `movieMentions.${key}`);
+    if (!catalogue.index.has(key)) fail(`movie id "${key}" is not in ${catalogue.file ?? 'the movies file'}`, `movieMentions.${key}`);
   }
   const liked = new Set<number>();
   const answered = new Set<number>();
@@ -116,7 +116,7 @@ export function parseRedialRecord(value: unknown, catalogue: Catalogue, file: st
     if (typeof questions !== 'object' || questions === null || Array.isArray(questions)) fail(`${field} must be an object`, field);
     for (const [key, answer] of Object.entries(questions as Json)) {
       const item = catalogue.index.get(key);
-      if (item === undefined) fail(`movie id "${key}" is not in the movies file`, `${field}.${key}`);
+      if (item === undefined) fail(`movie id "${key}" is not in ${catalogue.file ?? 'the movies file'}`, `${field}.${key}`);
       if (typeof answer !== 'object' || answer === null) fail('answer must be an object', `${field}.${key}`);
       const likedValue = (answer as Json).liked;
       if (likedValue !== 0 && likedValue !== 1 && likedValue !== 2) fail(`liked must be 0, 1 or 2, got ${JSON.stringify(likedValue)}`, `${field}.${key}.liked`);
@@ -140,7 +140,7 @@ export function parseRedialRecord(value: unknown, catalogue: Catalogue, file: st
     const items: number[] = [];
     const rendered = (text as string).replace(MENTION, (_all, movieId: string) => {
       const item = catalogue.index.get(movieId);
-      if (item === undefined) fail(`mention @${movieId} is not in the movies file`, `messages[${m}].text`);
+      if (item === undefined) fail(`mention @${movieId} is not in ${catalogue.file ?? 'the movies file'}`, `messages[${m}].text`);
       items.push(item!);
       return catalogue.titles[item!];
     });
