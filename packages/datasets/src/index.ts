@@ -1,10 +1,12 @@
 export type { Conversation, ConversationTurn, ConversationDataset, CrsExample } from './conversations/types.js';
 export { toCrsExamples, type CrsExampleOptions } from './conversations/examples.js';
-export { loadRedial, parseRedialRecord, type RedialOptions } from './conversations/redial.js';
-export { readCatalogueCsv, type Catalogue } from './conversations/catalogue.js';
+export { loadRedial, parseRedialRecord, type RedialOptions, type RedialTurns } from './conversations/redial.js';
+export { readCatalogueCsv, restrictToMentioned, type Catalogue } from './conversations/catalogue.js';
 export { loadBundledRedial, bundledRedialDir } from './conversations/bundled.js';
-export { splitConversations, type ConversationSplitOptions } from './splits/conversations.js';
+export { splitConversations, redialLexicalSplit, type ConversationSplitOptions, type RedialLexicalSplitOptions } from './splits/conversations.js';
 export { loadAlphaRecDir, type AlphaRecDir, type AlphaRecDirOptions } from './loaders/alpharec.js';
+export { readEmbeddingTable, type EmbeddingTable } from './loaders/embeddings.js';
+export { assertFiniteRows } from './util/finite.js';
 export type { IdMap, ItemTable, InteractionStats, Quantiles } from './interactions/types.js';
 export { InteractionDataset, quantiles, type InteractionDatasetInit } from './interactions/dataset.js';
 export { DenseIdMap, Items } from './interactions/idmap.js';

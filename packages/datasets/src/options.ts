@@ -11,6 +11,7 @@ const name = z.string().min(1).describe('dataset name in reports');
 const ratios = z.tuple([z.number().nonnegative(), z.number().nonnegative(), z.number().nonnegative()]).describe('train / valid / test shares when the files are split here');
 const seed = z.number().int().nonnegative().describe('seed of that split');
 const column = z.union([z.string().min(1), z.number().int().nonnegative()]);
+const finalNewline = z.boolean().describe('a csv/tsv must end with a newline, else it looks cut short (default true)');
 
 export const movielensOptions = z.strictObject({
   dir: pathOption('folder of an extracted MovieLens release (ml-100k, ml-1m, ml-10M100K, ml-20m, ml-25m, ml-32m, ml-latest*)').optional(),
@@ -35,7 +36,9 @@ export const amazonOptions = z.strictObject({
 
 export const alpharecOptions = z.strictObject({
   dir: pathOption("folder with AlphaRec's cf_data/{train,valid,test}.txt and item_info/*.npy"),
-  embeddings: z.string().min(1).describe("file name inside item_info/ (default: the only .npy there, else item_cf_embeds_large3_array.npy)").optional(),
+  embeddings: z.string().min(1).describe('file name inside item_info/, .npy or .safetensors (default: the only such file there, else item_cf_embeds_large3_array.npy)').optional(),
+  tensor: z.string().min(1).describe('tensor to read from a .safetensors embeddings file holding several').optional(),
+  nItems: z.number().int().positive().describe('catalogue size when there is no embeddings file and some items have no interaction (default: ids must be contiguous 0..max)').optional(),
 });
 
 export const recboleOptions = z.strictObject({
@@ -46,6 +49,8 @@ export const recboleOptions = z.strictObject({
   ratingField: z.string().optional(),
   timeField: z.string().optional(),
   titleField: z.string().describe('title field of the .item file (default: movie_title, title, item_name or name)').optional(),
+  quote: z.union([z.literal('"'), z.literal(false)]).describe('csv quoting (default \'"\')').optional(),
+  requireFinalNewline: finalNewline.optional(),
   dedup: dedup.optional(),
   minRating: minRating.optional(),
 });
@@ -56,6 +61,8 @@ const tableSource = {
   delimiter: z.string().min(1).describe("csv field separator (default ',' or tab for .tsv)").optional(),
   header: z.boolean().describe('first line names the columns (csv; default true)').optional(),
   encoding: z.enum(['utf-8', 'latin1']).optional(),
+  quote: z.union([z.literal('"'), z.literal(false)]).describe('csv quoting: \'"\' (RFC 4180, default) or false (split on the delimiter only)').optional(),
+  requireFinalNewline: finalNewline.optional(),
 };
 
 export const tableOptions = z.strictObject({
@@ -83,6 +90,8 @@ export const redialOptions = z.strictObject({
   ratios: ratios.optional(),
   seed: seed.optional(),
   name: name.optional(),
+  turns: z.enum(['merge', 'message']).describe("'merge' consecutive messages of one sender into one turn (default), or one turn per 'message' (the RTA reference)").optional(),
+  catalogue: z.enum(['file', 'mentioned']).describe("'file': every movie of the csv (default); 'mentioned': only movies mentioned in a loaded message, id = rank of ascending movieId (the RTA reference)").optional(),
 });
 
 export const redialSampleOptions = z.strictObject({});
@@ -93,6 +102,7 @@ export const inspiredOptions = z.strictObject({
   test: files('dialog_data/test.tsv').optional(),
   movies: pathOption('movie_database.tsv: its title column adds the whole catalogue').optional(),
   name: name.optional(),
+  requireFinalNewline: finalNewline.optional(),
 });
 
 const conversationColumns = {

@@ -1,6 +1,6 @@
 import { LmrecError, silentProgress, type ProgressReporter } from '@lmrec/core';
 import { checkKs } from './full-ranking.js';
-import { summarise } from './stats.js';
+import { checkDdof, standardErrorRule, summarise, type Ddof } from './stats.js';
 import type { EvalResult } from './types.js';
 
 /** Scores examples (by their index in the evaluated list) against the whole catalogue. */
@@ -28,6 +28,8 @@ export interface CrsOptions {
   progress?: ProgressReporter;
   /** Candidate item ids (e.g. one dataset's catalogue inside a shared index); default every item. */
   candidates?: ArrayLike<number>;
+  /** Standard error's ddof: 1 (default, sample std) or 0 (numpy's std, the official RTA code's). */
+  ddof?: Ddof;
 }
 
 export const DEFAULT_CRS_KS = [1, 5, 10, 50] as const;
@@ -116,6 +118,7 @@ export async function evaluateCrs(scorer: CrsScorer, examples: readonly CrsExamp
     throw new LmrecError('E_ARGUMENT', `blockSize must be a positive integer, got ${blockSize}`, { field: 'blockSize' });
   }
   const excludeMentioned = options.excludeMentioned ?? false;
+  const ddof = checkDdof(options.ddof);
 
   let allowed: Uint8Array | undefined;
   let candidateList: Int32Array | undefined;
@@ -201,7 +204,7 @@ export async function evaluateCrs(scorer: CrsScorer, examples: readonly CrsExamp
   const columns = new Map<string, Float64Array>();
   ks.forEach((k, c) => columns.set(`hit@${k}`, hit[c]));
   ks.forEach((k, c) => columns.set(`ndcg@${k}`, ndcg[c]));
-  const { metrics, perUnit } = summarise(columns);
+  const { metrics, perUnit } = summarise(columns, ddof);
   return {
     protocol: {
       kind: 'crs',
@@ -215,7 +218,8 @@ export async function evaluateCrs(scorer: CrsScorer, examples: readonly CrsExamp
       candidates: options.candidates ? 'subset' : 'all items',
       candidateCount: nCandidates,
       meanCandidates: n > 0 ? candidateSum / n : nCandidates,
-      standardError: 'sample std (ddof = 1) / sqrt(n)',
+      standardError: standardErrorRule(ddof),
+      ddof,
       sampled: false,
     },
     n,

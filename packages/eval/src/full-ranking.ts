@@ -13,7 +13,7 @@ import { popularityRanks, resolveAggregates, type AggregateAccumulator, type Agg
 import { resolveMetrics } from './metrics/ranking.js';
 import { MaskBuilder } from './mask.js';
 import { sampledTopK, SAMPLED_WARNING, type SampledOptions } from './sampled.js';
-import { summarise } from './stats.js';
+import { checkDdof, standardErrorRule, summarise, type Ddof } from './stats.js';
 import type { EvalResult } from './types.js';
 
 export interface FullRankingOptions {
@@ -35,6 +35,8 @@ export interface FullRankingOptions {
   users?: ArrayLike<number>;
   /** Sampled evaluation (N negatives per target) instead of full ranking: explicit opt-in, labelled in the result. */
   sampled?: SampledOptions;
+  /** Standard error's ddof: 1 (default, sample std) or 0 (numpy's std, what the official RTA code reports). */
+  ddof?: Ddof;
 }
 
 export const DEFAULT_CF_KS = [10, 20, 50] as const;
@@ -53,6 +55,7 @@ export async function evaluateFullRanking(scorer: Scorer, split: CfSplit, option
       hint: "use 'valid' for model selection and early stopping, 'test' once for the final numbers",
     });
   }
+  const ddof = checkDdof(options.ddof);
   const nItems = split.nItems;
   if (scorer.nItems !== nItems) {
     throw new LmrecError('E_SHAPE', `scorer ranks ${scorer.nItems} items but the split has ${nItems}`);
@@ -145,7 +148,7 @@ export async function evaluateFullRanking(scorer: Scorer, split: CfSplit, option
     task.end();
   }
 
-  const { metrics: summaries, perUnit } = summarise(columns);
+  const { metrics: summaries, perUnit } = summarise(columns, ddof);
   const result: EvalResult = {
     protocol: {
       kind: sampled ? 'sampled' : 'full-ranking',
@@ -158,7 +161,8 @@ export async function evaluateFullRanking(scorer: Scorer, split: CfSplit, option
       tieBreak: 'score descending, ties to the lower item id',
       ndcg: 'IDCG over min(|T|, K) positions',
       precision: 'hits / K',
-      standardError: 'sample std (ddof = 1) / sqrt(n)',
+      standardError: standardErrorRule(ddof),
+      ddof,
       metrics: metrics.map((m) => m.name),
       aggregates: sampled ? 'not computed under sampling' : aggregates.map((a) => a.name),
       scoring: sampled ? 'candidates only' : factors ? 'factors + scoreTopK' : 'scoreBlock + topKBlock',

@@ -1,5 +1,5 @@
 export type { EvalResult, MetricSummary } from './types.js';
-export { meanSe } from './stats.js';
+export { meanSe, standardErrorRule, type Ddof } from './stats.js';
 export { evaluateFullRanking, DEFAULT_CF_KS, type FullRankingOptions } from './full-ranking.js';
 export { evaluateCrs, crsRank, CRS_RANK_RULE, DEFAULT_CRS_KS, type CrsScorer, type CrsExampleLike, type CrsOptions } from './crs.js';
 export { SAMPLED_WARNING, type SampledOptions } from './sampled.js';

@@ -1,7 +1,7 @@
 /** Mean and standard error of one metric over the evaluated units. */
 export interface MetricSummary {
   mean: number;
-  /** Standard error of the mean: sample std (ddof = 1) / sqrt(n); NaN when n < 2. */
+  /** Standard error of the mean: std (ddof 1 by default, or 0) / sqrt(n); NaN when n - ddof < 1. */
   se: number;
 }
 

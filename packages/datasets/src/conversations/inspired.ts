@@ -2,6 +2,7 @@ import { readLines, LmrecError } from '@lmrec/core';
 import type { Conversation, ConversationDataset, ConversationTurn } from './types.js';
 import { normalizeTitle } from '../util/csv.js';
 import { parseError, fileError } from '../util/fail.js';
+import { assertEndsWithNewline } from '../util/files.js';
 
 export interface InspiredOptions {
   /** `dialog_data/{train,dev,test}.tsv` of the INSPIRED release (Hayati et al. 2020). */
@@ -11,6 +12,8 @@ export interface InspiredOptions {
   /** Optional `movie_database.tsv`: its `title` column adds the whole catalogue. */
   movies?: string;
   name?: string;
+  /** Every tsv must end with a newline (default true): a last line without one is E_TRUNCATED. */
+  requireFinalNewline?: boolean;
 }
 
 /** Splits the `movies` cell: titles end with "(YYYY)", several are separated by "," or ";". */
@@ -43,20 +46,29 @@ export async function loadInspired(options: InspiredOptions): Promise<Conversati
     }
     return i;
   };
+  const ended = async (file: string, last: number) => {
+    if (options.requireFinalNewline ?? true) await assertEndsWithNewline(file, last, 'the file looks cut short; pass requireFinalNewline: false if it is complete');
+  };
   if (options.movies) {
     let titleCol = -1;
+    let width = 0;
+    let last = 0;
     for await (const { text, line } of readLines(options.movies)) {
+      last = line;
       const cells = text.split('\t');
       if (line === 1) {
         titleCol = cells.indexOf('title');
+        width = cells.length;
         if (titleCol < 0) parseError('no "title" column', options.movies, line, 'title');
         continue;
       }
       if (text.trim() === '') continue;
-      const title = normalizeTitle(cells[titleCol] ?? '');
+      if (cells.length !== width) parseError(`expected ${width} tab-separated fields, found ${cells.length}`, options.movies, line);
+      const title = normalizeTitle(cells[titleCol]);
       if (title === '') parseError('empty title', options.movies, line, 'title');
       itemOf(title);
     }
+    await ended(options.movies, last);
   }
   const conversations: Conversation[] = [];
   const readAll = async (files: string | string[] | undefined): Promise<number[]> => {
@@ -67,7 +79,9 @@ export async function loadInspired(options: InspiredOptions): Promise<Conversati
       let current: Conversation | undefined;
       let lastRole: string | undefined;
       const closed = new Set<string>();
+      let last = 0;
       for await (const { text, line } of readLines(file)) {
+        last = line;
         const cells = text.split('\t');
         if (line === 1) {
           col = Object.fromEntries(cells.map((c, k) => [c.trim(), k]));
@@ -102,6 +116,7 @@ export async function loadInspired(options: InspiredOptions): Promise<Conversati
         }
       }
       if (!current) fileError('E_EMPTY', 'no dialogues in file', file);
+      await ended(file, last);
     }
     return out;
   };

@@ -1,5 +1,5 @@
 import { readJsonLines, LmrecError } from '@lmrec/core';
-import { readCatalogueCsv, type Catalogue } from './catalogue.js';
+import { readCatalogueCsv, restrictToMentioned, type Catalogue } from './catalogue.js';
 import type { Conversation, ConversationDataset, ConversationTurn } from './types.js';
 import { parseError, fileError } from '../util/fail.js';
 import { splitConversations } from '../splits/conversations.js';
@@ -16,7 +16,22 @@ export interface RedialOptions {
   ratios?: [number, number, number];
   seed?: number;
   name?: string;
+  /**
+   * 'merge' (default): consecutive messages of one sender form one turn, as
+   * CRSLab does. 'message': every message is its own turn (the official RTA
+   * code's examples, one per recommender message).
+   */
+  turns?: RedialTurns;
+  /**
+   * 'file' (default): every movie of the movies file is an item, in file
+   * order. 'mentioned': only movies mentioned in a message of the loaded
+   * conversations, item id = rank of ascending movieId (the official RTA
+   * catalogue: 2,647 items on redial_lexical's conversations).
+   */
+  catalogue?: 'file' | 'mentioned';
 }
+
+export type RedialTurns = 'merge' | 'message';
 
 type Json = Record<string, unknown>;
 
@@ -25,14 +40,20 @@ const MENTION = /@(\d+)/g;
 /**
  * ReDIAL (Li et al. 2018) raw JSON lines. The seeker is `initiatorWorkerId`,
  * the recommender `respondentWorkerId`. Consecutive messages of one sender
- * form one turn (joined by a space), as CRSLab and the RTA code do. `@<id>`
+ * form one turn (joined by a space), as CRSLab does, unless `turns:
+ * 'message'` (the official RTA examples) keeps each message. `@<id>`
  * mentions resolve through the movies file to dense item ids and are
  * rendered as the movie title in `text`; a turn's `items` are its distinct
  * mentions in order. `liked` lists the turn's items the seeker liked
  * (initiatorQuestions, falling back to respondentQuestions).
  */
 export async function loadRedial(options: RedialOptions): Promise<ConversationDataset> {
-  const catalogue = await readCatalogueCsv(options.movies, 'movieId', 'movieName');
+  const turns = options.turns ?? 'merge';
+  if (turns !== 'merge' && turns !== 'message') throw new LmrecError('E_ARGUMENT', `turns must be "merge" or "message", got ${JSON.stringify(turns)}`, { field: 'turns' });
+  const mode = options.catalogue ?? 'file';
+  if (mode !== 'file' && mode !== 'mentioned') throw new LmrecError('E_ARGUMENT', `catalogue must be "file" or "mentioned", got ${JSON.stringify(mode)}`, { field: 'catalogue' });
+  // ReDIAL movie ids are positive integers: only those can be mentioned (`@<digits>`).
+  const catalogue = await readCatalogueCsv(options.movies, 'movieId', 'movieName', /^[1-9]\d{0,14}$/);
   const conversations: Conversation[] = [];
   const seen = new Map<string, string>();
   const readAll = async (files: string | string[] | undefined): Promise<number[]> => {
@@ -40,7 +61,7 @@ export async function loadRedial(options: RedialOptions): Promise<ConversationDa
     for (const file of typeof files === 'string' ? [files] : (files ?? [])) {
       let count = 0;
       for await (const { value, line } of readJsonLines<unknown>(file)) {
-        const conversation = parseRedialRecord(value, catalogue, file, line);
+        const conversation = parseRedialRecord(value, catalogue, file, line, { turns });
         const where = `${file}:${line}`;
         if (seen.has(conversation.id)) parseError(`duplicate conversationId "${conversation.id}" (also at ${seen.get(conversation.id)})`, file, line, 'conversationId');
         seen.set(conversation.id, where);
@@ -65,11 +86,13 @@ export async function loadRedial(options: RedialOptions): Promise<ConversationDa
     valid.push(...extra.valid.map((i) => pooled[i]));
     test.push(...extra.test.map((i) => pooled[i]));
   }
-  return { name: options.name ?? 'redial', items: { ids: catalogue.ids, titles: catalogue.titles }, conversations, split: { train, valid, test } };
+  const items = mode === 'mentioned' ? restrictToMentioned(catalogue, conversations) : { ids: catalogue.ids, titles: catalogue.titles };
+  return { name: options.name ?? 'redial', items, conversations, split: { train, valid, test } };
 }
 
 /** One ReDIAL record -> Conversation; every malformed field is reported with file, line and field. */
-export function parseRedialRecord(value: unknown, catalogue: Catalogue, file: string, line: number): Conversation {
+export function parseRedialRecord(value: unknown, catalogue: Catalogue, file: string, line: number, options: { turns?: RedialTurns } = {}): Conversation {
+  const merge = (options.turns ?? 'merge') === 'merge';
   const fail = (message: string, field?: string): never => parseError(message, file, line, field);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('a conversation line must be a JSON object');
   const record = value as Json;
@@ -83,7 +106,7 @@ export function parseRedialRecord(value: unknown, catalogue: Catalogue, file: st
   const mentions = record.movieMentions ?? {};
   if (typeof mentions !== 'object' || mentions === null || Array.isArray(mentions)) fail('movieMentions must be an object', 'movieMentions');
   for (const key of Object.keys(mentions as Json)) {
-    if (!catalogue.index.has(key)) fail(`movie id "${key}" is not in the movies file`, `movieMentions.${key}`);
+    if (!catalogue.index.has(key)) fail(`movie id "${key}" is not in ${catalogue.file ?? 'the movies file'}`, `movieMentions.${key}`);
   }
   const liked = new Set<number>();
   const answered = new Set<number>();
@@ -93,7 +116,7 @@ export function parseRedialRecord(value: unknown, catalogue: Catalogue, file: st
     if (typeof questions !== 'object' || questions === null || Array.isArray(questions)) fail(`${field} must be an object`, field);
     for (const [key, answer] of Object.entries(questions as Json)) {
       const item = catalogue.index.get(key);
-      if (item === undefined) fail(`movie id "${key}" is not in the movies file`, `${field}.${key}`);
+      if (item === undefined) fail(`movie id "${key}" is not in ${catalogue.file ?? 'the movies file'}`, `${field}.${key}`);
       if (typeof answer !== 'object' || answer === null) fail('answer must be an object', `${field}.${key}`);
       const likedValue = (answer as Json).liked;
       if (likedValue !== 0 && likedValue !== 1 && likedValue !== 2) fail(`liked must be 0, 1 or 2, got ${JSON.stringify(likedValue)}`, `${field}.${key}.liked`);
@@ -117,11 +140,11 @@ export function parseRedialRecord(value: unknown, catalogue: Catalogue, file: st
     const items: number[] = [];
     const rendered = (text as string).replace(MENTION, (_all, movieId: string) => {
       const item = catalogue.index.get(movieId);
-      if (item === undefined) fail(`mention @${movieId} is not in the movies file`, `messages[${m}].text`);
+      if (item === undefined) fail(`mention @${movieId} is not in ${catalogue.file ?? 'the movies file'}`, `messages[${m}].text`);
       items.push(item!);
       return catalogue.titles[item!];
     });
-    if (senderWorkerId === last) {
+    if (merge && senderWorkerId === last) {
       const turn = turns[turns.length - 1];
       turn.text = turn.text === '' ? rendered : rendered === '' ? turn.text : `${turn.text} ${rendered}`;
       for (const item of items) if (!turn.items.includes(item)) (turn.items as number[]).push(item);

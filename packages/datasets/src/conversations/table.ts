@@ -1,10 +1,10 @@
-import { promises as fs } from 'node:fs';
 import { LmrecError } from '@lmrec/core';
 import type { Conversation, ConversationDataset, ConversationTurn } from './types.js';
 import { readTable, type TableSource } from '../loaders/generic.js';
 import { normalizeTitle } from '../util/csv.js';
 import { parseError, fileError } from '../util/fail.js';
 import { parsePythonLiteral } from '../util/pyliteral.js';
+import { readJsonStrict } from '../util/text.js';
 import { splitConversations } from '../splits/conversations.js';
 
 export interface ConversationTableOptions extends TableSource {
@@ -53,12 +53,7 @@ function parseList(cell: string, separator: string, file: string, line: number, 
  * (seeded) since the files carry no split of their own.
  */
 export async function loadConversationTable(options: ConversationTableOptions): Promise<ConversationDataset> {
-  let names: Record<string, unknown>;
-  try {
-    names = JSON.parse(await fs.readFile(options.id2name, 'utf8'));
-  } catch (error) {
-    throw new LmrecError('E_PARSE', `cannot read id -> name JSON: ${(error as Error).message}`, { file: options.id2name, cause: error });
-  }
+  const names = (await readJsonStrict(options.id2name)) as Record<string, unknown>;
   if (typeof names !== 'object' || names === null || Array.isArray(names)) fileError('E_PARSE', 'id2name must be a JSON object', options.id2name);
   const ids = Object.keys(names);
   const titles = ids.map((id) => {

@@ -24,7 +24,7 @@ export interface CrsExample {
   conversationId: string;
   turnIndex: number;
   context: DialogueTurn[];
-  /** Items mentioned in the context, in order of mention (repeats kept), the last `maxHistory`. */
+  /** Items mentioned in the context, in order of mention (repeats kept unless `history: 'distinct'`), the last `maxHistory`. */
   history: Int32Array;
   target: number;
 }

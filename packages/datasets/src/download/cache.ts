@@ -3,6 +3,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LmrecError, writeFileAtomic, type ProgressReporter } from '@lmrec/core';
 import { extractZip } from './zip.js';
+import { decodeUtf8Strict } from '../util/text.js';
 
 export interface DownloadSpec {
   url: string;
@@ -77,7 +78,8 @@ export class DownloadCache {
     const name = spec.file ?? basename(new URL(spec.url).pathname);
     const path = join(this.dir, name);
     const recordPath = `${path}.sha256`;
-    const recorded = (await fs.readFile(recordPath, 'utf8').catch(() => undefined))?.trim();
+    const recordBytes = await fs.readFile(recordPath).catch(() => undefined);
+    const recorded = recordBytes && decodeUtf8Strict(recordBytes, recordPath).trim();
     const expected = spec.sha256?.toLowerCase() ?? recorded;
     if ((await statSize(path)) !== undefined) {
       const actual = await sha256File(path);

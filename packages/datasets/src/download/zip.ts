@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import { LmrecError } from '@lmrec/core';
+import { decodeUtf8Strict } from '../util/text.js';
 import { crc32 } from './crc32.js';
 
 export interface ZipEntry {
@@ -57,7 +58,8 @@ export async function listZip(file: string): Promise<ZipEntry[]> {
       const commentLen = cd.readUInt16LE(p + 32);
       const localHeaderOffset = cd.readUInt32LE(p + 42);
       if (flags & 1) fail(file, 'encrypted entries are not supported');
-      const name = cd.toString(flags & 0x800 ? 'utf8' : 'latin1', p + 46, p + 46 + nameLen);
+      // Bit 11 marks a UTF-8 name: decoded strictly, so a damaged name is an error rather than U+FFFD.
+      const name = flags & 0x800 ? decodeUtf8Strict(cd.subarray(p + 46, p + 46 + nameLen), file) : cd.toString('latin1', p + 46, p + 46 + nameLen);
       entries.push({ name, method, compressedSize, size: uncompressed, crc, localHeaderOffset });
       p += 46 + nameLen + extraLen + commentLen;
     }

@@ -4,6 +4,7 @@ import { InteractionDataset } from '../interactions/dataset.js';
 import { Items } from '../interactions/idmap.js';
 import { normalizeTitle, parseNumberStrict, splitDelimited } from '../util/csv.js';
 import { parseError, fileError } from '../util/fail.js';
+import { assertEndsWithNewline } from '../util/files.js';
 
 /** Column names (files with a header / JSON keys) or 0-based indices (headerless files). */
 export type Column = string | number;
@@ -17,6 +18,18 @@ export interface TableSource {
   /** First line names the columns (csv; default true). */
   header?: boolean;
   encoding?: 'utf-8' | 'latin1';
+  /**
+   * csv quoting: '"' (default, RFC 4180 double quotes) or false (fields are
+   * split on the delimiter only, so `"Weird Al" Yankovic` in a tsv is text).
+   */
+  quote?: '"' | false;
+  /**
+   * A csv/tsv must end with a newline (default true): a last line without
+   * one is E_TRUNCATED, since a cut inside its last field can still parse.
+   * JSON lines are not checked (a cut line is invalid JSON), nor .gz files
+   * (zlib detects their truncation).
+   */
+  requireFinalNewline?: boolean;
 }
 
 export interface GenericInteractionsOptions extends TableSource {
@@ -40,7 +53,11 @@ export async function* readTable(source: TableSource, columns: Column[]): AsyncG
   let width = -1;
   let position = new Map<Column, number>();
   let rows = 0;
+  const quote = source.quote ?? '"';
+  if (quote !== '"' && quote !== false) parseError(`quote must be '"' or false, got ${JSON.stringify(quote)}`, file, undefined, 'quote');
+  let last = 0;
   for await (const { text, line } of readLines(file, { encoding: source.encoding })) {
+    last = line;
     if (text.trim() === '') continue;
     if (format === 'jsonl') {
       let record: unknown;
@@ -63,7 +80,7 @@ export async function* readTable(source: TableSource, columns: Column[]): AsyncG
       };
       continue;
     }
-    const fields = splitDelimited(text, delimiter, file, line);
+    const fields = splitDelimited(text, delimiter, file, line, quote);
     if (header && !names) {
       names = fields.map((f, k) => (k === 0 ? f.replace(/^\uFEFF/, '') : f).trim());
       width = names.length;
@@ -83,10 +100,14 @@ export async function* readTable(source: TableSource, columns: Column[]): AsyncG
         position.set(column, column);
       }
     }
-    if (fields.length !== width) parseError(`expected ${width} fields, found ${fields.length}`, file, line);
+    if (fields.length !== width) {
+      const at = Math.min(fields.length, width);
+      parseError(`expected ${width} fields, found ${fields.length}`, file, line, names?.[at] ?? `column ${at + 1}`);
+    }
     rows++;
     yield { line, get: (column) => fields[position.get(column)!] };
   }
+  if (format === 'csv' && (source.requireFinalNewline ?? true)) await assertEndsWithNewline(file, last, 'the file looks cut short; pass requireFinalNewline: false if it is complete');
   if (rows === 0) fileError('E_EMPTY', header && names ? 'no rows after the header' : 'empty file', file);
 }
 

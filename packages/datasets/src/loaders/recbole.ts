@@ -21,6 +21,10 @@ export interface RecBoleOptions {
   titleField?: string;
   dedup?: DedupRule;
   minRating?: number;
+  /** Quoting of both files, as for the table loader: '"' (default) or false. */
+  quote?: '"' | false;
+  /** Both files must end with a newline (default true). */
+  requireFinalNewline?: boolean;
 }
 
 /** Typed header of a RecBole atomic file: `name:type` per tab-separated column. */
@@ -67,12 +71,14 @@ export async function loadRecBole(options: RecBoleOptions): Promise<InteractionD
     const title = titleName ? ih.get(titleName) : undefined;
     if (!title) parseError(`no title column (looked for ${options.titleField ?? 'movie_title, title, item_name, name'})`, itemFile, 1, options.titleField ?? 'title');
     const genres = ih.get('genre') ?? ih.get('genres') ?? ih.get('categories');
-    items = { file: itemFile, format: 'csv', delimiter: '\t', columns: { id: id!, title: title!, genres }, genreSeparator: ' ' };
+    items = { file: itemFile, format: 'csv', delimiter: '\t', quote: options.quote, requireFinalNewline: options.requireFinalNewline, columns: { id: id!, title: title!, genres }, genreSeparator: ' ' };
   }
   return loadInteractionTable({
     file: interFile,
     format: 'csv',
     delimiter: '\t',
+    quote: options.quote,
+    requireFinalNewline: options.requireFinalNewline,
     columns: { user, item, rating, timestamp },
     items,
     dedup: options.dedup,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { readJsonStrict } from '../util/text.js';
 import { Csr, LmrecError, parseNpy, serializeNpy, writeFileAtomic, writeJsonAtomic, type CfSplit } from '@lmrec/core';
 
 const FORMAT = 'lmrec-split/1';
@@ -43,12 +44,8 @@ export async function saveSplit(dir: string, split: CfSplit, meta?: Record<strin
 /** Loads a split written by saveSplit, verifying checksums and CSR structure. */
 export async function loadSplit(dir: string): Promise<CfSplit & { meta?: Record<string, unknown> }> {
   const manifestFile = join(dir, 'split.json');
-  let manifest: SplitManifest;
-  try {
-    manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
-  } catch (error) {
-    throw new LmrecError('E_IO', `cannot read split manifest: ${(error as Error).message}`, { file: manifestFile, cause: error });
-  }
+  const manifest = (await readJsonStrict(manifestFile)) as SplitManifest;
+  if (typeof manifest !== 'object' || manifest === null) throw new LmrecError('E_FORMAT', 'split.json must be a JSON object', { file: manifestFile });
   if (manifest.format !== FORMAT) throw new LmrecError('E_FORMAT', `unknown split format "${manifest.format}"`, { file: manifestFile, field: 'format' });
   const { nUsers, nItems } = manifest;
   const out: Partial<Record<(typeof PARTS)[number], Csr>> = {};

@@ -4,10 +4,11 @@ import { parseError } from './fail.js';
  * Splits one delimited line into fields. Double-quoted fields may contain the
  * delimiter and `""` escapes (RFC 4180, one physical line per record). An
  * unterminated quote or stray text after a closing quote is an error, so a
- * damaged line is never read as a shifted record.
+ * damaged line is never read as a shifted record. `quote: false` splits on
+ * the delimiter only (tab-separated files whose text holds bare quotes).
  */
-export function splitDelimited(text: string, delimiter: string, file: string, line: number): string[] {
-  if (text.indexOf('"') < 0) return text.split(delimiter);
+export function splitDelimited(text: string, delimiter: string, file: string, line: number, quote: '"' | false = '"'): string[] {
+  if (quote === false || text.indexOf('"') < 0) return text.split(delimiter);
   const out: string[] = [];
   let i = 0;
   const n = text.length;

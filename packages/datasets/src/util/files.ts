@@ -6,7 +6,7 @@ import { LmrecError } from '@lmrec/core';
  * line without one means the file was cut short. Gzip files are checked by
  * zlib instead (a truncated stream fails in readLines).
  */
-export async function assertEndsWithNewline(file: string, lastLine: number): Promise<void> {
+export async function assertEndsWithNewline(file: string, lastLine: number, hint = 're-download or re-extract the file'): Promise<void> {
   if (file.endsWith('.gz')) return;
   const handle = await fs.open(file, 'r');
   try {
@@ -18,7 +18,7 @@ export async function assertEndsWithNewline(file: string, lastLine: number): Pro
       throw new LmrecError('E_TRUNCATED', 'the last line has no newline: the file looks cut short', {
         file,
         line: lastLine,
-        hint: 're-download or re-extract the file',
+        hint,
       });
     }
   } finally {

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { LmrecError } from '@lmrec/core';
+import { decodeUtf8Strict } from './text.js';
 
 export type NumericKind = 'int' | 'dec';
 
@@ -72,7 +73,7 @@ export async function scanNumericFile(
     line++;
     if (end > start && buf[end - 1] === 13) end--;
     if (line === 1 && options.header) {
-      handlers.header?.(Buffer.from(buf.subarray(start, end)).toString('utf8'));
+      handlers.header?.(decodeUtf8Strict(buf.subarray(start, end), file));
       return;
     }
     for (let p = start; p < end; p++) {
