@@ -31,14 +31,13 @@ export function sifWeights(size: number, a: number): Float32Array {
  * Weighted average of rows: sum_t w_t v_t / T (T = number of tokens, as in
  * SIF's reference code; with all w = 1 the plain mean). Zero for no tokens.
  */
-export function poolRows(table: GloveVectors, indices: readonly number[], weights?: readonly number[] | ((index: number, position: number) => number)): Float64Array {
+export function poolRows(table: GloveVectors, indices: readonly number[], weights?: readonly number[]): Float64Array {
   const d = table.dim;
   const out = new Float64Array(d);
   if (indices.length === 0) return out;
-  const weight = typeof weights === 'function' ? weights : (i: number, t: number) => (weights ? weights[t] : 1);
   const v = table.vectors;
   indices.forEach((index, t) => {
-    const w = weight(index, t);
+    const w = weights ? weights[t] : 1;
     const base = index * d;
     for (let j = 0; j < d; j++) out[j] += w * v[base + j];
   });
