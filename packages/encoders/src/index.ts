@@ -17,7 +17,7 @@ export { GloveEncoder, gloveEncoderOptions, DEFAULT_SIF_A, type GloveEncoderOpti
 export { GlovePooler, type GloveFitState } from './glove/pooler.js';
 export { GloveVectors } from './glove/vectors.js';
 export { openGloveVectors, closeGloveVectors, convertGlove, gloveCacheFolder, gloveSourceKey, DEFAULT_GLOVE_CACHE_DIR, type GloveStoreOptions, type ConvertOptions } from './glove/store.js';
-export { resolveGloveSource, readGloveTable, WINK_PACKAGE, WINK_VERSION, type GloveSource, type GloveTable } from './glove/source.js';
+export { resolveGloveSource, readGloveTable, peekGloveDim, WINK_PACKAGE, WINK_VERSION, type GloveSource, type GloveTable } from './glove/source.js';
 export { gloveTokens, normalizeGloveText, foldDiacritics, GLOVE_TOKENIZER, type GloveToken, type GloveTokenKind, type VocabLookup } from './glove/tokenize.js';
 export { firstPrincipalComponent, removeComponent, poolRows, sifWeights, zipfProbability, harmonic, type GlovePooling } from './glove/pooling.js';
 export { formatTokenStats, type GloveTokenStats } from './glove/stats.js';

@@ -1,6 +1,7 @@
 import { definePlugin, pluginsModule, type Aggregator, type Backbone } from '@lmrec/core';
 import { createAggregator, type AnyAggregatorOptions } from './aggregators/index.js';
 import { ArtifactsBackbone, type ArtifactsBackboneOptions } from './backbones/artifacts.js';
+import { GloveBackbone, type GloveBackboneOptions } from './backbones/glove.js';
 import { LexicalBackbone, type LexicalBackboneOptions } from './backbones/lexical.js';
 import { OpenAiBackbone, type OpenAiBackboneOptions } from './backbones/openai.js';
 import { TransformersBackbone, type TransformersBackboneOptions } from './backbones/transformers.js';
@@ -17,6 +18,7 @@ export const backbonePlugins = [
   definePlugin<Backbone, TransformersBackboneOptions>('transformers', (o) => new TransformersBackbone(o), 'local causal LM via @huggingface/transformers'),
   definePlugin<Backbone, OpenAiBackboneOptions>('openai', (o) => new OpenAiBackbone(o), 'OpenAI-compatible embeddings for q + artifacts for titles'),
   definePlugin<Backbone, LexicalBackboneOptions>('lexical', (o) => new LexicalBackbone(o), 'offline hashed-lexical stand-in (not an LLM)'),
+  definePlugin<Backbone, GloveBackboneOptions>('glove', (o) => new GloveBackbone(o), 'pretrained GloVe word vectors as token table and pooled q (not an LLM)'),
 ];
 
 /** Binds the reindex package's Aggregator and Backbone plugins. */

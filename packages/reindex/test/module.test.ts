@@ -7,12 +7,12 @@ describe('plugin module', () => {
     await initBackend();
   });
 
-  it('binds the four aggregators and four backbones by name', async () => {
+  it('binds the four aggregators and five backbones by name', async () => {
     const c = createContainer();
     await c.load(reindexModule);
     const reg = c.get<PluginRegistry>(TYPES.PluginRegistry);
     expect(reg.names('Aggregator')).toEqual(['rnn', 'sum', 'trm', 'weighted']);
-    expect(reg.names('Backbone')).toEqual(['artifacts', 'lexical', 'openai', 'transformers']);
+    expect(reg.names('Backbone')).toEqual(['artifacts', 'glove', 'lexical', 'openai', 'transformers']);
     const rnn = reg.create('Aggregator', 'rnn', { dim: 8, hidden: 4, seed: 1 });
     expect(rnn).toBeInstanceOf(RnnAggregator);
     expect((rnn as RnnAggregator).hidden).toBe(4);

@@ -34,8 +34,8 @@ export class GlovePooler {
     return gloveTokens(text, this.table.lookup);
   }
 
-  /** sum_t w_t s_t v_t / T over the T in-vocabulary tokens (w: SIF weight or 1, s: `scale(t)` or 1). */
-  pool(tokens: readonly GloveToken[], scale?: (token: number) => number): Float64Array {
+  /** sum_t w_t s_t v_t / T over the T in-vocabulary tokens (w: SIF weight or 1, s: `scale(position of t)` or 1). */
+  pool(tokens: readonly GloveToken[], scale?: (position: number) => number): Float64Array {
     const indices: number[] = [];
     const factors: number[] = [];
     tokens.forEach((t, position) => {
