@@ -67,7 +67,7 @@ export async function gloveSection(): Promise<string> {
   const speed: Record<string, string | number>[] = [];
   const ml = await ml100kCfTexts();
   const sets: [string, string[] | undefined][] = [
-    ['ML-100K item_map.tsv (title | genres)', ml],
+    ['ML-100K item_map.tsv (title + genres)', ml],
     ['ML-100K titles only', ml?.map((t) => t.split(' | ')[0])],
     ['ReDIAL movies_with_mentions titles', await redialTitles()],
   ];
