@@ -22,7 +22,7 @@ const MAX_JOIN_PIECES = 9;
 
 /** Letters NFD does not decompose, folded the way ASCII-only vocabularies spell them. */
 const FOLD_LETTERS: Record<string, string> = { ł: 'l', ø: 'o', đ: 'd', ð: 'd', ß: 'ss', æ: 'ae', œ: 'oe', þ: 'th', ı: 'i', ħ: 'h' };
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[^\p{ASCII}]/u;
 
 /** `clitic`: a PTB clitic split off a word ("'s", "n't", "'re", ...). */
 export type GloveTokenKind = 'word' | 'number' | 'clitic' | 'punct';
