@@ -102,6 +102,7 @@ describe('GloVe binary cache', () => {
     const { dir, json, cacheDir } = setup();
     const missing = join(dir, 'nope.json');
     expect(() => resolveGloveSource(missing)).toThrow(expect.objectContaining({ code: 'E_GLOVE_MISSING', file: missing }));
+    await expect(openGloveVectors({ source: missing, cacheDir })).rejects.toMatchObject({ code: 'E_GLOVE_MISSING', file: missing });
     const text = readFileSync(json, 'utf8');
     writeFileSync(json, text.slice(0, text.length / 2));
     await expect(openGloveVectors({ source: json, cacheDir })).rejects.toMatchObject({ code: 'E_GLOVE_SOURCE', file: json, message: expect.stringMatching(/not valid JSON/) });

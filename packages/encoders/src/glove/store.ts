@@ -39,7 +39,12 @@ const opened = new Map<string, Promise<GloveVectors>>();
  * encoder and the reindex backbone share it.
  */
 export function openGloveVectors(options: GloveStoreOptions = {}): Promise<GloveVectors> {
-  const source = resolveGloveSource(options.source);
+  let source: GloveSource;
+  try {
+    source = resolveGloveSource(options.source);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const folder = gloveCacheFolder(source, options.cacheDir);
   let pending = opened.get(folder);
   if (!pending) {

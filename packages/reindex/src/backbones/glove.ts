@@ -46,6 +46,7 @@ export class GloveBackbone implements Backbone {
   private readonly sourceKey: string;
   private pooler: GlovePooler | undefined;
   private loading: Promise<GlovePooler> | undefined;
+  private peekedDim: number | undefined;
 
   constructor(options: GloveBackboneOptions = {}) {
     const parsed = gloveBackboneOptions.safeParse(options);
@@ -68,7 +69,9 @@ export class GloveBackbone implements Backbone {
   }
 
   get dim(): number {
-    return this.pooler?.table.dim ?? peekGloveDim(resolveGloveSource(this.o.source));
+    if (this.pooler) return this.pooler.table.dim;
+    this.peekedDim ??= peekGloveDim(resolveGloveSource(this.o.source));
+    return this.peekedDim;
   }
 
   /** The shared GloVe table (after `load`). */
