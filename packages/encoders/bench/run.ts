@@ -3,48 +3,11 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readLines, type TextEncoder } from '@lmrec/core';
-import { markdownTable, peakRssMiB, sharedData, writeBenchSection } from '../../../scripts/bench-utils.js';
+import { type TextEncoder } from '@lmrec/core';
+import { markdownTable, peakRssMiB, writeBenchSection } from '../../../scripts/bench-utils.js';
+import { gloveSection } from './glove.js';
+import { ml100kTitles, redialTitles } from './titles.js';
 import { CachedEncoder, LexicalEncoder, hashToken, type LexicalEncoderOptions } from '../src/index.js';
-
-async function ml100kTitles(): Promise<string[] | undefined> {
-  const dir = sharedData('ml-100k');
-  if (!dir) return undefined;
-  const titles: string[] = [];
-  for await (const { text } of readLines(join(dir, 'u.item'), { encoding: 'latin1' })) if (text) titles.push(text.split('|')[1]);
-  return titles;
-}
-
-/** Second CSV field, honouring double quotes. */
-function csvField(line: string, index: number): string {
-  const fields: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      fields.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  fields.push(cur);
-  return fields[index];
-}
-
-async function redialTitles(): Promise<string[] | undefined> {
-  const dir = sharedData('redial');
-  if (!dir) return undefined;
-  const titles: string[] = [];
-  for await (const { text, line } of readLines(join(dir, 'movies_with_mentions.csv'))) if (line > 1 && text) titles.push(csvField(text, 1).trim());
-  return titles;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -186,6 +149,8 @@ const body = [
   '',
   markdownTable(cacheRows),
   `Peak RSS: ${peakRssMiB().toFixed(0)} MiB`,
+  '',
+  await gloveSection(),
 ].join('\n');
 writeBenchSection(new URL('./results.md', import.meta.url).pathname, '@lmrec/encoders', 'pnpm --filter @lmrec/encoders bench', body);
 console.log(body);

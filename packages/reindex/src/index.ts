@@ -14,6 +14,7 @@ export {
   type TrmAggregatorOptions,
 } from './aggregators/index.js';
 export { LexicalBackbone, type LexicalBackboneOptions } from './backbones/lexical.js';
+export { GloveBackbone, gloveBackboneOptions, type GloveBackboneOptions } from './backbones/glove.js';
 export {
   ArtifactsBackbone,
   writeArtifacts,

@@ -2,6 +2,7 @@ import { definePlugin, DEPS, pluginsModule, type Aggregator, type Backbone, type
 import type { z } from 'zod';
 import { createAggregator } from './aggregators/index.js';
 import { ArtifactsBackbone } from './backbones/artifacts.js';
+import { GloveBackbone } from './backbones/glove.js';
 import { LexicalBackbone } from './backbones/lexical.js';
 import { OpenAiBackbone } from './backbones/openai.js';
 import { TransformersBackbone } from './backbones/transformers.js';
@@ -44,6 +45,12 @@ export const backbonePlugins = [
     options: schemas.lexicalOptions,
     optional: [DEPS.Seed],
     create: (o, deps) => new LexicalBackbone({ ...runSeed(deps), ...o }),
+  }),
+  definePlugin<Backbone, typeof schemas.gloveOptions>({
+    name: 'glove',
+    description: 'pretrained GloVe word vectors as token table and pooled q (not an LLM)',
+    options: schemas.gloveOptions,
+    create: (o) => new GloveBackbone(o),
   }),
 ];
 

@@ -66,3 +66,5 @@ export const lexicalOptions = z.strictObject({
   recencyDecay: z.number().min(0).max(1).describe('weight of a turn k turns before the end: decay^k (default 0.8)').optional(),
   queryScale: z.number().positive().describe('norm of q, the inverse temperature of the reindex softmax (default 1)').optional(),
 });
+
+export { gloveBackboneOptions as gloveOptions } from './backbones/glove.js';

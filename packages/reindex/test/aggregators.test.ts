@@ -95,6 +95,28 @@ describe('aggregators against plain-JS references', () => {
     });
   });
 
+  it('one-token titles (T = 1, common with word-level backbones): rnn output as the reference, and every aggregator has gradients', () => {
+    const single = [title(rng, 1, 4), title(rng, 1, 4)];
+    const { tokens, mask } = asInput(single, 1, 4);
+    const rnn = new RnnAggregator({ dim: 4, hidden: 3, outDim: 2, seed: 5 });
+    const st = rnn.state();
+    const g = (k: string) => st[k].dataSync() as Float32Array;
+    const out = rnn.apply(tokens, mask, false).arraySync();
+    single.forEach((r, i) => {
+      const f = refGru(r, g('gru.fwd.w_ih'), g('gru.fwd.w_hh'), g('gru.fwd.b_ih'), g('gru.fwd.b_hh'), 4, 3);
+      const bw = refGru(r, g('gru.bwd.w_ih'), g('gru.bwd.w_hh'), g('gru.bwd.b_ih'), g('gru.bwd.b_hh'), 4, 3);
+      matVec([...f, ...bw], g('linear.weight'), 6, 2).forEach((v, j) => expect(out[i][j]).toBeCloseTo(v + g('linear.bias')[j], 4));
+    });
+    for (const agg of [new WeightedAggregator({ dim: 4, seed: 1 }), rnn, new TrmAggregator({ dim: 4, heads: 2, ffnDim: 6, seed: 2 })]) {
+      const { value, grads } = tf.variableGrads(() => tf.sum(agg.apply(tokens, mask, true)) as tf.Scalar, agg.trainableVariables());
+      expect(Object.keys(grads).length).toBe(agg.trainableVariables().length);
+      expect(Object.values(grads).every((t) => [...t.dataSync()].every(Number.isFinite))).toBe(true);
+      tf.dispose([value, ...Object.values(grads)]);
+      agg.dispose();
+    }
+    tf.dispose([tokens, mask]);
+  });
+
   it('trm (inference) = post-norm encoder layer read at the last valid token', () => {
     const dm = 4;
     const H = 2;

@@ -7,12 +7,12 @@ describe('plugin module', () => {
     await initBackend();
   });
 
-  it('binds the four aggregators and four backbones by name; width and seed come from the pipeline', async () => {
+  it('binds the four aggregators and five backbones by name; width and seed come from the pipeline', async () => {
     const c = createContainer();
     await c.load(reindexModule);
     const reg = c.get<PluginRegistry>(TYPES.PluginRegistry);
     expect(reg.names('Aggregator')).toEqual(['rnn', 'sum', 'trm', 'weighted']);
-    expect(reg.names('Backbone')).toEqual(['artifacts', 'lexical', 'openai', 'transformers']);
+    expect(reg.names('Backbone')).toEqual(['artifacts', 'glove', 'lexical', 'openai', 'transformers']);
     const rnn = reg.create<RnnAggregator>('Aggregator', 'rnn', { hidden: 4 }, depsOf([[DEPS.InputDim, 8], [DEPS.Seed, 1]]));
     expect(rnn).toBeInstanceOf(RnnAggregator);
     expect([rnn.hidden, rnn.inputDim]).toEqual([4, 8]);

@@ -3,3 +3,4 @@
  * real loading paths run in CI without downloading weights.
  */
 export { onnxModel, ONNX_FLOAT, ONNX_INT64, type OnnxTensor, type OnnxNode, type OnnxValue } from './onnx-writer.js';
+export { writeGloveJson, randomVectors } from './glove-writer.js';

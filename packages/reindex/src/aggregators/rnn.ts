@@ -63,8 +63,8 @@ export class RnnAggregator extends BaseAggregator {
     const h = this.hidden;
     const [n, T] = tokens.shape;
     const xi = dense3(tokens, this.variable(`gru.${dir}.w_ih`) as tf.Tensor2D, this.variable(`gru.${dir}.b_ih`) as tf.Tensor1D);
-    const steps = tf.unstack(xi, 1) as tf.Tensor2D[];
-    const maskSteps = tf.unstack(tf.expandDims(m, 2), 1) as tf.Tensor2D[];
+    const steps = timeSteps(xi);
+    const maskSteps = timeSteps(tf.expandDims(m, 2) as tf.Tensor3D);
     const whh = this.variable(`gru.${dir}.w_hh`);
     const bhh = this.variable(`gru.${dir}.b_hh`);
     let state = tf.zeros([n, h]) as tf.Tensor2D;
@@ -83,4 +83,15 @@ export class RnnAggregator extends BaseAggregator {
     }
     return state;
   }
+}
+
+/**
+ * [n, T, k] -> T tensors [n, k]. tf.unstack's gradient breaks when T = 1
+ * (tfjs hands a one-output op's gradient a lone tensor, and Unpack's
+ * gradient stacks it as if it were a list): one-word titles are common with
+ * word-level backbones such as GloVe, so reshape instead.
+ */
+function timeSteps(x: tf.Tensor3D): tf.Tensor2D[] {
+  const [n, T, k] = x.shape;
+  return T === 1 ? [tf.reshape(x, [n, k])] : (tf.unstack(x, 1) as tf.Tensor2D[]);
 }
