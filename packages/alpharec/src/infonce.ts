@@ -174,13 +174,3 @@ function denseBackward(dS: Float32Array, uHat: Float32Array, iHat: Float32Array,
     g.dispose();
   }
 }
-
-/** Row-major [rows, cols] -> [cols, rows]. */
-export function transposeRows(x: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let c = 0; c < cols; c++) out[c * rows + r] = x[o + c];
-  }
-  return out;
-}

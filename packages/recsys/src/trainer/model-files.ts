@@ -8,7 +8,6 @@ export const MODEL_WEIGHTS_FILE = 'weights.safetensors';
 /** What `config.json` of a saved model holds at least. */
 export interface ModelMeta {
   model: string;
-  [key: string]: unknown;
 }
 
 /**
@@ -17,7 +16,7 @@ export interface ModelMeta {
  * `config.json` (`{ model, ...meta }`), both written atomically; the
  * weights first, so a folder with a config is complete.
  */
-export async function writeModelFiles(dir: string, meta: ModelMeta, tensors: Record<string, SafeTensor>): Promise<void> {
+export async function writeModelFiles<M extends ModelMeta>(dir: string, meta: M, tensors: Record<string, SafeTensor>): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
   await writeSafetensors(join(dir, MODEL_WEIGHTS_FILE), tensors, { model: meta.model });
   await writeJsonAtomic(join(dir, MODEL_CONFIG_FILE), meta);
