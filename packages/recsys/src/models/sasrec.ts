@@ -143,6 +143,11 @@ export class SasRecNet implements GatingRecommender {
     return H.slice([0, this.maxLen - 1, 0], [-1, 1, -1]).reshape([histories.length, this.dim]);
   }
 
+  /** The dropout stream (saved with training checkpoints when the net trains as RTA's gate). */
+  randomStreams(): Record<string, Rng> {
+    return { dropout: this.dropoutRng };
+  }
+
   /** Item side [d, nItems] (tied embeddings), so scoring is a plain matMul. */
   itemsT(): tf.Tensor2D {
     return tf.tidy(() => tf.transpose(this.w['item.embedding'].slice([0, 0], [this.nItems, this.dim])) as tf.Tensor2D);
