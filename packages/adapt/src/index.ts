@@ -14,8 +14,12 @@ export {
   diagnosticsTable,
   REINDEX_ROW,
   gatingFactoriesFromRegistry,
+  runEveryStep,
   type GatingFactory,
+  type RtaStep,
   type RtaComparisonOptions,
   type RtaComparisonResult,
   type RtaVariantResult,
-} from './comparison.js';
+  type RtaTrainingSummary,
+  type RtaReindexSummary,
+} from './comparison/index.js';

@@ -19,5 +19,5 @@ export { Trainer, defaultEvaluator, cfTask, cfValidation, type TrainerOptions } 
 export { AdamOptimizer, clipByGlobalNorm, checkOptimizerConfig, ADAMW_WEIGHT_DECAY } from './optimizer.js';
 export { InteractionSampler, UserSampler, type InteractionBatch, type InteractionSamplerOptions, type UserBatch } from './samplers.js';
 export { writeCheckpoint, readLatestCheckpoint, toHost, fromHost, withHostTensors, type Checkpoint, type TrainerState, type HostState } from './checkpoint.js';
-export { captureRng, restoreRng, type RngState } from './rng-state.js';
+export { captureRng, restoreRng, captureStreams, restoreStreams, type RngState } from './rng-state.js';
 export { writeModelFiles, readModelFiles, requireTensor, MODEL_CONFIG_FILE, MODEL_WEIGHTS_FILE, type ModelMeta } from './model-files.js';
