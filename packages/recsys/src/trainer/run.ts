@@ -104,10 +104,12 @@ export class TrainingRun<B> {
         overall.tick();
         this.logLine(epoch, record);
         this.finished = this.selection.stoppedEarly || last;
-        const aborted = this.options.signal?.aborted ?? false;
-        if (this.options.checkpointDir && ((epoch + 1) % this.o.checkpointEvery === 0 || this.finished || aborted)) await this.saveCheckpoint(epoch + 1);
+        const saved = (epoch + 1) % this.o.checkpointEvery === 0 || this.finished || this.aborted();
+        if (this.options.checkpointDir && saved) await this.saveCheckpoint(epoch + 1);
         const verdict = await this.options.onEpochEnd?.(record);
-        if (aborted || verdict === false) {
+        if (this.aborted() || verdict === false) {
+          // an abort from inside onEpochEnd still leaves a checkpoint of this epoch
+          if (this.options.checkpointDir && !saved) await this.saveCheckpoint(epoch + 1);
           this.interrupted = !this.finished;
           break;
         }
@@ -118,6 +120,10 @@ export class TrainingRun<B> {
     if (this.selection.stoppedEarly) {
       this.o.progress.log?.(`${this.name}: stopped early at epoch ${this.log.length} (${this.o.patience} evaluations without a better valid ${this.o.metric}), kept ${this.keptLabel()}`);
     }
+  }
+
+  private aborted(): boolean {
+    return this.options.signal?.aborted ?? false;
   }
 
   private trainEpoch(epoch: number): EpochRecord {
