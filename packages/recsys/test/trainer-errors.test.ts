@@ -31,7 +31,7 @@ function steps(n: number): Sampler<number> {
 /** loss(w) built by `f`, one scalar weight starting at w0. */
 function scalarModel(w0: number, f: (w: tf.Tensor) => tf.Tensor, inputs?: Trainable<number>['inputs']): Trainable<number> & { w: tf.Variable } {
   const w = tf.variable(tf.scalar(w0));
-  return { name: 'toy', w, trainableVariables: () => [w], loss: () => f(w) as tf.Scalar, state: () => ({ w }), loadState: (s) => w.assign(s.w), inputs };
+  return { name: 'toy', w, trainableVariables: () => [w], loss: () => f(w) as tf.Scalar, state: () => ({ w }), loadState: (s) => w.assign(s.w as tf.Scalar), inputs };
 }
 
 describe('training errors say what went wrong', () => {

@@ -1,37 +1,12 @@
-import { LmrecError, Rng, silentProgress, tf, type ProgressReporter } from '@lmrec/core';
+import { LmrecError, Rng, tf } from '@lmrec/core';
 import { readLatestCheckpoint, toHost, withHostTensors, writeCheckpoint, writeLog, type TrainerState } from './checkpoint.js';
 import { checkBatchFits, checkFiniteInputs, checkLoss, checkVariables, zeroSteps } from './guards.js';
 import { AdamOptimizer } from './optimizer.js';
 import { captureStreams, restoreStreams } from './rng-state.js';
+import { resolveOptions } from './options.js';
 import { Selection } from './selection.js';
 import type { TrainerOptions } from './trainer.js';
 import type { EpochRecord, StepInfo, TrainingTask, TrainResult } from './types.js';
-
-/** TrainerOptions with every default filled in. */
-function resolve(o: TrainerOptions) {
-  const r = {
-    epochs: o.epochs ?? 100,
-    batchSize: o.batchSize ?? 2048,
-    seed: o.seed ?? 2024,
-    evalEvery: o.evalEvery ?? 5,
-    metric: o.metric ?? 'recall@20',
-    patience: o.patience ?? 10,
-    minDelta: o.minDelta ?? 0,
-    keepBest: o.keepBest ?? true,
-    evaluateInitial: o.evaluateInitial ?? false,
-    checkpointEvery: o.checkpointEvery ?? 1,
-    progress: (o.progress ?? silentProgress) as ProgressReporter,
-  };
-  const positiveInt = (v: number, field: string, min: number) => {
-    if (!(Number.isInteger(v) && v >= min)) throw new LmrecError('E_CONFIG', `${field} must be an integer >= ${min}, got ${JSON.stringify(v)}`, { field });
-  };
-  positiveInt(r.batchSize, 'batchSize', 1);
-  positiveInt(r.epochs, 'epochs', 0);
-  positiveInt(r.evalEvery, 'evalEvery', 0);
-  positiveInt(r.checkpointEvery, 'checkpointEvery', 1);
-  if (!(r.patience >= 1)) throw new LmrecError('E_CONFIG', `patience must be >= 1 (Infinity disables early stopping), got ${JSON.stringify(r.patience)}`, { field: 'patience' });
-  return r;
-}
 
 /**
  * One fit of one model: the epoch loop with seeded per-epoch streams,
@@ -39,7 +14,7 @@ function resolve(o: TrainerOptions) {
  * exact resume, progress and the JSON-lines log. See `Trainer`.
  */
 export class TrainingRun<B> {
-  private readonly o: ReturnType<typeof resolve>;
+  private readonly o: ReturnType<typeof resolveOptions>;
   private readonly root: Rng;
   private readonly selection: Selection;
   private readonly log: EpochRecord[] = [];
@@ -56,7 +31,7 @@ export class TrainingRun<B> {
     private readonly task: TrainingTask<B>,
     private readonly options: TrainerOptions,
   ) {
-    this.o = resolve(options);
+    this.o = resolveOptions(options);
     this.root = new Rng(this.o.seed);
     this.selection = new Selection(this.o.metric, this.o.patience, this.o.minDelta, this.o.keepBest);
   }
