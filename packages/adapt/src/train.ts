@@ -11,7 +11,7 @@ import type { AdaptModel } from './models.js';
  * recommender alone), with today's defaults. Run options (checkpoints, log,
  * signal, time budget) are the shared Trainer's.
  */
-export interface AdaptTrainOptions extends Pick<TrainerOptions, 'checkpointDir' | 'resume' | 'checkpointEvery' | 'logPath' | 'signal' | 'maxSeconds'> {
+export interface AdaptTrainOptions extends Pick<TrainerOptions, 'checkpointDir' | 'checkpointKey' | 'resume' | 'checkpointEvery' | 'logPath' | 'signal' | 'maxSeconds'> {
   /** Most epochs to run (default 30); early stopping usually ends sooner. */
   epochs?: number;
   /** Default 256 (RTA reference). */
@@ -169,7 +169,7 @@ export async function trainAdapt(model: AdaptModel, train: AdaptExamples, valid:
 }
 
 function runOptions(o: AdaptTrainOptions): TrainerOptions {
-  return { seed: o.seed ?? 0, progress: o.progress, checkpointDir: o.checkpointDir, resume: o.resume, checkpointEvery: o.checkpointEvery, logPath: o.logPath, signal: o.signal, maxSeconds: o.maxSeconds };
+  return { seed: o.seed ?? 0, progress: o.progress, checkpointDir: o.checkpointDir, checkpointKey: o.checkpointKey, resume: o.resume, checkpointEvery: o.checkpointEvery, logPath: o.logPath, signal: o.signal, maxSeconds: o.maxSeconds };
 }
 
 function epochLog(r: EpochRecord, metric: string, numTensors: number): AdaptEpochLog {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapturingProgress, initBackend, LmrecError, type ProgressReporter } from '@lmrec/core';
 import { loadBundledRedial, type ConversationDataset } from '@lmrec/datasets';
-import { runRtaComparison } from '../src/index.js';
+import { runRtaComparison, type RtaStep } from '../src/index.js';
 import { ABORTED_ROW, smallComparison } from './fixtures/small-comparison.js';
 import { fileStepCache, withoutTimes } from './step-cache.js';
 
@@ -72,7 +72,7 @@ describe('runRtaComparison: per-row steps', () => {
     expect(withoutTimes(cached)).toEqual(withoutTimes(uninterrupted));
   });
 
-  it('a changed setting recomputes exactly the rows that depend on it', async () => {
+  it('a changed setting recomputes exactly the rows that depend on it; a stale checkpoint is refused', async () => {
     const cacheDir = tmp();
     await runRtaComparison(dataset, { ...smallComparison(), step: fileStepCache(cacheDir).step });
     const again = fileStepCache(cacheDir);
@@ -82,5 +82,10 @@ describe('runRtaComparison: per-row steps', () => {
     await runRtaComparison(dataset, { ...smallComparison(), reindex: { ...smallComparison().reindex, maxEpochs: 1 }, step: reindexChanged.step });
     expect(reindexChanged.hits).toEqual(['Popularity', 'FISM']);
     expect(reindexChanged.runs).toEqual(['reindex-training', 'Reindex', ABORTED_ROW, '+Bias gW (trainable agg.)', '+RecSys FISM (frozen agg.)']);
+    // a hook that hands a recomputed step the folder of its previous configuration gets an error, not the old training
+    const careless: RtaStep = (key, _deps, run) => run(join(cacheDir, 'careless', key));
+    await runRtaComparison(dataset, { ...smallComparison(), variants: [ABORTED_ROW], step: careless });
+    const stale = runRtaComparison(dataset, { ...smallComparison(), variants: [ABORTED_ROW], bias: { ...smallComparison().bias, learningRate: 3e-2 }, step: careless });
+    await expect(stale).rejects.toMatchObject({ code: 'E_CHECKPOINT' });
   });
 });

@@ -6,7 +6,8 @@ import type { RtaStep } from '../src/index.js';
 /**
  * What a runner does with the comparison's step hook, in miniature: one
  * JSON file per step key holding { dependsOn, result }; reused only when
- * dependsOn is equal, otherwise recomputed with a checkpoint folder of its own.
+ * dependsOn is equal, otherwise recomputed with a checkpoint folder of its
+ * own (one per key and dependsOn).
  */
 export function fileStepCache(root: string): { step: RtaStep; hits: string[]; runs: string[] } {
   const hits: string[] = [];
@@ -24,7 +25,8 @@ export function fileStepCache(root: string): { step: RtaStep; hits: string[]; ru
       }
     }
     runs.push(key);
-    const result = await run(join(root, `${id}.d`));
+    // a checkpoint folder per (key, dependsOn): a recomputed step never resumes another configuration's checkpoint
+    const result = await run(join(root, `${id}-${createHash('sha256').update(deps).digest('hex').slice(0, 12)}.d`));
     writeFileSync(file, JSON.stringify({ key, dependsOn, result }));
     return result;
   };

@@ -53,7 +53,7 @@ export interface AlphaRecOptions extends AlphaRecConfig {
  */
 export type AlphaRecFitOptions = FitOptions &
   AlphaRecConfig &
-  Pick<TrainerOptions, 'checkpointDir' | 'resume' | 'checkpointEvery' | 'logPath' | 'signal' | 'onEpochEnd' | 'progress' | 'maxSeconds' | 'minDelta' | 'keepBest'>;
+  Pick<TrainerOptions, 'checkpointDir' | 'checkpointKey' | 'resume' | 'checkpointEvery' | 'logPath' | 'signal' | 'onEpochEnd' | 'progress' | 'maxSeconds' | 'minDelta' | 'keepBest'>;
 
 export type AlphaRecFitResult = TrainResult & { selectedOn: 'valid' | 'test'; warning?: string };
 

@@ -39,6 +39,7 @@ export function alphaRecTrainer(c: AlphaRecConfig, run: AlphaRecFitOptions): Tra
     seed: run.seed ?? 2024,
     evaluator,
     checkpointDir: run.checkpointDir,
+    checkpointKey: run.checkpointKey,
     resume: run.resume,
     checkpointEvery: run.checkpointEvery,
     logPath: run.logPath,

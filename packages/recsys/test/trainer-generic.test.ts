@@ -107,6 +107,15 @@ describe('Trainer.train (generic tasks)', () => {
     expect(r.log.every((l) => !l.best)).toBe(true);
   });
 
+  it('a checkpoint written under another checkpointKey is refused, not resumed', async () => {
+    const dir = tmp();
+    await new Trainer({ ...options, checkpointDir: dir, checkpointKey: 'lr=0.05', onEpochEnd: (r) => r.epoch < 2 }).train(task(5));
+    const again = new Trainer({ ...options, optimizer: { lr: 0.1 }, checkpointDir: dir, checkpointKey: 'lr=0.1' }).train(task(5));
+    await expect(again).rejects.toMatchObject({ code: 'E_CHECKPOINT', message: expect.stringContaining('"lr=0.05"') });
+    const same = await new Trainer({ ...options, checkpointDir: dir, checkpointKey: 'lr=0.05' }).train(task(5));
+    expect(same.epochs).toBe(options.epochs);
+  });
+
   it('evalEvery n: evaluates epochs n, 2n, ... and the last', async () => {
     const r = await new Trainer({ ...options, epochs: 5, evalEvery: 2 }).train(task(4));
     expect(r.log.map((l) => l.valid !== undefined)).toEqual([false, true, false, true, true]);

@@ -17,7 +17,7 @@ export interface ReindexValidation {
  * code unless noted. Run options (checkpoints, log, signal, time budget)
  * are the shared Trainer's.
  */
-export interface TrainReindexOptions extends Pick<TrainerOptions, 'checkpointDir' | 'resume' | 'checkpointEvery' | 'logPath' | 'signal' | 'maxSeconds'> {
+export interface TrainReindexOptions extends Pick<TrainerOptions, 'checkpointDir' | 'checkpointKey' | 'resume' | 'checkpointEvery' | 'logPath' | 'signal' | 'maxSeconds'> {
   /** Negatives per batch, uniform over the catalogue, shared by the batch. Default 1000 (reference). */
   negatives?: number;
   /** AdamW learning rate. Default 1e-4 (reference). */
@@ -165,7 +165,7 @@ export async function trainReindex(model: ReindexModel, train: ReindexPairs, val
 }
 
 function runOptions(o: TrainReindexOptions): TrainerOptions {
-  return { seed: o.seed ?? 0, progress: o.progress, checkpointDir: o.checkpointDir, resume: o.resume, checkpointEvery: o.checkpointEvery, logPath: o.logPath, signal: o.signal, maxSeconds: o.maxSeconds, trackGradNorm: true };
+  return { seed: o.seed ?? 0, progress: o.progress, checkpointDir: o.checkpointDir, checkpointKey: o.checkpointKey, resume: o.resume, checkpointEvery: o.checkpointEvery, logPath: o.logPath, signal: o.signal, maxSeconds: o.maxSeconds, trackGradNorm: true };
 }
 
 function epochLog(r: EpochRecord, metric: string): EpochLog {

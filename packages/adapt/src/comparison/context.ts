@@ -50,3 +50,8 @@ export function checkAborted(ctx: ComparisonContext, where: string): void {
     throw new LmrecError('E_ABORTED', `the RTA comparison was interrupted (${where})`, { hint: 'run it again with the same step cache to resume' });
   }
 }
+
+/** A short content key of a step's dependencies (stored in its training checkpoints). */
+export function stepKey(deps: unknown): string {
+  return fingerprint(JSON.stringify(deps));
+}

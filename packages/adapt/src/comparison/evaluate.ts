@@ -3,7 +3,7 @@ import { evaluateCrs } from '@lmrec/eval';
 import { PopularityDiagnosticsAccumulator } from '../diagnostics.js';
 import type { AdaptModel } from '../models.js';
 import { trainAdapt, type AdaptTrainOptions, type AdaptTrainResult } from '../train.js';
-import { checkAborted, jsonSafe, trainingDeps, type ComparisonContext } from './context.js';
+import { checkAborted, jsonSafe, stepKey, trainingDeps, type ComparisonContext } from './context.js';
 import type { RtaTrainingSummary, RtaVariantResult } from './types.js';
 
 type CrsScorerLike = { nItems: number; scoreExamples(i: Int32Array): Promise<Float32Array> | Float32Array };
@@ -39,9 +39,9 @@ export function rowTrainingDeps(ctx: ComparisonContext, own: AdaptTrainOptions |
   return trainingDeps(rowTraining(ctx, own));
 }
 
-/** Trains a row's model on train / valid, checkpointing into `dir` when given. */
-export async function trainRow(ctx: ComparisonContext, model: AdaptModel, own: AdaptTrainOptions | undefined, dir: string | undefined): Promise<AdaptTrainResult> {
-  const run = dir ? { checkpointDir: join(dir, 'checkpoint'), logPath: join(dir, 'log.jsonl') } : {};
+/** Trains a row's model on train / valid, checkpointing into `dir` when given (keyed by what the row depends on). */
+export async function trainRow(ctx: ComparisonContext, model: AdaptModel, own: AdaptTrainOptions | undefined, dir: string | undefined, deps: unknown): Promise<AdaptTrainResult> {
+  const run = dir ? { checkpointDir: join(dir, 'checkpoint'), checkpointKey: stepKey(deps), logPath: join(dir, 'log.jsonl') } : {};
   const result = await trainAdapt(model, ctx.parts.train.set, ctx.parts.valid.set, { ...rowTraining(ctx, own), ...run, signal: ctx.options.signal });
   checkAborted(ctx, `training ${model.name}`);
   return result;

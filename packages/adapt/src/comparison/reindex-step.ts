@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { LmrecError, readSafetensors, tf, writeSafetensors, type Aggregator } from '@lmrec/core';
 import { captureStreams, restoreStreams, toHost, withHostTensors, type RngState } from '@lmrec/recsys';
 import { dataLabelPairs, trainReindex, type ReindexModel } from '@lmrec/reindex';
-import { checkAborted, jsonSafe, moduleDeps, trainingDeps, type ComparisonContext } from './context.js';
+import { checkAborted, jsonSafe, moduleDeps, stepKey, trainingDeps, type ComparisonContext } from './context.js';
 import type { RtaReindexSummary } from './types.js';
 
 /** What the reindex step leaves behind: its summary, and where the trained aggregator is. */
@@ -38,7 +38,7 @@ export async function reindexStep(ctx: ComparisonContext, aggregator: Aggregator
     ranHere = true;
     const t0 = performance.now();
     const valid = parts.valid.examples.length ? { queries: parts.valid.set.queries!, examples: parts.valid.examples } : undefined;
-    const run = dir ? { checkpointDir: join(dir, 'checkpoint'), logPath: join(dir, 'log.jsonl') } : {};
+    const run = dir ? { checkpointDir: join(dir, 'checkpoint'), checkpointKey: stepKey(deps), logPath: join(dir, 'log.jsonl') } : {};
     const r = await trainReindex(model, dataLabelPairs(parts.train.set.queries!, parts.train.examples), valid, { ...training, ...run, signal: options.signal });
     checkAborted(ctx, 'reindex training');
     const weightsFile = dir ? join(dir, 'aggregator.safetensors') : undefined;

@@ -39,7 +39,7 @@ export async function recommenderRows(ctx: ComparisonContext, wanted: Rows): Pro
         await ctx.step(name, deps, async (dir) => {
           const t0 = performance.now();
           const model = new RecommenderModel(net, name);
-          const training = await trainRow(ctx, model, own, dir);
+          const training = await trainRow(ctx, model, own, dir, deps);
           return evaluateRow(ctx, { name, kind: 'recsys', recommender: name, training: summarise(training) }, crsScorer(model, ctx.parts.test.set), t0);
         }),
       );
@@ -95,7 +95,7 @@ export async function biasRows(ctx: ComparisonContext, wanted: Rows, reindexed: 
           const adapter = createAdapter(kind, ctx.nItems);
           try {
             const adapted = new BiasAdaptedModel(index, adapter, name);
-            const training = await trainRow(ctx, adapted, ctx.options.bias, dir);
+            const training = await trainRow(ctx, adapted, ctx.options.bias, dir, deps);
             return await evaluateRow(ctx, { name, kind: 'bias', aggregator: agg, adapter: kind, training: summarise(training) }, crsScorer(adapted, ctx.parts.test.set), t0);
           } finally {
             adapter.dispose();
@@ -124,7 +124,7 @@ export async function gatingRows(ctx: ComparisonContext, wanted: Rows, reindexed
             const index = indexFor(agg, frozen, reindexed, model);
             try {
               const gated = new GatedModel(index, gate, name);
-              const training = await trainRow(ctx, gated, ctx.options.gating, dir);
+              const training = await trainRow(ctx, gated, ctx.options.gating, dir, deps);
               const s = gate.gateValue();
               return await evaluateRow(ctx, { name, kind: 'gating', aggregator: agg, recommender: rec, gate: s, training: summarise(training) }, crsScorer(gated, ctx.parts.test.set), t0);
             } finally {

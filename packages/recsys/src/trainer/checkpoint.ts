@@ -45,6 +45,8 @@ export interface TrainerState {
   version: 1;
   model: string;
   seed: number;
+  /** TrainerOptions.checkpointKey of the run that wrote it. */
+  key?: string;
   /** Completed epochs (the next epoch to run is this number, 0-based). */
   epoch: number;
   /** Completed optimiser steps. */

@@ -179,6 +179,12 @@ export class TrainingRun<B> {
         hint: 'use another checkpointDir or resume: false',
       });
     }
+    if ((trainer.key ?? undefined) !== this.options.checkpointKey) {
+      throw new LmrecError('E_CHECKPOINT', `checkpoint in ${dir} was written by a run with key ${JSON.stringify(trainer.key)}, this run's key is ${JSON.stringify(this.options.checkpointKey)}`, {
+        file: dir,
+        hint: 'the configuration changed: use another checkpointDir or resume: false',
+      });
+    }
     withHostTensors(ckpt.weights, (t) => this.task.model.loadState(t));
     withHostTensors(ckpt.optimizer, (t) => this.optimizer.loadState(trainer.step, t));
     restoreStreams(this.task.model.randomStreams?.(), trainer.streams, dir);
@@ -198,6 +204,7 @@ export class TrainingRun<B> {
       version: 1,
       model: this.name,
       seed: this.o.seed,
+      key: this.options.checkpointKey,
       epoch: epochDone,
       step: this.optimizer.step,
       rng: { seed: this.o.seed, streams: ['init', 'sample:<epoch>', 'train:<epoch>'] },

@@ -33,6 +33,12 @@ export interface TrainerOptions {
   checkpointEvery?: number;
   /** Continue from the checkpoint in `checkpointDir` when there is one. Default true. */
   resume?: boolean;
+  /**
+   * What the run depends on (e.g. a hash of its resolved config), stored in
+   * the checkpoint: resuming a checkpoint written under another key is an
+   * error, never a silent continuation of a different run.
+   */
+  checkpointKey?: string;
   /** Per-epoch JSON-lines log (loss, valid metrics, seconds). */
   logPath?: string;
   progress?: ProgressReporter;
