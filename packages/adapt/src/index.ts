@@ -4,7 +4,7 @@ export { FixedItemIndex, TrainableItemIndex, type ItemIndex, type ItemVectorSour
 export { BiasAdaptedModel, GatedModel, LlmModel, RecommenderModel, llmLogits, type AdaptBatch, type AdaptModel } from './models.js';
 export { crsScorer, makeBatch, disposeBatch, scoreRows, type AdaptExamples } from './examples.js';
 export { sampledSoftmaxLoss } from './loss.js';
-export { AdamW, clipGlobalNorm, type AdamWOptions } from './optim.js';
+export { AdaptExampleSampler, type AdaptStepBatch } from './example-sampler.js';
 export { trainAdapt, validRecall, type AdaptEpochLog, type AdaptTrainOptions, type AdaptTrainResult } from './train.js';
 export { PopularityDiagnosticsAccumulator, type PopularityDiagnostics } from './diagnostics.js';
 export {
@@ -14,8 +14,12 @@ export {
   diagnosticsTable,
   REINDEX_ROW,
   gatingFactoriesFromRegistry,
+  runEveryStep,
   type GatingFactory,
+  type RtaStep,
   type RtaComparisonOptions,
   type RtaComparisonResult,
   type RtaVariantResult,
-} from './comparison.js';
+  type RtaTrainingSummary,
+  type RtaReindexSummary,
+} from './comparison/index.js';

@@ -1,4 +1,4 @@
-import { LmrecError, tf, type Aggregator } from '@lmrec/core';
+import { LmrecError, tf, type Aggregator, type Rng } from '@lmrec/core';
 
 /**
  * The item side of the reindexed LLM: one vector per item (V), so the LLM
@@ -21,6 +21,8 @@ export interface ItemIndex {
   itemsT(): tf.Tensor2D;
   /** Forget any cached item matrix (its weights were changed from outside, e.g. by loadState). */
   invalidate?(): void;
+  /** Random streams of a trainable aggregator (dropout), saved with training checkpoints. */
+  randomStreams?(): Record<string, Rng>;
   dispose(): void;
 }
 
@@ -135,6 +137,10 @@ export class TrainableItemIndex implements ItemIndex {
     // kept: this may run inside a caller's tidy, the cache must outlive it
     this.cachedT ??= tf.keep(this.source.itemMatrix());
     return this.cachedT;
+  }
+
+  randomStreams(): Record<string, Rng> {
+    return this.source.aggregator.randomStreams?.() ?? {};
   }
 
   /** Drop the cached item matrix (after the aggregator's weights changed). */

@@ -1,4 +1,4 @@
-import { gatherDiff, LmrecError, tf, type GatingRecommender } from '@lmrec/core';
+import { gatherDiff, LmrecError, tf, type GatingRecommender, type Rng } from '@lmrec/core';
 import type { LogitAdapter } from './adapters.js';
 import type { RecSysGate } from './gate.js';
 import type { ItemIndex } from './item-index.js';
@@ -28,6 +28,15 @@ export interface AdaptModel {
   describe?(): Record<string, number>;
   /** The subset of trainableVariables() that belongs to the item index (a trainable aggregator). */
   indexVariables?(): tf.Variable[];
+  /** Random streams its parts draw from by themselves (dropout), saved with training checkpoints. */
+  randomStreams?(): Record<string, Rng>;
+}
+
+/** The random streams of a model's parts, keys prefixed by the part. */
+function streamsOf(parts: Record<string, { randomStreams?(): Record<string, Rng> } | undefined>): Record<string, Rng> {
+  const out: Record<string, Rng> = {};
+  for (const [prefix, part] of Object.entries(parts)) for (const [k, rng] of Object.entries(part?.randomStreams?.() ?? {})) out[`${prefix}.${k}`] = rng;
+  return out;
 }
 
 /** g = q . V^T over the requested columns. */
@@ -90,6 +99,10 @@ export class LlmModel implements AdaptModel {
   loadState(state: Record<string, tf.Tensor>): void {
     loadIndexState(this.index, state);
   }
+
+  randomStreams(): Record<string, Rng> {
+    return streamsOf({ index: this.index });
+  }
 }
 
 /** +Bias: adapter(g). With a trainable index the aggregator trains too. */
@@ -132,6 +145,10 @@ export class BiasAdaptedModel implements AdaptModel {
     for (const [k, v] of Object.entries(state)) if (k.startsWith('adapter.')) inner[k.slice(8)] = v;
     this.adapter.loadState(inner);
     loadIndexState(this.index, state);
+  }
+
+  randomStreams(): Record<string, Rng> {
+    return streamsOf({ index: this.index });
   }
 }
 
@@ -176,6 +193,10 @@ export class GatedModel implements AdaptModel {
   describe(): Record<string, number> {
     return { gate: this.gate.gateValue() };
   }
+
+  randomStreams(): Record<string, Rng> {
+    return streamsOf({ recsys: this.gate.recommender, index: this.index });
+  }
 }
 
 /** A collaborative model alone over the item history (FISM alone, SASRec alone). */
@@ -207,5 +228,9 @@ export class RecommenderModel implements AdaptModel {
 
   loadState(state: Record<string, tf.Tensor>): void {
     this.recommender.loadState(state);
+  }
+
+  randomStreams(): Record<string, Rng> {
+    return streamsOf({ recsys: this.recommender });
   }
 }

@@ -1,25 +1,33 @@
-import { LmrecError, Rng, silentProgress, tf, type ProgressReporter } from '@lmrec/core';
-import { checkExamples, disposeBatch, makeBatch, scoreRows, type AdaptExamples } from './examples.js';
+import { LmrecError, Rng, tf, type ProgressReporter } from '@lmrec/core';
+import { crsRank } from '@lmrec/eval';
+import { ADAMW_WEIGHT_DECAY, Trainer, type EpochRecord, type OptimizerName, type Trainable, type TrainerOptions } from '@lmrec/recsys';
+import { AdaptExampleSampler, type AdaptStepBatch } from './example-sampler.js';
+import { checkExamples, makeBatch, scoreRows, type AdaptExamples } from './examples.js';
 import { sampledSoftmaxLoss } from './loss.js';
 import type { AdaptModel } from './models.js';
-import { AdamW, clipGlobalNorm } from './optim.js';
-import { crsRank } from '@lmrec/eval';
 
-export interface AdaptTrainOptions {
+/**
+ * Every hyperparameter of the adapt step (+Bias, +RecSys gating, a
+ * recommender alone), with today's defaults. Run options (checkpoints, log,
+ * signal, time budget) are the shared Trainer's.
+ */
+export interface AdaptTrainOptions extends Pick<TrainerOptions, 'checkpointDir' | 'checkpointKey' | 'resume' | 'checkpointEvery' | 'logPath' | 'signal' | 'maxSeconds'> {
   /** Most epochs to run (default 30); early stopping usually ends sooner. */
   epochs?: number;
   /** Default 256 (RTA reference). */
   batchSize?: number;
   /** Negatives per batch, drawn without replacement from all items, shared across the batch (default 1000, capped at nItems). */
   negatives?: number;
-  /** AdamW learning rate (RTA reference: 1e-3 gating, 1e-4..1e-6 bias). Default 1e-3. */
+  /** Default 'adamw'. */
+  optimizer?: OptimizerName;
+  /** Learning rate (RTA reference: 1e-3 gating, 1e-4..1e-6 bias). Default 1e-3. */
   learningRate?: number;
-  /** AdamW decoupled weight decay (default 0.01, torch's AdamW default). */
+  /** AdamW decoupled weight decay (default 0.01 = ADAMW_WEIGHT_DECAY, torch's AdamW default). */
   weightDecay?: number;
   /**
    * Learning rate of the item index's variables (a trainable aggregator),
    * when it should differ from `learningRate` (e.g. reindex's 1e-4 while the
-   * bias terms use a larger rate). Default: `learningRate`, one optimiser.
+   * bias terms use a larger rate). Default: `learningRate`.
    */
   indexLearningRate?: number;
   /** Global gradient-norm clip (off by default). */
@@ -30,7 +38,7 @@ export interface AdaptTrainOptions {
   evalEvery?: number;
   /** K of the early-stopping metric Recall@K = Hit@K (default 10). */
   validK?: number;
-  /** Also evaluate the untrained model, so training never ends below its start on valid (default true). */
+  /** Also evaluate the untrained model, which then competes in selection (default true). */
   evalAtStart?: boolean;
   /** Drop items already mentioned in the context when ranking valid examples (default false, as the reference). */
   excludeMentioned?: boolean;
@@ -45,12 +53,12 @@ export interface AdaptTrainOptions {
 
 export interface AdaptEpochLog {
   epoch: number;
-  /** Mean training loss of the epoch. */
+  /** Mean training loss per example over the epoch. */
   loss: number;
   /** VALID Recall@K when evaluated this epoch. */
   valid?: number;
   seconds: number;
-  /** tf.memory().numTensors after the epoch (leak check). */
+  /** tf.memory().numTensors after the epoch (leak check); -1 for epochs run before a resume. */
   numTensors: number;
   /** Model extras, e.g. the gate value. */
   extra?: Record<string, number>;
@@ -92,120 +100,81 @@ export async function validRecall(model: AdaptModel, set: AdaptExamples, k = 10,
   return hits / n;
 }
 
+/** An adapt model as the Trainer sees it: RTA's sampled softmax on a batch of examples. */
+function adaptTrainable(model: AdaptModel, train: AdaptExamples, valid: AdaptExamples | undefined, indexLr: number | undefined): Trainable<AdaptStepBatch> {
+  const inputs: Record<string, { data: Float32Array; rowLength?: number }> = {};
+  if (train.queries) inputs['train queries'] = { data: train.queries, rowLength: train.dim };
+  if (valid?.queries) inputs['valid queries'] = { data: valid.queries, rowLength: valid.dim };
+  return {
+    name: model.name,
+    trainableVariables: () => model.trainableVariables(),
+    loss: ({ rows, cols }) => sampledSoftmaxLoss(model.logits(makeBatch(train, rows, model), cols, true), rows.length),
+    state: () => model.state(),
+    loadState: (state) => model.loadState(state),
+    parameterGroups: indexLr === undefined ? undefined : () => [{ variables: model.indexVariables?.() ?? [], lr: indexLr }],
+    randomStreams: model.randomStreams ? () => model.randomStreams!() : undefined,
+    describe: model.describe ? () => model.describe!() : undefined,
+    inputs: () => inputs,
+  };
+}
+
 /**
- * The adapt loop: AdamW on RTA's sampled softmax (positive vs. N negatives
- * drawn without replacement from the catalogue, shared across the batch),
- * early stopping and keep-best on VALID Recall@K only. The model ends with
- * its best weights loaded.
+ * The adapt loop on the shared Trainer: AdamW on RTA's sampled softmax
+ * (positive vs. N negatives drawn without replacement from the catalogue,
+ * shared across the batch), early stopping and keep-best on VALID Recall@K
+ * only, checkpoints and exact resume when `checkpointDir` is set. The model
+ * ends with its best weights loaded.
  */
 export async function trainAdapt(model: AdaptModel, train: AdaptExamples, valid: AdaptExamples | undefined, options: AdaptTrainOptions = {}): Promise<AdaptTrainResult> {
   const epochs = options.epochs ?? 30;
   const batchSize = options.batchSize ?? 256;
   const nNeg = Math.min(options.negatives ?? 1000, model.nItems);
-  const patience = options.patience ?? 3;
-  const evalEvery = options.evalEvery ?? 1;
   const k = options.validK ?? 10;
-  const progress = options.progress ?? silentProgress;
+  const metric = `recall@${k}`;
   if (!(batchSize > 0 && nNeg > 0 && epochs >= 0)) throw new LmrecError('E_ARGUMENT', 'trainAdapt: batchSize, negatives and epochs must be positive');
   checkExamples(train, model.nItems, 'train');
   if (valid) checkExamples(valid, model.nItems, 'valid');
-  const vars = model.trainableVariables();
-  if (vars.length === 0) throw new LmrecError('E_ARGUMENT', `model "${model.name}" has nothing to train`);
+  if (model.trainableVariables().length === 0) throw new LmrecError('E_ARGUMENT', `model "${model.name}" has nothing to train`);
   const started = performance.now();
-  const rng = new Rng(options.seed ?? 0).fork('adapt');
-  const lr = options.learningRate ?? 1e-3;
-  const optimizer = new AdamW({ learningRate: lr, weightDecay: options.weightDecay });
-  const indexVars = new Set(options.indexLearningRate !== undefined ? (model.indexVariables?.() ?? []) : []);
-  const indexOptimizer = indexVars.size ? new AdamW({ learningRate: options.indexLearningRate!, weightDecay: options.weightDecay }) : undefined;
-  const headVars = vars.filter((v) => !indexVars.has(v));
-  const step = (loss: () => tf.Scalar): number => {
-    const { value, grads } = tf.variableGrads(loss, vars);
-    try {
-      if (options.clipNorm !== undefined) clipGlobalNorm(grads, options.clipNorm);
-      optimizer.apply(grads, headVars);
-      indexOptimizer?.apply(grads, [...indexVars]);
-      return value.dataSync()[0];
-    } finally {
-      value.dispose();
-      tf.dispose(Object.values(grads));
-    }
-  };
   const hasValid = !!valid && valid.targets.length > 0;
-  const evaluate = () => validRecall(model, valid!, k, { excludeMentioned: options.excludeMentioned, scoreBatch: options.scoreBatch });
-
-  let best: Record<string, tf.Tensor> | undefined;
-  let bestValid = -Infinity;
-  let bestEpoch = 0;
-  const keep = (epoch: number, value: number) => {
-    if (best) tf.dispose(Object.values(best));
-    best = Object.fromEntries(Object.entries(model.state()).map(([key, t]) => [key, tf.clone(t)]));
-    bestValid = value;
-    bestEpoch = epoch;
-  };
-  if (hasValid && (options.evalAtStart ?? true)) keep(0, await evaluate());
-
-  const log: AdaptEpochLog[] = [];
-  let sinceBest = 0;
-  let stoppedEarly = false;
-  const order = Int32Array.from({ length: train.targets.length }, (_, i) => i);
-  const nBatches = Math.ceil(order.length / batchSize);
-  try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const t0 = performance.now();
-      rng.shuffle(order);
-      const task = progress.start(`adapt ${model.name} epoch ${epoch}`, nBatches, 'batches');
-      let lossSum = 0;
-      for (let b = 0; b < nBatches; b++) {
-        const rows = order.subarray(b * batchSize, Math.min(order.length, (b + 1) * batchSize));
-        const negatives = rng.sampleWithoutReplacement(model.nItems, nNeg);
-        const cols = new Int32Array(rows.length + nNeg);
-        rows.forEach((r, i) => (cols[i] = train.targets[r]));
-        cols.set(negatives, rows.length);
-        const batch = makeBatch(train, rows, model);
-        try {
-          lossSum += step(() => sampledSoftmaxLoss(model.logits(batch, cols, true), rows.length));
-        } finally {
-          disposeBatch(batch);
-        }
-        task.tick();
-      }
-      const line: AdaptEpochLog = { epoch, loss: lossSum / Math.max(1, nBatches), seconds: 0, numTensors: 0 };
-      if (hasValid && (epoch % evalEvery === 0 || epoch === epochs)) {
-        line.valid = await evaluate();
-        if (line.valid > bestValid) {
-          keep(epoch, line.valid);
-          sinceBest = 0;
-        } else {
-          sinceBest++;
-        }
-      }
-      line.extra = model.describe?.();
-      line.seconds = (performance.now() - t0) / 1000;
-      line.numTensors = tf.memory().numTensors;
-      task.set({ loss: Number(line.loss.toFixed(4)), ...(line.valid === undefined ? {} : { [`valid_recall@${k}`]: Number(line.valid.toFixed(4)) }) });
-      task.end();
-      log.push(line);
-      options.onEpoch?.(line);
-      if (hasValid && sinceBest >= patience) {
-        stoppedEarly = true;
-        break;
-      }
-    }
-    if (best) model.loadState(best);
-  } finally {
-    if (best) tf.dispose(Object.values(best));
-    optimizer.dispose();
-    indexOptimizer?.dispose();
-  }
+  const validate = hasValid ? async () => ({ [metric]: await validRecall(model, valid!, k, { excludeMentioned: options.excludeMentioned, scoreBatch: options.scoreBatch }) }) : undefined;
+  const tensors = new Map<number, number>();
+  const trainer = new Trainer({
+    ...runOptions(options),
+    epochs,
+    batchSize,
+    optimizer: { name: options.optimizer ?? 'adamw', lr: options.learningRate ?? 1e-3, weightDecay: options.weightDecay ?? ADAMW_WEIGHT_DECAY, clipNorm: options.clipNorm },
+    evalEvery: options.evalEvery ?? 1,
+    evaluateInitial: options.evalAtStart ?? true,
+    metric,
+    patience: options.patience ?? 3,
+    onEpochEnd: (r) => {
+      tensors.set(r.epoch, tf.memory().numTensors);
+      options.onEpoch?.(epochLog(r, metric, tensors.get(r.epoch)!));
+    },
+  });
+  const sampler = new AdaptExampleSampler(train, model.nItems, nNeg, new Rng(options.seed ?? 0).fork('adapt'));
+  const r = await trainer.train({ model: adaptTrainable(model, train, valid, options.indexLearningRate), sampler, validate });
   return {
     model: model.name,
-    epochsRun: log.length,
-    bestEpoch: hasValid ? bestEpoch : log.length,
-    bestValid: hasValid ? bestValid : NaN,
-    validMetric: `recall@${k}`,
-    stoppedEarly,
+    epochsRun: r.log.length,
+    bestEpoch: r.bestEpoch + 1,
+    bestValid: hasValid ? (r.bestMetrics?.[metric] ?? NaN) : NaN,
+    validMetric: metric,
+    stoppedEarly: r.stoppedEarly,
     seconds: (performance.now() - started) / 1000,
-    log,
+    log: r.log.map((l) => epochLog(l, metric, tensors.get(l.epoch) ?? -1)),
     extra: model.describe?.(),
   };
+}
+
+function runOptions(o: AdaptTrainOptions): TrainerOptions {
+  return { seed: o.seed ?? 0, progress: o.progress, checkpointDir: o.checkpointDir, checkpointKey: o.checkpointKey, resume: o.resume, checkpointEvery: o.checkpointEvery, logPath: o.logPath, signal: o.signal, maxSeconds: o.maxSeconds };
+}
+
+function epochLog(r: EpochRecord, metric: string, numTensors: number): AdaptEpochLog {
+  const line: AdaptEpochLog = { epoch: r.epoch, loss: r.loss, seconds: r.seconds + (r.evalSeconds ?? 0), numTensors };
+  if (r.valid) line.valid = r.valid[metric];
+  if (r.extra) line.extra = r.extra;
+  return line;
 }

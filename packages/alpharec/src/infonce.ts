@@ -45,14 +45,47 @@ export function infoNce(
   if (batch.pos.length !== B || batch.neg.length !== B * K) {
     throw new LmrecError('E_SHAPE', `batch of ${B} users has ${batch.pos.length} positives and ${batch.neg.length} negatives (expected ${B} and ${B * K})`);
   }
-  const nU = users.length / dim;
-  const nI = items.length / dim;
-  // local ids for the distinct users / items the batch touches
+  const ids = batchIds(batch, users.length / dim, items.length / dim);
+  const nu = ids.uIds.length;
+  const ni = ids.iIds.length;
+  const uNorm = new Float32Array(nu);
+  const iNorm = new Float32Array(ni);
+  const uHat = normalizeRows(users, ids.uIds, dim, uNorm);
+  const iHat = normalizeRows(items, ids.iIds, dim, iNorm);
+  const useDense = kernel === 'dense' || (kernel === 'auto' && nu * ni <= 8 * B * (K + 1));
+  const rows: Rows = {
+    uHat,
+    iHat,
+    dim,
+    ni,
+    scoreOf: useDense ? denseScores(uHat, iHat, nu, ni, dim) : undefined,
+    dS: useDense ? new Float32Array(nu * ni) : undefined,
+    dUHat: new Float32Array(nu * dim),
+    dIHat: new Float32Array(ni * dim),
+  };
+  const total = softmaxRows(batch, ids, rows, tau);
+  if (rows.dS) denseBackward(rows.dS, uHat, iHat, nu, ni, dim, rows.dUHat, rows.dIHat);
+  const dUsers = new Float32Array(users.length);
+  const dItems = new Float32Array(items.length);
+  normalizeBackward(uHat, uNorm, rows.dUHat, ids.uIds, dim, dUsers);
+  normalizeBackward(iHat, iNorm, rows.dIHat, ids.iIds, dim, dItems);
+  return { loss: total / B, dUsers, dItems };
+}
+
+/** Local ids for the distinct users / items a batch touches (first-seen order). */
+interface BatchIds {
+  uLocal: Int32Array;
+  iLocal: Int32Array;
+  uIds: number[];
+  iIds: number[];
+}
+
+function batchIds(batch: ContrastiveBatch, nU: number, nI: number): BatchIds {
   const uLocal = new Int32Array(nU).fill(-1);
   const iLocal = new Int32Array(nI).fill(-1);
   const uIds: number[] = [];
   const iIds: number[] = [];
-  for (let b = 0; b < B; b++) {
+  for (let b = 0; b < batch.users.length; b++) {
     const u = batch.users[b];
     if (uLocal[u] < 0) {
       uLocal[u] = uIds.length;
@@ -65,21 +98,28 @@ export function infoNce(
       iIds.push(j);
     }
   };
-  for (let b = 0; b < B; b++) touch(batch.pos[b]);
-  for (let x = 0; x < B * K; x++) touch(batch.neg[x]);
-  const nu = uIds.length;
-  const ni = iIds.length;
-  const uNorm = new Float32Array(nu);
-  const iNorm = new Float32Array(ni);
-  const uHat = normalizeRows(users, uIds, dim, uNorm);
-  const iHat = normalizeRows(items, iIds, dim, iNorm);
+  for (let b = 0; b < batch.pos.length; b++) touch(batch.pos[b]);
+  for (let x = 0; x < batch.neg.length; x++) touch(batch.neg[x]);
+  return { uLocal, iLocal, uIds, iIds };
+}
 
-  const useDense = kernel === 'dense' || (kernel === 'auto' && nu * ni <= 8 * B * (K + 1));
-  const scoreOf = useDense ? denseScores(uHat, iHat, nu, ni, dim) : undefined;
-  const dS = useDense ? new Float32Array(nu * ni) : undefined;
-  const dUHat = new Float32Array(nu * dim);
-  const dIHat = new Float32Array(ni * dim);
+/** Normalised rows, optional dense score block, and the gradient accumulators of one InfoNCE call. */
+interface Rows {
+  uHat: Float32Array;
+  iHat: Float32Array;
+  dim: number;
+  ni: number;
+  scoreOf: Float32Array | undefined;
+  dS: Float32Array | undefined;
+  dUHat: Float32Array;
+  dIHat: Float32Array;
+}
 
+/** The summed loss over the batch rows; accumulates d loss / d cos into `r` (dense dS or the normalised rows). */
+function softmaxRows(batch: ContrastiveBatch, ids: BatchIds, r: Rows, tau: number): number {
+  const B = batch.users.length;
+  const K = batch.negatives;
+  const { uHat, iHat, dim, ni, scoreOf, dS, dUHat, dIHat } = r;
   const z = new Float64Array(K + 1);
   const ez = new Float64Array(K + 1);
   const cols = new Int32Array(K + 1);
@@ -87,9 +127,9 @@ export function infoNce(
   const scale = 1 / (B * tau);
   let total = 0;
   for (let b = 0; b < B; b++) {
-    const lu = uLocal[batch.users[b]];
-    cols[0] = iLocal[batch.pos[b]];
-    for (let k = 0; k < K; k++) cols[k + 1] = iLocal[batch.neg[b * K + k]];
+    const lu = ids.uLocal[batch.users[b]];
+    cols[0] = ids.iLocal[batch.pos[b]];
+    for (let k = 0; k < K; k++) cols[k + 1] = ids.iLocal[batch.neg[b * K + k]];
     let max = -Infinity;
     for (let c = 0; c <= K; c++) {
       const li = cols[c];
@@ -125,13 +165,7 @@ export function infoNce(
       }
     }
   }
-  if (dS) denseBackward(dS, uHat, iHat, nu, ni, dim, dUHat, dIHat);
-
-  const dUsers = new Float32Array(users.length);
-  const dItems = new Float32Array(items.length);
-  normalizeBackward(uHat, uNorm, dUHat, uIds, dim, dUsers);
-  normalizeBackward(iHat, iNorm, dIHat, iIds, dim, dItems);
-  return { loss: total / B, dUsers, dItems };
+  return total;
 }
 
 function normalizeRows(x: Float32Array, ids: readonly number[], dim: number, norms: Float32Array): Float32Array {
@@ -173,14 +207,4 @@ function denseBackward(dS: Float32Array, uHat: Float32Array, iHat: Float32Array,
   } finally {
     g.dispose();
   }
-}
-
-/** Row-major [rows, cols] -> [cols, rows]. */
-export function transposeRows(x: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let c = 0; c < cols; c++) out[c * rows + r] = x[o + c];
-  }
-  return out;
 }

@@ -1,5 +1,5 @@
 import { LmrecError, normalizedAdjacency, readTidy, tf, type CfSplit, type Csr, type Rng } from '@lmrec/core';
-import { propagate, propagateBackward } from './graph.js';
+import { propagate, propagateBackward } from '@lmrec/recsys';
 import { infoNce, type ContrastiveBatch, type LossKernel } from './infonce.js';
 import { Mapping, type MappingKind } from './mapping.js';
 import { AlphaRecSampler } from './sampler.js';
@@ -86,6 +86,11 @@ export class AlphaRecNet {
 
   trainableVariables(): tf.Variable[] {
     return this.requireMapping().variables();
+  }
+
+  /** The frozen language vectors the loss reads (checked for NaN / Inf before training). */
+  inputs(): Record<string, { data: Float32Array; rowLength: number }> {
+    return { 'item embeddings': { data: this.items.data, rowLength: this.items.dim } };
   }
 
   sampler(split: CfSplit): AlphaRecSampler {

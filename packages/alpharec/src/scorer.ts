@@ -1,5 +1,5 @@
 import type { Scorer } from '@lmrec/core';
-import { transposeRows } from './infonce.js';
+import { transposeRows } from '@lmrec/recsys';
 
 /** L2-normalise each row of [n, dim] (zero rows stay zero). */
 export function normalizeRowsInPlace(x: Float32Array, dim: number): Float32Array {

@@ -1,5 +1,7 @@
 export * from './trainer/index.js';
 export { pooledRows, dropout, normalTensor, layerNorm, dense, matMul, swapLast } from './nn/ops.js';
+export { propagate, propagateBackward, propagateTensor } from './nn/graph.js';
+export { transposeRows } from './nn/transpose.js';
 export { normalValues, uniformValues, normalVariable, xavierVariable, constantVariable } from './nn/init.js';
 export { TrainedRecommender, factorScorer, transposeHost, type TrainConfig, type RecsysFitOptions } from './models/base.js';
 export { bprLoss, rowDot } from './models/bpr.js';

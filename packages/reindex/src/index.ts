@@ -32,7 +32,8 @@ export { OpenAiBackbone, type OpenAiBackboneOptions } from './backbones/openai.j
 export { TransformersBackbone, type TransformersBackboneOptions } from './backbones/transformers.js';
 export { RTA_PROMPT, renderContext, renderPrompt, contextKey, type PromptTemplate } from './prompt.js';
 export { ReindexModel, type ReindexModelOptions } from './model.js';
-export { AdamW, clipByGlobalNorm, type AdamWOptions } from './optim.js';
+export { clipByGlobalNorm } from '@lmrec/recsys';
+export { ReindexPairSampler, type ReindexBatch } from './pair-sampler.js';
 export {
   trainReindex,
   evaluateReindex,

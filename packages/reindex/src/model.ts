@@ -34,6 +34,8 @@ export class ReindexModel {
   /** [nItems * maxTitleTokens] local table rows (padding -> 0). */
   private readonly index: Int32Array;
   private readonly table: tf.Tensor2D;
+  /** The host copy of the token table (kept for input checks; not copied). */
+  private readonly tokenTable: Float32Array;
 
   constructor(options: ReindexModelOptions) {
     const { aggregator, dim } = options;
@@ -63,11 +65,18 @@ export class ReindexModel {
         this.index[i * this.maxTitleTokens + t] = r;
       }
     });
+    this.tokenTable = options.tokenTable;
     this.table = tf.tensor2d(options.tokenTable, [options.tokenIds.length, dim]);
+  }
+
+  /** The frozen token table, for the trainer's NaN / Inf check of its inputs. */
+  inputs(): Record<string, { data: Float32Array; rowLength: number }> {
+    return { 'token embeddings': { data: this.tokenTable, rowLength: this.dim } };
   }
 
   /** Tokenizes the titles with the backbone and reads the used rows of its table. */
   static async fromBackbone(backbone: Backbone, aggregator: Aggregator, titles: readonly string[], options: { maxTitleTokens?: number; blockSize?: number } = {}): Promise<ReindexModel> {
+    await backbone.ready?.();
     const titleTokenIds = await backbone.tokenize(titles);
     const tokenIds = [...new Set(titleTokenIds.flat())].sort((a, b) => a - b);
     const tokenTable = await backbone.tokenEmbeddings(tokenIds);

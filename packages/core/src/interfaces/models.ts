@@ -1,6 +1,7 @@
 import type { tf } from '../tensor/tf.js';
 import type { CfSplit, DialogueTurn } from './data.js';
 import type { ProgressReporter } from '../progress.js';
+import type { Rng } from '../rng.js';
 
 /** Trainable tfjs parameters with a name each (safetensors keys). */
 export interface Module {
@@ -10,6 +11,13 @@ export interface Module {
   state(): Record<string, tf.Tensor>;
   loadState(state: Record<string, tf.Tensor>): void;
   dispose(): void;
+  /**
+   * Optional: random streams the module draws from by itself while training
+   * (e.g. a dropout stream seeded in its constructor). A trainer saves and
+   * restores their state with its checkpoints, so a resumed run draws what
+   * an uninterrupted one would have drawn.
+   */
+  randomStreams?(): Record<string, Rng>;
 }
 
 /**
@@ -71,6 +79,12 @@ export interface Backbone {
   tokenize(titles: readonly string[]): Promise<number[][]>;
   /** Rows of the token embedding table, [ids.length * dim]. */
   tokenEmbeddings(ids: readonly number[]): Promise<Float32Array>;
+  /**
+   * Optional: resolves once the backbone is usable, `dim` and `id` included
+   * (a backbone that loads lazily, e.g. from artifacts files). Callers await
+   * it before reading `dim`; without it the backbone is ready at construction.
+   */
+  ready?(): Promise<void>;
 }
 
 /** Loads a dataset from files (or a cache); its options were validated when the plugin created it. */

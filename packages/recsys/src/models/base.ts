@@ -1,7 +1,7 @@
-import { join } from 'node:path';
-import { promises as fs } from 'node:fs';
-import { Csr, LmrecError, readSafetensors, readTidy, Rng, tf, writeJsonAtomic, writeSafetensors, type CfSplit, type FitOptions, type Recommender } from '@lmrec/core';
+import { Csr, LmrecError, readTidy, Rng, tf, type CfSplit, type FitOptions, type Recommender } from '@lmrec/core';
 import { fromHost, toHost, type HostState } from '../trainer/checkpoint.js';
+import { readModelFiles, writeModelFiles } from '../trainer/model-files.js';
+import { transposeRows } from '../nn/transpose.js';
 import { Trainer, type TrainerOptions } from '../trainer/trainer.js';
 import type { EvalScorer, OptimizerConfig, Sampler, StepContext, TrainableModel, TrainResult } from '../trainer/types.js';
 
@@ -120,29 +120,18 @@ export abstract class TrainedRecommender<B, C extends TrainConfig> implements Re
     tensors['data.train.indptr'] = { dtype: 'I32', shape: [train.indptr.length], data: train.indptr };
     tensors['data.train.indices'] = { dtype: 'I32', shape: [train.indices.length], data: train.indices };
     Object.assign(tensors, this.extras());
-    await writeSafetensors(join(dir, 'weights.safetensors'), tensors, { model: this.name });
-    await writeJsonAtomic(join(dir, 'config.json'), { model: this.name, nUsers: this.nUsers, nItems: this.nItems, config: this.config });
+    await writeModelFiles(dir, { model: this.name, nUsers: this.nUsers, nItems: this.nItems, config: this.config }, tensors);
   }
 
   async load(dir: string): Promise<void> {
-    const configFile = join(dir, 'config.json');
-    let meta: { model: string; nUsers: number; nItems: number; config: C };
-    try {
-      meta = JSON.parse(await fs.readFile(configFile, 'utf8'));
-    } catch (error) {
-      throw new LmrecError('E_IO', `cannot read model config: ${(error as Error).message}`, { file: configFile });
-    }
-    if (meta.model !== this.name) {
-      throw new LmrecError('E_STATE', `saved model is "${meta.model}", not "${this.name}"`, { file: configFile, field: 'model' });
-    }
-    const { tensors } = await readSafetensors(join(dir, 'weights.safetensors'));
+    const { meta, tensors, weightsFile } = await readModelFiles<{ model: string; nUsers: number; nItems: number; config: C }>(dir, this.name);
     Object.assign(this.config as object, meta.config);
     this.disposeWeights();
     this.nUsers = meta.nUsers;
     this.nItems = meta.nItems;
     const indptr = tensors['data.train.indptr']?.data as Int32Array | undefined;
     const indices = tensors['data.train.indices']?.data as Int32Array | undefined;
-    if (!indptr || !indices) throw new LmrecError('E_STATE', 'weights.safetensors has no data.train.* tensors', { file: join(dir, 'weights.safetensors') });
+    if (!indptr || !indices) throw new LmrecError('E_STATE', 'weights.safetensors has no data.train.* tensors', { file: weightsFile });
     this.train = new Csr(meta.nUsers, meta.nItems, indptr, indices);
     this.loadExtras(tensors);
     this.build(new Rng(0));
@@ -189,12 +178,8 @@ export function factorScorer(nItems: number, dim: number, users: Float32Array, i
   };
 }
 
-/** [n, d] row-major -> [d, n] row-major. */
-export function transposeHost(x: Float32Array, n: number, d: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) out[c * n + i] = x[i * d + c];
-  return out;
-}
+/** [n, d] row-major -> [d, n] row-major. Kept for compatibility: use `transposeRows` (nn/transpose). */
+export const transposeHost = (x: Float32Array, n: number, d: number): Float32Array => transposeRows(x, n, d);
 
 export function fitDefaults(over: Partial<TrainConfig>): Required<TrainConfig> {
   return { epochs: 100, batchSize: 2048, lr: 1e-3, optimizer: 'adam', weightDecay: 0, clipNorm: 0, evalEvery: 5, patience: 10, metric: 'recall@20', ...over };

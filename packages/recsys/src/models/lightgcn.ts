@@ -1,8 +1,10 @@
-import { gatherDiff, normalizedAdjacency, spmm, spmmOp, tf, type CfSplit, type Csr, type Rng } from '@lmrec/core';
+import { gatherDiff, normalizedAdjacency, tf, type CfSplit, type Csr, type Rng } from '@lmrec/core';
+import { propagate, propagateTensor } from '../nn/graph.js';
+import { transposeRows } from '../nn/transpose.js';
 import { InteractionSampler, type InteractionBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler } from '../trainer/types.js';
 import { normalVariable } from '../nn/init.js';
-import { factorScorer, fitDefaults, TrainedRecommender, transposeHost, type TrainConfig } from './base.js';
+import { factorScorer, fitDefaults, TrainedRecommender, type TrainConfig } from './base.js';
 import { bprLoss, rowDot } from './bpr.js';
 
 export interface LightGcnConfig extends TrainConfig {
@@ -58,13 +60,7 @@ export class LightGcn extends TrainedRecommender<InteractionBatch, LightGcnConfi
 
   /** Layer mean of the propagated embeddings, differentiable. */
   propagate(): tf.Tensor2D {
-    let layer = this.ego as tf.Tensor2D;
-    let sum: tf.Tensor2D = layer;
-    for (let k = 0; k < this.layers; k++) {
-      layer = spmmOp(this.adj!, layer);
-      sum = tf.add(sum, layer);
-    }
-    return tf.div(sum, this.layers + 1);
+    return propagateTensor(this.adj!, this.ego as tf.Tensor2D, this.layers);
   }
 
   loss(batch: InteractionBatch): tf.Scalar {
@@ -83,15 +79,7 @@ export class LightGcn extends TrainedRecommender<InteractionBatch, LightGcnConfi
 
   /** Final embeddings on typed arrays (no tape): [nUsers + nItems, dim]. */
   finalEmbeddings(): Float32Array {
-    const d = this.dim;
-    let layer: Float32Array<ArrayBufferLike> = Float32Array.from(this.ego!.dataSync() as Float32Array);
-    const sum = layer.slice();
-    for (let k = 0; k < this.layers; k++) {
-      layer = spmm(this.adj!, layer, d);
-      for (let i = 0; i < sum.length; i++) sum[i] += layer[i];
-    }
-    for (let i = 0; i < sum.length; i++) sum[i] /= this.layers + 1;
-    return sum;
+    return propagate(this.adj!, Float32Array.from(this.ego!.dataSync() as Float32Array), this.dim, this.layers);
   }
 
   scorer(): EvalScorer {
@@ -99,7 +87,7 @@ export class LightGcn extends TrainedRecommender<InteractionBatch, LightGcnConfi
     const d = this.dim;
     const users = all.slice(0, this.nUsers * d);
     const items = all.subarray(this.nUsers * d);
-    return factorScorer(this.nItems, d, users, transposeHost(items, this.nItems, d));
+    return factorScorer(this.nItems, d, users, transposeRows(items, this.nItems, d));
   }
 
   dispose(): void {

@@ -2,7 +2,8 @@ import { gatherDiff, tf, type CfSplit, type Rng } from '@lmrec/core';
 import { InteractionSampler, type InteractionBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler } from '../trainer/types.js';
 import { normalVariable } from '../nn/init.js';
-import { factorScorer, fitDefaults, TrainedRecommender, transposeHost, type TrainConfig } from './base.js';
+import { factorScorer, fitDefaults, TrainedRecommender, type TrainConfig } from './base.js';
+import { transposeRows } from '../nn/transpose.js';
 import { bprLoss, rowDot } from './bpr.js';
 
 export interface MfBprConfig extends TrainConfig {
@@ -64,7 +65,7 @@ export class MfBpr extends TrainedRecommender<InteractionBatch, MfBprConfig> {
   scorer(): EvalScorer {
     const users = this.users!.dataSync() as Float32Array;
     const items = this.items!.dataSync() as Float32Array;
-    return factorScorer(this.nItems, this.dim, users.slice(), transposeHost(items, this.nItems, this.dim));
+    return factorScorer(this.nItems, this.dim, users.slice(), transposeRows(items, this.nItems, this.dim));
   }
 
   dispose(): void {

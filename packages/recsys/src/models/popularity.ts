@@ -1,6 +1,5 @@
-import { join } from 'node:path';
-import { promises as fs } from 'node:fs';
-import { LmrecError, readSafetensors, writeJsonAtomic, writeSafetensors, type CfSplit, type Recommender } from '@lmrec/core';
+import type { CfSplit, Recommender } from '@lmrec/core';
+import { readModelFiles, requireTensor, writeModelFiles } from '../trainer/model-files.js';
 
 /**
  * Most-popular baseline: every user gets the items ranked by their number of
@@ -42,16 +41,13 @@ export class Popularity implements Recommender {
   }
 
   async save(dir: string): Promise<void> {
-    await writeSafetensors(join(dir, 'weights.safetensors'), { 'item.count': { dtype: 'F32', shape: [this.nItems], data: this.counts } }, { model: this.name });
-    await writeJsonAtomic(join(dir, 'config.json'), { model: this.name, nUsers: this.nUsers, nItems: this.nItems, config: {} });
+    await writeModelFiles(dir, { model: this.name, nUsers: this.nUsers, nItems: this.nItems, config: {} }, { 'item.count': { dtype: 'F32', shape: [this.nItems], data: this.counts } });
   }
 
   async load(dir: string): Promise<void> {
-    const meta = JSON.parse(await fs.readFile(join(dir, 'config.json'), 'utf8'));
-    if (meta.model !== this.name) throw new LmrecError('E_STATE', `saved model is "${meta.model}", not "${this.name}"`, { file: join(dir, 'config.json') });
-    const { tensors } = await readSafetensors(join(dir, 'weights.safetensors'));
+    const { meta, tensors, weightsFile } = await readModelFiles<{ model: string; nUsers: number; nItems: number }>(dir, this.name);
     this.nUsers = meta.nUsers;
     this.nItems = meta.nItems;
-    this.counts = Float32Array.from(tensors['item.count'].data as Float32Array);
+    this.counts = Float32Array.from(requireTensor(tensors, 'item.count', weightsFile).data as Float32Array);
   }
 }

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { LmrecError, readSafetensors, tf, writeFileAtomic, writeJsonAtomic, writeSafetensors, type SafeTensor } from '@lmrec/core';
+import type { RngState } from './rng-state.js';
 import type { EpochRecord } from './types.js';
 
 /** A host copy of tensors (keep-best snapshots, checkpoint payloads). */
@@ -44,6 +45,8 @@ export interface TrainerState {
   version: 1;
   model: string;
   seed: number;
+  /** TrainerOptions.checkpointKey of the run that wrote it. */
+  key?: string;
   /** Completed epochs (the next epoch to run is this number, 0-based). */
   epoch: number;
   /** Completed optimiser steps. */
@@ -53,13 +56,21 @@ export interface TrainerState {
    * epoch ("sample:<e>", "train:<e>"), so seed + epoch restore it exactly.
    */
   rng: { seed: number; streams: string[] };
+  /** 0-based; -1 with `hasBest` = the initial weights are the best so far. */
   bestEpoch: number;
   bestScore: number | null;
   bestMetrics?: Record<string, number>;
+  /** An evaluation has set the best score (absent in checkpoints written before evaluateInitial existed). */
+  hasBest?: boolean;
+  initialMetrics?: Record<string, number>;
   badEvals: number;
   finished: boolean;
   stoppedEarly: boolean;
   log: EpochRecord[];
+  /** States of the random streams that run on across epochs (model-owned streams, stateful samplers). */
+  streams?: Record<string, RngState>;
+  /** A stateful sampler's own state after the last completed epoch. */
+  sampler?: unknown;
 }
 
 export interface Checkpoint {

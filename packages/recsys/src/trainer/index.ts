@@ -1,5 +1,23 @@
-export type { TrainableModel, Sampler, StepContext, EvalScorer, OptimizerConfig, OptimizerName, Evaluator, EvalResultLike, EpochRecord, TrainResult } from './types.js';
-export { Trainer, defaultEvaluator, type TrainerOptions } from './trainer.js';
-export { AdamOptimizer } from './optimizer.js';
+export type {
+  Trainable,
+  TrainableModel,
+  TrainingTask,
+  Validate,
+  Sampler,
+  StepInfo,
+  StepContext,
+  ParameterGroup,
+  EvalScorer,
+  OptimizerConfig,
+  OptimizerName,
+  Evaluator,
+  EvalResultLike,
+  EpochRecord,
+  TrainResult,
+} from './types.js';
+export { Trainer, defaultEvaluator, cfTask, cfValidation, type TrainerOptions } from './trainer.js';
+export { AdamOptimizer, clipByGlobalNorm, checkOptimizerConfig, ADAMW_WEIGHT_DECAY } from './optimizer.js';
 export { InteractionSampler, UserSampler, type InteractionBatch, type InteractionSamplerOptions, type UserBatch } from './samplers.js';
 export { writeCheckpoint, readLatestCheckpoint, toHost, fromHost, withHostTensors, type Checkpoint, type TrainerState, type HostState } from './checkpoint.js';
+export { captureRng, restoreRng, captureStreams, restoreStreams, type RngState } from './rng-state.js';
+export { writeModelFiles, readModelFiles, requireTensor, MODEL_CONFIG_FILE, MODEL_WEIGHTS_FILE, type ModelMeta } from './model-files.js';

@@ -1,11 +1,22 @@
 import { LmrecError, tf } from '@lmrec/core';
-import type { OptimizerConfig, OptimizerName } from './types.js';
+import type { OptimizerConfig, OptimizerName, ParameterGroup } from './types.js';
+
+/** The one weight-decay default of 'adamw' (torch.optim.AdamW's); 'adam' defaults to no decay. */
+export const ADAMW_WEIGHT_DECAY = 0.01;
+
+/** Resolved settings of one variable. */
+interface Slot {
+  lr: number;
+  weightDecay: number;
+}
 
 /**
- * Adam / AdamW with optional clipping by global norm, written out in tfjs ops
- * rather than using tf.train.adam: its state restore recomputes beta powers
- * with pow(), which breaks bit-identical resume, and it has no decoupled
- * weight decay. The update follows torch.optim.Adam / AdamW exactly.
+ * Adam / AdamW with optional clipping by global norm, the one optimiser of
+ * every lmrec training run. Written out in tfjs ops rather than using
+ * tf.train.adam: its state restore recomputes beta powers with pow(), which
+ * breaks bit-identical resume, and it has no decoupled weight decay. The
+ * update follows torch.optim.Adam / AdamW: clip, then (adamw) p *= 1 - lr wd
+ * or (adam) g += wd p, then the bias-corrected step.
  */
 export class AdamOptimizer {
   readonly name: OptimizerName;
@@ -17,27 +28,38 @@ export class AdamOptimizer {
   readonly clipNorm: number | undefined;
   /** Completed updates. */
   step = 0;
-  /** Global gradient norm of the last update (before clipping). */
-  lastGradNorm = 0;
+  /** Global gradient norm of the last update before clipping (computed when clipping or `trackGradNorm`). */
+  lastGradNorm = NaN;
+  /** Compute `lastGradNorm` even without clipping (one device read per step). */
+  trackGradNorm = false;
   private readonly m: tf.Variable[];
   private readonly v: tf.Variable[];
+  private readonly slots: Slot[];
 
   constructor(
     private readonly variables: readonly tf.Variable[],
     config: OptimizerConfig = {},
+    groups: readonly ParameterGroup[] = [],
   ) {
-    this.name = config.name ?? 'adam';
-    if (this.name !== 'adam' && this.name !== 'adamw') {
-      throw new LmrecError('E_CONFIG', `unknown optimizer "${String(this.name)}"`, { field: 'optimizer.name', hint: 'adam or adamw' });
-    }
-    this.lr = config.lr ?? 1e-3;
-    this.beta1 = config.beta1 ?? 0.9;
-    this.beta2 = config.beta2 ?? 0.999;
-    this.epsilon = config.epsilon ?? 1e-8;
-    this.weightDecay = config.weightDecay ?? (this.name === 'adamw' ? 0.01 : 0);
-    this.clipNorm = config.clipNorm;
-    this.m = variables.map((v) => tf.variable(tf.zerosLike(v), false));
-    this.v = variables.map((v) => tf.variable(tf.zerosLike(v), false));
+    const c = checkOptimizerConfig(config);
+    this.name = c.name;
+    this.lr = c.lr;
+    this.beta1 = c.beta1;
+    this.beta2 = c.beta2;
+    this.epsilon = c.epsilon;
+    this.weightDecay = c.weightDecay;
+    this.clipNorm = c.clipNorm;
+    this.slots = variables.map(() => ({ lr: this.lr, weightDecay: this.weightDecay }));
+    groups.forEach((group, g) => {
+      const lr = group.lr === undefined ? this.lr : checkNumber(group.lr, `parameterGroups[${g}].lr`, 0);
+      const weightDecay = group.weightDecay === undefined ? this.weightDecay : checkNumber(group.weightDecay, `parameterGroups[${g}].weightDecay`, 0);
+      for (const v of group.variables) {
+        const i = variables.indexOf(v);
+        if (i >= 0) this.slots[i] = { lr, weightDecay };
+      }
+    });
+    this.m = tf.tidy(() => variables.map((v) => tf.variable(tf.zerosLike(v), false)));
+    this.v = tf.tidy(() => variables.map((v) => tf.variable(tf.zerosLike(v), false)));
   }
 
   /** One update; `grads[i]` belongs to `variables[i]` (undefined = no gradient). */
@@ -47,25 +69,23 @@ export class AdamOptimizer {
     const bc1 = 1 - this.beta1 ** t;
     const bc2Sqrt = Math.sqrt(1 - this.beta2 ** t);
     tf.tidy(() => {
-      let scale = 1;
       const present = grads.filter((g): g is tf.Tensor => g !== undefined);
-      if (present.length) {
-        const sq = present.map((g) => tf.sum(tf.square(g)));
-        this.lastGradNorm = Math.sqrt((tf.addN(sq).dataSync() as Float32Array)[0]);
-      }
-      if (this.clipNorm !== undefined && this.lastGradNorm > this.clipNorm) scale = this.clipNorm / (this.lastGradNorm + 1e-6);
+      const clip = this.clipNorm !== undefined && this.clipNorm > 0;
+      if ((clip || this.trackGradNorm) && present.length) this.lastGradNorm = globalNorm(present);
+      const scale = clip && this.lastGradNorm > this.clipNorm! ? this.clipNorm! / (this.lastGradNorm + 1e-6) : 1;
       this.variables.forEach((p, i) => {
         let g = grads[i];
         if (g === undefined) return;
+        const { lr, weightDecay } = this.slots[i];
         if (scale !== 1) g = tf.mul(g, scale);
-        if (this.name === 'adam' && this.weightDecay > 0) g = tf.add(g, tf.mul(p, this.weightDecay));
-        if (this.name === 'adamw' && this.weightDecay > 0) p.assign(tf.mul(p, 1 - this.lr * this.weightDecay));
+        if (this.name === 'adam' && weightDecay > 0) g = tf.add(g, tf.mul(p, weightDecay));
+        if (this.name === 'adamw' && weightDecay > 0) p.assign(tf.mul(p, 1 - lr * weightDecay));
         const m = this.m[i];
         const v = this.v[i];
         m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
         v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
         const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), this.epsilon);
-        p.assign(tf.sub(p, tf.mul(tf.div(m, denom), this.lr / bc1)));
+        p.assign(tf.sub(p, tf.mul(tf.div(m, denom), lr / bc1)));
       });
     });
   }
@@ -87,6 +107,55 @@ export class AdamOptimizer {
   dispose(): void {
     for (const t of [...this.m, ...this.v]) t.dispose();
   }
+}
+
+/** sqrt(sum of squares) over every gradient, read to the host. */
+function globalNorm(grads: readonly tf.Tensor[]): number {
+  return tf.tidy(() => Math.sqrt((tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync() as Float32Array)[0]));
+}
+
+/**
+ * Scales gradients so their global L2 norm is at most `maxNorm` (torch's
+ * clip_grad_norm_: factor maxNorm / (norm + 1e-6) when the norm exceeds it).
+ * Returns new tensors (the caller disposes both) and the norm before clipping.
+ */
+export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, maxNorm: number): { grads: Record<string, tf.Tensor>; norm: number } {
+  const list = Object.values(grads);
+  const norm = list.length ? globalNorm(list) : 0;
+  const scale = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+  return { grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)])), norm };
+}
+
+/** The config with defaults filled in; a non-numeric or out-of-range value is a config error naming the field. */
+export function checkOptimizerConfig(config: OptimizerConfig): Required<Omit<OptimizerConfig, 'clipNorm'>> & { clipNorm: number | undefined } {
+  const name = config.name ?? 'adam';
+  if (name !== 'adam' && name !== 'adamw') {
+    throw new LmrecError('E_CONFIG', `unknown optimizer "${String(name)}"`, { field: 'optimizer', hint: 'adam or adamw' });
+  }
+  const beta = (value: number | undefined, field: string, fallback: number) => {
+    const b = value === undefined ? fallback : checkNumber(value, field, 0);
+    if (b >= 1) throw new LmrecError('E_CONFIG', `${field} must be in [0, 1), got ${b}`, { field });
+    return b;
+  };
+  return {
+    name,
+    lr: config.lr === undefined ? 1e-3 : checkNumber(config.lr, 'lr', 0),
+    beta1: beta(config.beta1, 'beta1', 0.9),
+    beta2: beta(config.beta2, 'beta2', 0.999),
+    epsilon: config.epsilon === undefined ? 1e-8 : checkNumber(config.epsilon, 'epsilon', 0),
+    weightDecay: config.weightDecay === undefined ? (name === 'adamw' ? ADAMW_WEIGHT_DECAY : 0) : checkNumber(config.weightDecay, 'weightDecay', 0),
+    clipNorm: config.clipNorm === undefined ? undefined : checkNumber(config.clipNorm, 'clipNorm', 0),
+  };
+}
+
+function checkNumber(value: unknown, field: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new LmrecError('E_CONFIG', `${field} must be a finite number >= ${min}, got ${JSON.stringify(value) ?? String(value)}`, {
+      field,
+      hint: field === 'lr' ? 'e.g. lr: 0.001' : undefined,
+    });
+  }
+  return value;
 }
 
 function assignChecked(target: tf.Variable, value: tf.Tensor | undefined, name: string): void {

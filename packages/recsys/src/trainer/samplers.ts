@@ -1,4 +1,4 @@
-import { LmrecError, sortedHas, type Csr, type Rng } from '@lmrec/core';
+import { LmrecError, type Csr, type Rng } from '@lmrec/core';
 import type { Sampler } from './types.js';
 
 /** (user, positive, negatives) triples; `neg` is row-major [size, negatives]. */
@@ -26,18 +26,29 @@ export interface InteractionSamplerOptions {
   dropLast?: boolean;
   /** Samples per epoch; default the number of train interactions. */
   epochSize?: number;
+  /**
+   * Item range [lo, hi) each user's negatives come from (multi-domain
+   * training: negatives stay within the user's own domain). Default: all items.
+   */
+  itemRange?: (user: number) => readonly [number, number];
 }
 
 /**
- * Pairwise / contrastive sampling over the train CSR. Negatives are uniform
- * over all items excluding the user's train items.
+ * Pairwise / contrastive sampling over the train CSR, the one interaction
+ * sampler of lmrec (MF, LightGCN, FISM, AlphaRec). Negatives are uniform over
+ * the user's item range (all items by default) excluding the user's train
+ * items, drawn with one `rng.int(span)` per try, so the stream of draws is
+ * the same whatever the membership test.
  */
 export class InteractionSampler implements Sampler<InteractionBatch> {
   readonly negatives: number;
   readonly replacement: boolean;
   readonly mode: 'user-mod' | 'interaction';
+  readonly dropLast: boolean;
   private readonly active: Int32Array;
   private readonly rowOf: Int32Array | undefined;
+  private readonly lo: Int32Array;
+  private readonly span: Int32Array;
   private readonly n: number;
 
   constructor(
@@ -47,6 +58,7 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
     this.negatives = options.negatives ?? 1;
     this.replacement = options.replacement ?? true;
     this.mode = options.mode ?? 'user-mod';
+    this.dropLast = options.dropLast ?? false;
     const active: number[] = [];
     for (let u = 0; u < train.nRows; u++) if (train.degree(u) > 0) active.push(u);
     if (active.length === 0) throw new LmrecError('E_DATA', 'the train split has no interactions');
@@ -56,12 +68,26 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
       this.rowOf = new Int32Array(train.nnz);
       for (let u = 0; u < train.nRows; u++) this.rowOf.fill(u, train.indptr[u], train.indptr[u + 1]);
     }
-    if (!this.replacement) {
-      for (const u of this.active) {
-        if (train.nCols - train.degree(u) < this.negatives) {
-          throw new LmrecError('E_DATA', `user ${u} has fewer than ${this.negatives} non-train items to draw distinct negatives from`);
-        }
-      }
+    this.lo = new Int32Array(train.nRows);
+    this.span = new Int32Array(train.nRows).fill(train.nCols);
+    for (const u of this.active) this.checkUser(u);
+  }
+
+  /** Sets the user's item range and fails when it cannot give the negatives asked for. */
+  private checkUser(u: number): void {
+    const range = this.options.itemRange?.(u);
+    if (range) {
+      this.lo[u] = range[0];
+      this.span[u] = range[1] - range[0];
+    }
+    let inRange = 0;
+    for (const j of this.train.row(u)) if (j >= this.lo[u] && j < this.lo[u] + this.span[u]) inRange++;
+    const free = this.span[u] - inRange;
+    if (this.negatives > 0 && free <= 0) {
+      throw new LmrecError('E_DATA', `user ${u} has interacted with every item of its range, no negative can be drawn`);
+    }
+    if (!this.replacement && free < this.negatives) {
+      throw new LmrecError('E_DATA', `user ${u} has fewer than ${this.negatives} non-train items to draw distinct negatives from`);
     }
   }
 
@@ -74,9 +100,10 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
     for (let i = 0; i < this.n; i++) order[i] = i;
     if (this.options.shuffle ?? true) rng.shuffle(order);
     const { train, negatives } = this;
+    const seen = new Uint8Array(train.nCols); // the current user's train items, O(1) membership
     for (let start = 0; start < this.n; start += batchSize) {
       const size = Math.min(batchSize, this.n - start);
-      if (size < batchSize && this.options.dropLast) break;
+      if (size < batchSize && this.dropLast) break;
       const users = new Int32Array(size);
       const pos = new Int32Array(size);
       const neg = new Int32Array(size * negatives);
@@ -92,23 +119,31 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
           pos[r] = row[rng.int(row.length)];
         }
         users[r] = u;
-        this.drawNegatives(rng, u, neg, r * negatives);
+        if (negatives > 0) this.drawNegatives(rng, u, seen, neg, r * negatives);
       }
       yield { batch: { users, pos, neg, negatives }, size };
     }
   }
 
-  private drawNegatives(rng: Rng, u: number, out: Int32Array, offset: number): void {
-    const nItems = this.train.nCols;
+  private drawNegatives(rng: Rng, u: number, seen: Uint8Array, out: Int32Array, offset: number): void {
     const row = this.train.row(u);
-    const taken = this.replacement ? undefined : new Set<number>();
+    const lo = this.lo[u];
+    const span = this.span[u];
+    // rng.int(span) inlined (the same unbiased rejection on the 32-bit range): AlphaRec draws ~1M per batch
+    const limit = 0x100000000 - (0x100000000 % span);
+    for (let t = 0; t < row.length; t++) seen[row[t]] = 1;
     for (let s = 0; s < this.negatives; s++) {
       let j: number;
-      do j = rng.int(nItems);
-      while (sortedHas(row, j) || (taken !== undefined && taken.has(j)));
-      taken?.add(j);
+      do {
+        let x = rng.nextUint32();
+        while (x >= limit) x = rng.nextUint32();
+        j = lo + (x % span);
+      } while (seen[j] === 1);
       out[offset + s] = j;
+      if (!this.replacement) seen[j] = 1;
     }
+    for (let t = 0; t < row.length; t++) seen[row[t]] = 0;
+    if (!this.replacement) for (let s = 0; s < this.negatives; s++) seen[out[offset + s]] = 0;
   }
 }
 
@@ -119,9 +154,12 @@ export interface UserBatch {
 
 /** Every user with at least one train item, once per epoch, shuffled. */
 export class UserSampler implements Sampler<UserBatch> {
+  readonly unit = 'users';
+  readonly dropLast: boolean;
   private readonly active: Int32Array;
 
   constructor(train: Csr, private readonly options: { shuffle?: boolean; dropLast?: boolean } = {}) {
+    this.dropLast = options.dropLast ?? false;
     const active: number[] = [];
     for (let u = 0; u < train.nRows; u++) if (train.degree(u) > 0) active.push(u);
     this.active = Int32Array.from(active);
@@ -136,7 +174,7 @@ export class UserSampler implements Sampler<UserBatch> {
     if (this.options.shuffle ?? true) rng.shuffle(order);
     for (let start = 0; start < order.length; start += batchSize) {
       const users = order.slice(start, start + batchSize);
-      if (users.length < batchSize && this.options.dropLast) break;
+      if (users.length < batchSize && this.dropLast) break;
       yield { batch: { users }, size: users.length };
     }
   }

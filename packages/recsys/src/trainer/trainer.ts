@@ -1,8 +1,7 @@
-import { LmrecError, Rng, silentProgress, tf, type CfSplit, type ProgressReporter } from '@lmrec/core';
+import type { CfSplit, ProgressReporter } from '@lmrec/core';
 import { evaluateFullRanking } from '@lmrec/eval';
-import { readLatestCheckpoint, toHost, withHostTensors, writeCheckpoint, writeLog, type HostState, type TrainerState } from './checkpoint.js';
-import { AdamOptimizer } from './optimizer.js';
-import type { EpochRecord, Evaluator, OptimizerConfig, Sampler, StepContext, TrainableModel, TrainResult } from './types.js';
+import { TrainingRun } from './run.js';
+import type { EpochRecord, Evaluator, OptimizerConfig, Sampler, Trainable, TrainableModel, TrainingTask, TrainResult, Validate } from './types.js';
 
 export interface TrainerOptions {
   /** Maximum epochs. Default 100. */
@@ -14,9 +13,11 @@ export interface TrainerOptions {
   seed?: number;
   /** Evaluate on VALID every n epochs (and after the last one). 0 disables evaluation. Default 5. */
   evalEvery?: number;
+  /** Also evaluate the untrained weights, which then compete in selection (bestEpoch -1 when they win). Default false. */
+  evaluateInitial?: boolean;
   /** Metric that selects the best epoch and drives early stopping. Default "recall@20". */
   metric?: string;
-  /** Cut-offs passed to the evaluator; the metric's own K is always included. Default [10, 20, 50]. */
+  /** Cut-offs passed to the CF evaluator; the metric's own K is always included. Default [10, 20, 50]. */
   ks?: number[];
   /** Stop after this many evaluations without improvement. Default 10; Infinity disables. */
   patience?: number;
@@ -24,7 +25,7 @@ export interface TrainerOptions {
   minDelta?: number;
   /** Restore the weights of the best evaluated epoch at the end. Default true. */
   keepBest?: boolean;
-  /** Full-ranking evaluator; default `evaluateFullRanking` from @lmrec/eval. */
+  /** CF fits: full-ranking evaluator; default `evaluateFullRanking` from @lmrec/eval. */
   evaluator?: Evaluator;
   /** Write a checkpoint here every `checkpointEvery` epochs (and when stopping). */
   checkpointDir?: string;
@@ -32,6 +33,12 @@ export interface TrainerOptions {
   checkpointEvery?: number;
   /** Continue from the checkpoint in `checkpointDir` when there is one. Default true. */
   resume?: boolean;
+  /**
+   * What the run depends on (e.g. a hash of its resolved config), stored in
+   * the checkpoint: resuming a checkpoint written under another key is an
+   * error, never a silent continuation of a different run.
+   */
+  checkpointKey?: string;
   /** Per-epoch JSON-lines log (loss, valid metrics, seconds). */
   logPath?: string;
   progress?: ProgressReporter;
@@ -47,8 +54,10 @@ export interface TrainerOptions {
    * ends like an early stop (evaluated first if evaluation is on; best weights kept).
    */
   maxSeconds?: number;
-  /** Override the model's default sampler. */
+  /** CF fits: override the model's default sampler. */
   sampler?: Sampler<any>;
+  /** Log the mean global gradient norm per epoch even without clipping (one device read per step). */
+  trackGradNorm?: boolean;
 }
 
 /**
@@ -58,190 +67,58 @@ export interface TrainerOptions {
 export const defaultEvaluator: Evaluator = (scorer, split, options) => evaluateFullRanking(scorer, split, { ...options, aggregates: false });
 
 /**
- * The one training loop every lmrec model uses: seeded mini-batch epochs,
- * Adam / AdamW with gradient clipping, VALID-only evaluation every n epochs,
- * early stopping, keep-best, atomic checkpoints and exact resume, progress and
- * a JSON-lines log.
+ * The one training loop of lmrec: epochs of mini-batches from a seeded
+ * sampler, Adam / AdamW with clipping, evaluation on VALID every n epochs
+ * (optionally of the initial weights too), early stopping with patience,
+ * keep-best, atomic checkpoints with exact resume (also after kill -9),
+ * progress (items/s, ETA) and a JSON-lines log.
+ *
+ * `train(task)` trains anything (`Trainable` + `Sampler` + a `validate`
+ * function: CRS models, aggregators, adapters); `fit(model, split)` is the
+ * CF form, evaluated by full ranking on the split's VALID part.
  */
 export class Trainer {
   constructor(readonly options: TrainerOptions = {}) {}
 
-  async fit<B>(model: TrainableModel<B>, split: CfSplit): Promise<TrainResult> {
-    const o = this.options;
-    const epochs = o.epochs ?? 100;
-    const batchSize = o.batchSize ?? 2048;
-    const seed = o.seed ?? 2024;
-    const evalEvery = o.evalEvery ?? 5;
-    const metric = o.metric ?? 'recall@20';
-    const patience = o.patience ?? 10;
-    const minDelta = o.minDelta ?? 0;
-    const keepBest = o.keepBest ?? true;
-    const checkpointEvery = o.checkpointEvery ?? 1;
-    const progress = o.progress ?? silentProgress;
-    const ks = ksFor(metric, o.ks ?? [10, 20, 50]);
-    if (!(batchSize >= 1) || !(epochs >= 0)) throw new LmrecError('E_CONFIG', `invalid batchSize ${batchSize} or epochs ${epochs}`);
-
-    const root = new Rng(seed);
-    model.init(split, root.fork('init'));
-    const variables = model.trainableVariables();
-    const optimizer = new AdamOptimizer(variables, o.optimizer);
-    const sampler = (o.sampler as Sampler<B> | undefined) ?? model.sampler(split);
-
-    let start = 0;
-    let bestScore = -Infinity;
-    let bestEpoch = -1;
-    let bestMetrics: Record<string, number> | undefined;
-    let best: HostState | undefined;
-    let badEvals = 0;
-    let stoppedEarly = false;
-    let finished = false;
-    const log: EpochRecord[] = [];
-
-    if (o.checkpointDir && (o.resume ?? true)) {
-      const ckpt = await readLatestCheckpoint(o.checkpointDir);
-      if (ckpt) {
-        if (ckpt.trainer.model !== model.name || ckpt.trainer.seed !== seed) {
-          throw new LmrecError('E_CHECKPOINT', `checkpoint is for model "${ckpt.trainer.model}" seed ${ckpt.trainer.seed}, not "${model.name}" seed ${seed}`, {
-            file: o.checkpointDir,
-            hint: 'use another checkpointDir or resume: false',
-          });
-        }
-        withHostTensors(ckpt.weights, (t) => model.loadState(t));
-        withHostTensors(ckpt.optimizer, (t) => optimizer.loadState(ckpt.trainer.step, t));
-        start = ckpt.trainer.epoch;
-        bestScore = ckpt.trainer.bestScore ?? -Infinity;
-        bestEpoch = ckpt.trainer.bestEpoch;
-        bestMetrics = ckpt.trainer.bestMetrics;
-        best = ckpt.best;
-        badEvals = ckpt.trainer.badEvals;
-        stoppedEarly = ckpt.trainer.stoppedEarly;
-        finished = ckpt.trainer.finished;
-        log.push(...ckpt.trainer.log);
-        progress.log?.(`resumed ${model.name} from ${o.checkpointDir} after epoch ${start}`);
-      }
-    }
-    if (o.logPath) await writeLog(o.logPath, log);
-
-    const saveCheckpoint = async (epochDone: number) => {
-      if (!o.checkpointDir) return;
-      const state: TrainerState = {
-        format: 'lmrec-trainer-checkpoint',
-        version: 1,
-        model: model.name,
-        seed,
-        epoch: epochDone,
-        step: optimizer.step,
-        rng: { seed, streams: ['init', 'sample:<epoch>', 'train:<epoch>'] },
-        bestEpoch,
-        bestScore: Number.isFinite(bestScore) ? bestScore : null,
-        bestMetrics,
-        badEvals,
-        finished,
-        stoppedEarly,
-        log,
-      };
-      await writeCheckpoint(o.checkpointDir, {
-        trainer: state,
-        weights: toHost(model.state()),
-        optimizer: toHost(optimizer.state().tensors),
-        best,
-      });
-    };
-
-    let interrupted = false;
-    const overall = progress.start(`train ${model.name}`, epochs, 'epochs');
-    overall.tick(start);
-    const evaluator = evalEvery > 0 ? (o.evaluator ?? defaultEvaluator) : undefined;
-    const startedAt = performance.now();
-    let outOfTime = false;
-    try {
-      for (let epoch = start; epoch < epochs && !finished; epoch++) {
-        const t0 = performance.now();
-        const task = progress.start(`${model.name} epoch ${epoch + 1}/${epochs}`, sampler.size(), 'samples');
-        const ctx: StepContext = { epoch, step: optimizer.step, rng: root.fork(`train:${epoch}`), split };
-        let lossSum = 0;
-        let samples = 0;
-        for (const { batch, size } of sampler.batches(root.fork(`sample:${epoch}`), batchSize)) {
-          ctx.step = optimizer.step;
-          const lossValue = tf.tidy(() => {
-            const { value, grads } = tf.variableGrads(() => model.loss(batch, ctx), variables);
-            optimizer.apply(variables.map((v) => grads[v.name]));
-            return (value.dataSync() as Float32Array)[0];
-          });
-          if (!Number.isFinite(lossValue)) {
-            throw new LmrecError('E_DIVERGED', `${model.name}: loss is ${lossValue} at epoch ${epoch + 1}, step ${optimizer.step}`, { hint: 'lower the learning rate or enable clipNorm' });
-          }
-          lossSum += lossValue * size;
-          samples += size;
-          task.tick(size);
-          task.set({ loss: Number((lossSum / samples).toFixed(5)) });
-        }
-        task.end();
-        const seconds = (performance.now() - t0) / 1000;
-        const record: EpochRecord = { epoch: epoch + 1, loss: samples ? lossSum / samples : NaN, samples, seconds, samplesPerSecond: samples / Math.max(seconds, 1e-9) };
-
-        outOfTime = o.maxSeconds !== undefined && (performance.now() - startedAt) / 1000 >= o.maxSeconds;
-        const last = epoch === epochs - 1 || outOfTime;
-        if (evaluator && ((epoch + 1) % evalEvery === 0 || last)) {
-          const e0 = performance.now();
-          const scorer = model.scorer(split);
-          let result;
-          try {
-            result = await evaluator(scorer, split, { on: 'valid', ks });
-          } finally {
-            scorer.dispose?.();
-          }
-          record.evalSeconds = (performance.now() - e0) / 1000;
-          record.valid = Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, v.mean]));
-          const score = record.valid[metric];
-          if (score === undefined) {
-            throw new LmrecError('E_CONFIG', `the evaluator reported no "${metric}"`, { field: 'metric', hint: `one of ${Object.keys(record.valid).join(', ')}` });
-          }
-          if (score > bestScore + minDelta || bestEpoch < 0) {
-            bestScore = score;
-            bestEpoch = epoch;
-            bestMetrics = record.valid;
-            record.best = true;
-            badEvals = 0;
-            if (keepBest) best = toHost(model.state());
-          } else {
-            badEvals++;
-          }
-          if (badEvals >= patience) stoppedEarly = true;
-        }
-        log.push(record);
-        if (o.logPath) await writeLog(o.logPath, log);
-        overall.tick();
-        const remaining = epochs - epoch - 1;
-        progress.log?.(
-          `${model.name} epoch ${epoch + 1}: loss ${record.loss.toFixed(5)}, ${Math.round(record.samplesPerSecond)} samples/s, ${seconds.toFixed(2)} s` +
-            (record.valid ? `, valid ${metric} ${record.valid[metric].toFixed(4)}` : '') +
-            (remaining > 0 && !stoppedEarly ? `, ETA <= ${Math.round(remaining * (seconds + (record.evalSeconds ?? 0)))} s` : ''),
-        );
-        finished = stoppedEarly || last;
-        const aborted = o.signal?.aborted ?? false;
-        if (o.checkpointDir && ((epoch + 1) % checkpointEvery === 0 || finished || aborted)) await saveCheckpoint(epoch + 1);
-        const verdict = await o.onEpochEnd?.(record);
-        if (aborted || verdict === false) {
-          interrupted = !finished;
-          break;
-        }
-      }
-    } finally {
-      overall.end();
-    }
-    if (keepBest && best && !interrupted) withHostTensors(best, (t) => model.loadState(t));
-    optimizer.dispose();
-    return {
-      epochs: log.length,
-      bestEpoch: bestEpoch >= 0 ? bestEpoch : log.length - 1,
-      bestMetrics,
-      stoppedEarly,
-      interrupted,
-      stopReason: interrupted ? 'interrupted' : stoppedEarly ? 'patience' : outOfTime ? 'time' : 'epochs',
-      log,
-    };
+  /** Trains a generic task. */
+  train<B>(task: TrainingTask<B>): Promise<TrainResult> {
+    return new TrainingRun(task, this.options).run();
   }
+
+  /** Trains a CF model on a split, selecting on full-ranking VALID metrics. */
+  fit<B>(model: TrainableModel<B>, split: CfSplit): Promise<TrainResult> {
+    return this.train(cfTask(model, split, this.options));
+  }
+}
+
+/** The generic task of a CF fit: the model's sampler, full-ranking validation through `evaluator`. */
+export function cfTask<B>(model: TrainableModel<B>, split: CfSplit, options: Pick<TrainerOptions, 'sampler' | 'evaluator' | 'metric' | 'ks'> = {}): TrainingTask<B> {
+  const sampler = (options.sampler as Sampler<B> | undefined) ?? model.sampler(split);
+  const trainable: Trainable<B> = {
+    name: model.name,
+    trainableVariables: () => model.trainableVariables(),
+    loss: (batch, info) => model.loss(batch, { ...info, split }),
+    state: () => model.state(),
+    loadState: (state) => model.loadState(state),
+    randomStreams: model.randomStreams ? () => model.randomStreams!() : undefined,
+    inputs: model.inputs ? () => model.inputs!() : undefined,
+  };
+  return { model: trainable, sampler, init: (rng) => model.init(split, rng), validate: cfValidation(model, split, options) };
+}
+
+/** VALID metrics of a CF model's current weights through a full-ranking evaluator. */
+export function cfValidation(model: Pick<TrainableModel, 'scorer'>, split: CfSplit, options: Pick<TrainerOptions, 'evaluator' | 'metric' | 'ks'> = {}): Validate {
+  const evaluator = options.evaluator ?? defaultEvaluator;
+  const ks = ksFor(options.metric ?? 'recall@20', options.ks ?? [10, 20, 50]);
+  return async () => {
+    const scorer = model.scorer(split);
+    try {
+      const result = await evaluator(scorer, split, { on: 'valid', ks });
+      return Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, v.mean]));
+    } finally {
+      scorer.dispose?.();
+    }
+  };
 }
 
 function ksFor(metric: string, ks: number[]): number[] {

@@ -1,25 +1,93 @@
 import type { CfSplit, ProgressReporter, Rng, Scorer, tf } from '@lmrec/core';
 
-/** What a model's loss sees besides the batch. */
-export interface StepContext {
+/** What a loss sees besides the batch, in any training run. */
+export interface StepInfo {
   /** 0-based epoch. */
   epoch: number;
   /** Global optimiser step before this batch (0-based); schedules (KL annealing) derive from it. */
   step: number;
-  /** Seeded stream for this epoch's stochastic layers (dropout, reparameterisation). */
+  /** Seeded stream for this epoch's stochastic layers (dropout, reparameterisation), forked from the seed per epoch. */
   rng: Rng;
-  /** The split being trained on. */
+}
+
+/** A CF model's step context: StepInfo plus the split being trained on. */
+export interface StepContext extends StepInfo {
   split: CfSplit;
+}
+
+/** A set of variables with its own learning rate / weight decay (torch's parameter groups). */
+export interface ParameterGroup {
+  variables: tf.Variable[];
+  /** Default: the optimiser's lr. */
+  lr?: number;
+  /** Default: the optimiser's weightDecay. */
+  weightDecay?: number;
+}
+
+/**
+ * Anything the Trainer can optimise. The loss is computed inside the
+ * optimiser's gradient tape (`tf.variableGrads`) and a `tf.tidy`, so it must
+ * be built from the trainable variables with tfjs ops (or differentiable
+ * custom ops such as core's spmmOp); tensors it creates are freed for it.
+ */
+export interface Trainable<B = unknown> {
+  readonly name: string;
+  trainableVariables(): tf.Variable[];
+  /** Scalar loss for one batch. */
+  loss(batch: B, info: StepInfo): tf.Scalar;
+  /** Every tensor needed to restore the weights, keyed by stable names (checkpoints, keep-best). */
+  state(): Record<string, tf.Tensor>;
+  loadState(state: Record<string, tf.Tensor>): void;
+  /** Variables that train with another lr / weight decay; the rest form the default group. */
+  parameterGroups?(): ParameterGroup[];
+  /**
+   * Random streams the model draws from by itself (e.g. an aggregator's
+   * dropout stream). Their state goes into checkpoints so a resumed run
+   * draws what the uninterrupted run drew.
+   */
+  randomStreams?(): Record<string, Rng>;
+  /** Numbers for the epoch log (e.g. a gate value). */
+  describe?(): Record<string, number>;
+  /** Frozen inputs the loss reads (embeddings, context vectors), checked for NaN / Inf before training. */
+  inputs?(): Record<string, { data: ArrayLike<number>; rowLength?: number }>;
+}
+
+/** Produces one epoch of mini-batches. */
+export interface Sampler<B = unknown> {
+  /** Samples per epoch (for progress, items/s and ETA). */
+  size(): number;
+  /** The batches of one epoch, in order; deterministic given `rng` (and the sampler's own state). */
+  batches(rng: Rng, batchSize: number): Iterable<{ batch: B; size: number }>;
+  /** True when an incomplete last batch is dropped (named in the zero-step error). */
+  readonly dropLast?: boolean;
+  /** Unit of `size()` for progress. Default "samples". */
+  readonly unit?: string;
+  /**
+   * A sampler that carries state across epochs (its own random stream, a
+   * permutation reshuffled in place) returns it here as JSON; the Trainer
+   * checkpoints it after every epoch and hands it back on resume.
+   */
+  state?(): unknown;
+  restore?(state: unknown): void;
+}
+
+/** VALID metrics of the current weights, e.g. { "recall@20": 0.31 } or { "hit@10": 0.07 }. */
+export type Validate = (info: { epoch: number }) => Promise<Record<string, number>> | Record<string, number>;
+
+/** One training run as the generic engine sees it. */
+export interface TrainingTask<B = unknown> {
+  model: Trainable<B>;
+  sampler: Sampler<B>;
+  /** Evaluation for selection and early stopping; without it, the last epoch's weights are kept. */
+  validate?: Validate;
+  /** Builds / initialises the model's weights from the seeded stream (once per fit, before any resume). */
+  init?: (rng: Rng) => void;
 }
 
 /** A scorer for evaluation; `dispose` frees whatever it precomputed. */
 export type EvalScorer = Scorer & { dispose?(): void };
 
-/**
- * Anything the Trainer can train. The loss is computed inside the optimiser's
- * gradient tape (`tf.variableGrads`), so it must be built from the trainable
- * variables with tfjs ops (or differentiable custom ops such as core's spmmOp).
- */
+/** A CF model the Trainer can fit on a CfSplit (evaluated by full ranking). */
 export interface TrainableModel<B = unknown> {
   readonly name: string;
   /** Build variables for this split (initialised from `rng`); called once before training. */
@@ -34,27 +102,23 @@ export interface TrainableModel<B = unknown> {
   /** Every tensor needed to restore the weights, keyed by stable names. */
   state(): Record<string, tf.Tensor>;
   loadState(state: Record<string, tf.Tensor>): void;
-}
-
-/** Produces one epoch of mini-batches from a seeded stream. */
-export interface Sampler<B = unknown> {
-  /** Samples per epoch (for progress, items/s and ETA). */
-  size(): number;
-  /** The batches of one epoch, in order; deterministic given `rng`. */
-  batches(rng: Rng, batchSize: number): Iterable<{ batch: B; size: number }>;
+  randomStreams?(): Record<string, Rng>;
+  inputs?(): Record<string, { data: ArrayLike<number>; rowLength?: number }>;
 }
 
 export type OptimizerName = 'adam' | 'adamw';
 
 export interface OptimizerConfig {
+  /** 'adam' (L2 added to the gradient when weightDecay > 0) or 'adamw' (decoupled decay). Default 'adam'. */
   name?: OptimizerName;
+  /** Learning rate, a finite number >= 0. Default 1e-3. */
   lr?: number;
   beta1?: number;
   beta2?: number;
   epsilon?: number;
-  /** AdamW: decoupled weight decay (p -= lr * wd * p); Adam: ignored unless `l2` is set. */
+  /** Default 0 for 'adam' and ADAMW_WEIGHT_DECAY (0.01, torch's AdamW default) for 'adamw'. */
   weightDecay?: number;
-  /** Clip gradients by their global norm (as torch.nn.utils.clip_grad_norm_). */
+  /** Clip gradients by their global norm (as torch.nn.utils.clip_grad_norm_); undefined or 0 = off. */
   clipNorm?: number;
 }
 
@@ -72,24 +136,37 @@ export type Evaluator = (
 
 /** One line of the per-epoch JSON-lines log. */
 export interface EpochRecord {
+  /** 1-based epoch. */
   epoch: number;
-  /** Mean batch loss over the epoch. */
+  /** Mean loss per sample over the epoch. */
   loss: number;
   samples: number;
+  /** Optimiser steps in the epoch. */
+  steps?: number;
   seconds: number;
   samplesPerSecond: number;
+  /** Mean global gradient norm before clipping (when the optimiser computed it). */
+  gradNorm?: number;
   /** Valid metrics when this epoch was evaluated ("recall@20": mean). */
   valid?: Record<string, number>;
   evalSeconds?: number;
   best?: boolean;
+  /** The model's `describe()` after the epoch (e.g. the gate value). */
+  extra?: Record<string, number>;
 }
 
 export interface TrainResult {
   /** Epochs completed (including any before a resume). */
   epochs: number;
-  /** 0-based epoch whose weights were kept (keep-best), or the last epoch without evaluation. */
+  /**
+   * 0-based epoch whose weights were kept (keep-best), -1 when the initial
+   * weights were (evaluateInitial and no epoch beat them), or the last epoch
+   * without evaluation.
+   */
   bestEpoch: number;
   bestMetrics?: Record<string, number>;
+  /** VALID metrics of the initial weights (evaluateInitial). */
+  initialMetrics?: Record<string, number>;
   stoppedEarly: boolean;
   /** True when `signal` or `onEpochEnd` stopped the run before its end. */
   interrupted: boolean;

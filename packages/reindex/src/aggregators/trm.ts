@@ -55,6 +55,11 @@ export class TrmAggregator extends BaseAggregator {
     }
   }
 
+  /** The dropout stream (state saved with training checkpoints). */
+  randomStreams(): Record<string, Rng> {
+    return { dropout: this.dropoutRng };
+  }
+
   apply(tokens: tf.Tensor3D, mask: tf.Tensor2D, training: boolean): tf.Tensor2D {
     this.checkInput(tokens, mask);
     return tf.tidy(() => {

@@ -137,6 +137,11 @@ export class ArtifactsBackbone implements Backbone {
     return this;
   }
 
+  /** Backbone.ready: loads (once) so that `dim` and `id` are known. */
+  async ready(): Promise<void> {
+    await this.load();
+  }
+
   /** Context vectors by example id (the manifest's `example_ids`). */
   async contextVectorsForIds(ids: readonly string[]): Promise<Float32Array[]> {
     const a = (await this.load()).data!;

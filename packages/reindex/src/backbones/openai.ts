@@ -56,6 +56,11 @@ export class OpenAiBackbone implements Backbone {
     return this.artifacts.dim;
   }
 
+  /** Backbone.ready: loads the artifacts (titles, token table) so that `dim` is known. */
+  async ready(): Promise<void> {
+    await this.load();
+  }
+
   async load(): Promise<this> {
     await this.artifacts.load();
     this.encoder ??= new OpenAiEncoder({

@@ -1,0 +1,53 @@
+import { cachedTranspose, spmm, spmmOp, tf, type Csr } from '@lmrec/core';
+
+/**
+ * LightGCN propagation (He et al. 2020), the one implementation lmrec uses
+ * (LightGCN, AlphaRec, zero-shot transfer): E_l = A_hat E_{l-1}, output the
+ * mean of layers 0..L (layer 0 included), on plain arrays [nodes * dim].
+ * `layers` gets every layer when given (inference for new users needs the
+ * item rows of each layer).
+ */
+export function propagate(adj: Csr, e0: Float32Array, dim: number, nLayers: number, layers?: Float32Array[]): Float32Array {
+  const out = Float32Array.from(e0);
+  layers?.push(e0);
+  let prev = e0;
+  for (let l = 1; l <= nLayers; l++) {
+    const next = spmm(adj, prev, dim);
+    for (let i = 0; i < out.length; i++) out[i] += next[i];
+    layers?.push(next);
+    prev = next;
+  }
+  if (nLayers > 0) {
+    const s = 1 / (nLayers + 1);
+    for (let i = 0; i < out.length; i++) out[i] *= s;
+  }
+  return out;
+}
+
+/** Gradient of `propagate` w.r.t. layer 0: (1 / (L+1)) sum_l (A^T)^l dOut. */
+export function propagateBackward(adj: Csr, dOut: Float32Array, dim: number, nLayers: number): Float32Array {
+  if (nLayers === 0) return dOut;
+  const at = cachedTranspose(adj);
+  const acc = Float32Array.from(dOut);
+  let g = dOut;
+  for (let l = 1; l <= nLayers; l++) {
+    g = spmm(at, g, dim);
+    for (let i = 0; i < acc.length; i++) acc[i] += g[i];
+  }
+  const s = 1 / (nLayers + 1);
+  for (let i = 0; i < acc.length; i++) acc[i] *= s;
+  return acc;
+}
+
+/** The same propagation as differentiable tfjs ops (core's spmmOp), for losses taped by tfjs. */
+export function propagateTensor(adj: Csr, e0: tf.Tensor2D, nLayers: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    let layer = e0;
+    let sum: tf.Tensor2D = layer;
+    for (let k = 0; k < nLayers; k++) {
+      layer = spmmOp(adj, layer);
+      sum = tf.add(sum, layer);
+    }
+    return tf.div(sum, nLayers + 1);
+  });
+}
