@@ -5,6 +5,12 @@ import { LmrecError } from './errors.js';
  * in lmrec, so a run is reproducible from its seed on any machine. Not for
  * cryptography.
  */
+/** A position of an Rng stream (see `Rng.getState`). */
+export interface RngState {
+  s: [number, number, number, number];
+  spareNormal: number | null;
+}
+
 export class Rng {
   private s0 = 0;
   private s1 = 0;
@@ -25,6 +31,20 @@ export class Rng {
     this.s1 = splitmix();
     this.s2 = splitmix();
     this.s3 = splitmix();
+  }
+
+  /** The stream's position (four state words and the spare normal draw), JSON-serialisable: checkpoints resume a stream mid-run with it. */
+  getState(): RngState {
+    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spareNormal: this.spareNormal ?? null };
+  }
+
+  /** Moves the stream to a position `getState` returned (words as unsigned 32-bit integers; the generator is bitwise only, so this is exact). */
+  setState(state: RngState): void {
+    if (!Array.isArray(state?.s) || state.s.length !== 4 || !state.s.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) {
+      throw new LmrecError('E_CHECKPOINT', `not an Rng state: ${JSON.stringify(state)}`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = state.s;
+    this.spareNormal = state.spareNormal ?? undefined;
   }
 
   /** An independent stream derived from this seed and a label (order-independent). */

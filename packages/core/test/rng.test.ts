@@ -161,3 +161,19 @@ describe('Rng distributions (fixed seeds, chi-square at the 99.9% level)', () =>
     expect(() => rng.choice([])).toThrow(/empty/);
   });
 });
+
+describe('Rng state', () => {
+  it('resumes a stream mid-run from a JSON round-trip of its state, spare normal draw included', () => {
+    const rng = new Rng(11);
+    for (let i = 0; i < 5; i++) rng.nextUint32();
+    rng.normal(); // leaves a spare normal draw behind
+    const saved = JSON.parse(JSON.stringify(rng.getState()));
+    const expected = [rng.normal(), rng.nextUint32(), rng.float()];
+    const resumed = new Rng(999);
+    resumed.setState(saved);
+    expect([resumed.normal(), resumed.nextUint32(), resumed.float()]).toEqual(expected);
+    expect(saved.s.every((w: number) => w >= 0 && w <= 0xffffffff)).toBe(true);
+    expect(() => resumed.setState({ s: [1, 2, 3], spareNormal: null } as never)).toThrow(/not an Rng state/);
+    expect(() => resumed.setState({ s: [1, 2, 3, -4], spareNormal: null })).toThrow(/not an Rng state/);
+  });
+});
