@@ -11,6 +11,7 @@ export class Popularity implements Recommender {
   nItems = 0;
   nUsers = 0;
   private counts = new Float32Array(0);
+  private fitted = false;
 
   async fit(data: CfSplit): Promise<{ epochs: number }> {
     this.nUsers = data.nUsers;
@@ -18,6 +19,7 @@ export class Popularity implements Recommender {
     this.counts = new Float32Array(data.nItems);
     const idx = data.train.indices;
     for (let k = 0; k < idx.length; k++) this.counts[idx[k]]++;
+    this.fitted = true;
     return { epochs: 0 };
   }
 
@@ -27,6 +29,7 @@ export class Popularity implements Recommender {
   }
 
   scoreBlock(users: Int32Array): Float32Array {
+    if (!this.fitted) throw new LmrecError('E_STATE', 'popularity is not fitted or loaded', { hint: 'call fit() or load() first' });
     const out = new Float32Array(users.length * this.nItems);
     for (let r = 0; r < users.length; r++) out.set(this.counts, r * this.nItems);
     return out;
@@ -47,11 +50,18 @@ export class Popularity implements Recommender {
   }
 
   async load(dir: string): Promise<void> {
-    const meta = JSON.parse(await fs.readFile(join(dir, 'config.json'), 'utf8'));
-    if (meta.model !== this.name) throw new LmrecError('E_STATE', `saved model is "${meta.model}", not "${this.name}"`, { file: join(dir, 'config.json') });
+    const configFile = join(dir, 'config.json');
+    let meta: { model: string; nUsers: number; nItems: number };
+    try {
+      meta = JSON.parse(await fs.readFile(configFile, 'utf8'));
+    } catch (error) {
+      throw new LmrecError('E_IO', `cannot read model config: ${(error as Error).message}`, { file: configFile });
+    }
+    if (meta.model !== this.name) throw new LmrecError('E_STATE', `saved model is "${meta.model}", not "${this.name}"`, { file: configFile });
     const { tensors } = await readSafetensors(join(dir, 'weights.safetensors'));
     this.nUsers = meta.nUsers;
     this.nItems = meta.nItems;
     this.counts = Float32Array.from(tensors['item.count'].data as Float32Array);
+    this.fitted = true;
   }
 }
