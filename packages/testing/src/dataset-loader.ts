@@ -36,6 +36,19 @@ function sizes(data: any, shape: ReturnType<typeof datasetShape>): Record<string
   return {};
 }
 
+/** The data without functions (closures differ per load), typed arrays as plain arrays, maps as entries. */
+function canonical(value: unknown, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'function') return undefined;
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[cycle]';
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) return { typed: value.constructor.name, values: Array.from(value as unknown as ArrayLike<number>) };
+  if (value instanceof Map) return { map: [...value].map(([k, v]) => [canonical(k, seen), canonical(v, seen)]) };
+  if (value instanceof Set) return { set: [...value].map((v) => canonical(v, seen)) };
+  if (Array.isArray(value)) return value.map((v) => canonical(v, seen));
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v !== 'function').map(([k, v]) => [k, canonical(v, seen)]));
+}
+
 /**
  * The DatasetLoader contract: `load()` gives a consistent dataset of a known
  * shape (interaction CSR with sorted in-range ids and id maps; conversations
@@ -63,7 +76,7 @@ export function datasetLoaderSuite<T>(c: DatasetLoaderCase<T>): Suite {
     },
     {
       title: 'gives the same data on every load',
-      run: async () => expect(await load()).toEqual(await load()),
+      run: async () => expect(canonical(await load())).toEqual(canonical(await load())),
     },
   ];
   for (const broken of c.broken ?? []) {
