@@ -149,5 +149,5 @@ const validOptions: Record<string, Record<string, unknown>> = {
   'conversation-table': { file: at('ct/table.csv'), columns: ctColumns, id2name: at('rm/id2name.json') },
 };
 for (const factory of datasetLoaderPlugins) {
-  pluginFactoryContract({ point: 'DatasetLoader', factory, options: validOptions[factory.name], module: datasetsModule, origin: DATASETS_ORIGIN, check: (l) => expect(l.name).toBe(factory.name) });
+  pluginFactoryContract<DatasetLoader>({ point: 'DatasetLoader', factory, options: validOptions[factory.name], module: datasetsModule, origin: DATASETS_ORIGIN, check: (l) => expect(l.name).toBe(factory.name) });
 }
