@@ -7,7 +7,7 @@ import { HashBackbone, RefRecall, TinyLoader, TrigramEncoder, type EncoderBugs, 
 async function runAll(suite: Suite): Promise<void> {
   await suite.setup?.();
   try {
-    for (const check of suite.checks) await check.run();
+    for (const check of suite.checks) await runCheck(suite, check.title);
   } finally {
     await suite.teardown?.();
   }

@@ -13,7 +13,7 @@ beforeAll(async () => {
 async function runAll(suite: Suite): Promise<void> {
   await suite.setup?.();
   try {
-    for (const check of suite.checks) await check.run();
+    for (const check of suite.checks) await runCheck(suite, check.title);
   } finally {
     await suite.teardown?.();
   }
