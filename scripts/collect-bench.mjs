@@ -1,6 +1,5 @@
 // Gathers every package's bench/results*.md into BENCHMARKS.md (atomically):
 // results.md first, then extra runs (e.g. results-full-protocol.md).
-/* global console */
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 

@@ -10,6 +10,7 @@ import {
   ScaleAdapter,
   ScaleBiasAdapter,
   trainAdapt,
+  validRecall,
   type AdaptExamples,
 } from '../src/index.js';
 import { sampler, spearman } from './helpers.js';
@@ -172,13 +173,19 @@ describe('bias adjustment', () => {
     const index = new FixedItemIndex(v, nItems, 6);
     const model = new BiasAdaptedModel(index, new ScaleBiasAdapter(nItems));
     const counts: number[] = [];
-    const result = await trainAdapt(model, train, valid, { epochs: 6, learningRate: 0.05, patience: 100, seed: 2, onEpoch: (l) => counts.push(l.numTensors) });
-    expect(result.log).toHaveLength(6);
+    const epochs = 40;
+    const patience = 2;
+    const result = await trainAdapt(model, train, valid, { epochs, learningRate: 0.05, patience, seed: 2, onEpoch: (l) => counts.push(l.numTensors) });
+    // it stopped early: exactly `patience` evaluations after the last improvement, well before the last epoch
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.log.length).toBeLessThan(epochs);
+    expect(result.log.length).toBe(result.bestEpoch + patience);
     expect(new Set(counts).size).toBe(1);
-    const best = Math.max(...result.log.map((l) => l.valid!));
-    expect(result.bestValid).toBeGreaterThanOrEqual(best);
-    // the popularity prior beats the uninformative LLM logits on valid
-    expect(result.bestValid).toBeGreaterThan(result.log[0].valid! - 1e-9);
+    const valids = result.log.map((l) => l.valid!);
+    expect(result.bestValid).toBe(Math.max(...valids));
+    expect(valids[result.bestEpoch - 1]).toBe(result.bestValid);
+    // the weights kept are the best epoch's: evaluated again, they give its valid recall (not the last epoch's)
+    expect(await validRecall(model, valid)).toBe(result.bestValid);
     model.adapter.dispose();
     index.dispose();
   });

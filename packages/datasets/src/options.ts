@@ -4,7 +4,7 @@ import { z } from 'zod';
 // The options every DatasetLoader plugin accepts, one strict schema each:
 // an unknown key is a config error, never silently ignored.
 
-const files = (what: string) => z.union([pathOption(what), z.array(pathOption(what)).nonempty()]);
+const files = (what: string) => z.union([pathOption(what), z.array(pathOption(what)).nonempty()]).describe(`${what} (or a list of them)`);
 const dedup = z.enum(['error', 'first', 'last', 'latest']).describe('what a repeated (user, item) pair does: error, keep the first, the last, or the latest by time');
 const minRating = z.number().describe('keep only ratings >= this (implicit feedback while reading)');
 const name = z.string().min(1).describe('dataset name in reports');
@@ -44,10 +44,10 @@ export const alpharecOptions = z.strictObject({
 export const recboleOptions = z.strictObject({
   dir: pathOption('folder holding <dataset>.inter (and optionally <dataset>.item)'),
   dataset: z.string().min(1).describe('file stem, e.g. "ml-100k"'),
-  userField: z.string().optional(),
-  itemField: z.string().optional(),
-  ratingField: z.string().optional(),
-  timeField: z.string().optional(),
+  userField: z.string().describe('user id field of the .inter file (default user_id)').optional(),
+  itemField: z.string().describe('item id field (default item_id)').optional(),
+  ratingField: z.string().describe('rating field (default rating, when present)').optional(),
+  timeField: z.string().describe('timestamp field (default timestamp, when present)').optional(),
   titleField: z.string().describe('title field of the .item file (default: movie_title, title, item_name or name)').optional(),
   quote: z.union([z.literal('"'), z.literal(false)]).describe('csv quoting (default \'"\')').optional(),
   requireFinalNewline: finalNewline.optional(),
@@ -60,7 +60,7 @@ const tableSource = {
   format: z.enum(['csv', 'jsonl']).describe('default: from the file name').optional(),
   delimiter: z.string().min(1).describe("csv field separator (default ',' or tab for .tsv)").optional(),
   header: z.boolean().describe('first line names the columns (csv; default true)').optional(),
-  encoding: z.enum(['utf-8', 'latin1']).optional(),
+  encoding: z.enum(['utf-8', 'latin1']).describe('text encoding of the file (default utf-8)').optional(),
   quote: z.union([z.literal('"'), z.literal(false)]).describe('csv quoting: \'"\' (RFC 4180, default) or false (split on the delimiter only)').optional(),
   requireFinalNewline: finalNewline.optional(),
 };
@@ -114,14 +114,14 @@ const conversationColumns = {
 
 const conversationTable = {
   ...tableSource,
-  seekerValues: z.array(z.string()).optional(),
-  itemSeparator: z.string().optional(),
+  seekerValues: z.array(z.string()).describe("role values that mean the seeker (default 1, true, True, seeker, SEEKER, user)").optional(),
+  itemSeparator: z.string().describe('separator of item ids written without list brackets (default |)').optional(),
   id2name: pathOption('JSON object item id -> name; the catalogue is every entry'),
   ratios: ratios.optional(),
   seed: seed.optional(),
   name: name.optional(),
 };
 
-export const conversationTableOptions = z.strictObject({ ...conversationTable, columns: z.strictObject(conversationColumns) });
+export const conversationTableOptions = z.strictObject({ ...conversationTable, columns: z.strictObject(conversationColumns).describe('column names of the conversation, role, text and items') });
 
 export const redditMovieOptions = z.strictObject({ ...conversationTable, columns: z.strictObject(conversationColumns).partial().describe('default conv_id, is_seeker, text, movies').optional() });

@@ -10,7 +10,8 @@ function crcBitwise(data: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-export function makeZip(files: { name: string; data: Uint8Array | string; store?: boolean }[]): Buffer {
+/** `mode`: Unix st_mode stored in the external attributes (host Unix), e.g. 0o120777 for a symbolic link. */
+export function makeZip(files: { name: string; data: Uint8Array | string; store?: boolean; mode?: number }[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -30,7 +31,7 @@ export function makeZip(files: { name: string; data: Uint8Array | string; store?
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(f.mode === undefined ? 20 : (3 << 8) | 20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x800, 8);
     central.writeUInt16LE(f.store ? 0 : 8, 10);
@@ -38,6 +39,7 @@ export function makeZip(files: { name: string; data: Uint8Array | string; store?
     central.writeUInt32LE(body.length, 20);
     central.writeUInt32LE(data.length, 24);
     central.writeUInt16LE(name.length, 28);
+    if (f.mode !== undefined) central.writeUInt32LE((f.mode << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);
     centrals.push(central, name);

@@ -10,6 +10,7 @@ export { OnnxEncoder, type OnnxEncoderOptions, type Pooling } from './onnx/onnx-
 export { poolHidden } from './onnx/pooling.js';
 export { buildInputs, type ModelInputs } from './onnx/inputs.js';
 export { OpenAiEncoder, type OpenAiEncoderOptions } from './http/openai-encoder.js';
+export { displayUrl, endpointUrl, redactSecrets, type EndpointUrl } from './http/url.js';
 export { parseRetryAfter, runPool, abortableSleep } from './http/retry.js';
 export { PrecomputedEncoder, type PrecomputedEncoderOptions } from './precomputed/precomputed-encoder.js';
 export { CachedEncoder, type CachedEncoderOptions, type CacheStats } from './cache/cached-encoder.js';

@@ -44,7 +44,7 @@ export const onnxOptions = z.strictObject({
 
 export const openaiOptions = z.strictObject({
   baseUrl: z.url().describe('server root with the API prefix, e.g. http://127.0.0.1:8080/v1 (requests go to <baseUrl>/embeddings)'),
-  model: z.string().min(1),
+  model: z.string().min(1).describe('model name sent with every request, e.g. text-embedding-3-small'),
   dim: positiveInt.describe('expected embedding size; every row is checked'),
   apiKeyEnv: z.string().min(1).describe('environment variable holding the API key (never logged, never in ids)').optional(),
   dimensions: positiveInt.describe('sent as "dimensions" (text-embedding-3 can shorten its output)').optional(),

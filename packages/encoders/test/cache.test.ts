@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { CapturingProgress } from '@lmrec/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CachedEncoder, LexicalEncoder, decodeChunk } from '../src/index.js';
-import { CONTRACT_TEXTS, textEncoderContract } from './contract/text-encoder.contract.js';
+import { CONTRACT_TEXTS, textEncoderContract } from '@lmrec/testing';
 import { CountingEncoder } from './helpers/counting-encoder.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lmrec-cache-'));
@@ -14,20 +14,19 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const freshDir = () => join(root, `c${n++}`);
 
-textEncoderContract(
-  'cached lexical (cold and warm)',
-  async () => {
-    const dir = freshDir();
-    const lexical = () => {
-      const e = new LexicalEncoder({ dim: 32 });
-      e.fit(CONTRACT_TEXTS);
-      return e;
-    };
-    const encoder = new CachedEncoder(lexical(), { dir, chunkSize: 3 });
-    return { encoder, twin: new CachedEncoder(lexical(), { dir, chunkSize: 5 }) };
-  },
-  { normalized: true },
-);
+const lexical = () => {
+  const e = new LexicalEncoder({ dim: 32 });
+  e.fit(CONTRACT_TEXTS);
+  return e;
+};
+let contractDir = '';
+textEncoderContract({
+  name: 'cached lexical (cold and warm)',
+  create: () => new CachedEncoder(lexical(), { dir: (contractDir = freshDir()), chunkSize: 3 }),
+  // a second encoder on the same cache folder: the warm read must equal the cold write
+  twin: () => new CachedEncoder(lexical(), { dir: contractDir, chunkSize: 5 }),
+  normalized: true,
+});
 
 const titles = (count: number, offset = 0) => Array.from({ length: count }, (_, i) => `title ${i + offset} — ${'é'.repeat((i + offset) % 4)}`);
 const chunkFiles = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.chunk'));

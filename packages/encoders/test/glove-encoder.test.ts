@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CapturingProgress, TYPES, createContainer, type PluginRegistry, type TextEncoder } from '@lmrec/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CachedEncoder, GloveEncoder, encodersModule, type GloveEncoderOptions } from '../src/index.js';
-import { CONTRACT_TEXTS, textEncoderContract } from './contract/text-encoder.contract.js';
+import { CONTRACT_TEXTS, textEncoderContract } from '@lmrec/testing';
 import { FIXTURE_WORDS, randomVectors, writeFixture, writeGloveJson } from './helpers/glove-fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lmrec-glove-enc-'));
@@ -20,16 +20,14 @@ const make = async (options: GloveEncoderOptions) => {
   return encoder;
 };
 
-textEncoderContract(
-  'glove (sif, first component removed)',
-  async () => ({ encoder: await make({}), twin: await make({}) }),
-  { normalized: true, tolerance: 0 },
-);
-textEncoderContract('glove (mean)', async () => ({ encoder: await make({ pooling: 'mean' }), twin: await make({ pooling: 'mean' }) }), { normalized: true });
-textEncoderContract('glove (sif through the embedding cache)', async () => {
-  const dir = join(root, `emb-${Math.random().toString(36).slice(2)}`);
-  return { encoder: new CachedEncoder(await make({}), { dir }) };
-}, { normalized: true });
+textEncoderContract({ name: 'glove (sif, first component removed)', create: () => make({}), normalized: true, tolerance: 0 });
+textEncoderContract({ name: 'glove (mean)', create: () => make({ pooling: 'mean' }), normalized: true });
+textEncoderContract({
+  name: 'glove (sif through the embedding cache)',
+  create: async () => new CachedEncoder(await make({}), { dir: join(root, `emb-${Math.random().toString(36).slice(2)}`) }),
+  twin: false,
+  normalized: true,
+});
 
 const unit = (x: number[]) => {
   const n = Math.hypot(...x);

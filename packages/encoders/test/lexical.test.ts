@@ -1,31 +1,29 @@
 import { Rng } from '@lmrec/core';
 import { describe, expect, it } from 'vitest';
 import { LexicalEncoder, forEachFeatureHash, hashToken, lexicalFeatures, lexicalTokens, projectionRow } from '../src/index.js';
-import { CONTRACT_TEXTS, textEncoderContract } from './contract/text-encoder.contract.js';
+import { CONTRACT_TEXTS, textEncoderContract } from '@lmrec/testing';
 
 const corpus = [...CONTRACT_TEXTS, 'Babe (1995)', 'Dead Man Walking (1995)', 'Richard III (1995)'];
 
-textEncoderContract(
-  'lexical (gaussian projection)',
-  async () => {
+textEncoderContract({
+  name: 'lexical (gaussian projection)',
+  create: () => {
     const encoder = new LexicalEncoder({ dim: 64 });
     encoder.fit(corpus);
-    const twin = new LexicalEncoder({ dim: 64 });
-    twin.fit(corpus);
-    return { encoder, twin };
+    return encoder;
   },
-  { normalized: true },
-);
+  normalized: true,
+});
 
-textEncoderContract(
-  'lexical (achlioptas, sublinear, 2^12 buckets)',
-  async () => {
+textEncoderContract({
+  name: 'lexical (achlioptas, sublinear, 2^12 buckets)',
+  create: () => {
     const encoder = new LexicalEncoder({ projection: 'achlioptas', dim: 32, buckets: 4096, sublinearTf: true });
     encoder.fit(corpus);
-    return { encoder };
+    return encoder;
   },
-  { normalized: true },
-);
+  normalized: true,
+});
 
 describe('hashToken (murmur3 x86 32-bit)', () => {
   it('matches the published test vectors', () => {

@@ -3,18 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OnnxEncoder, buildInputs, poolHidden } from '../src/index.js';
-import { CONTRACT_TEXTS, textEncoderContract } from './contract/text-encoder.contract.js';
+import { CONTRACT_TEXTS, textEncoderContract } from '@lmrec/testing';
 import { referenceEmbed, referenceTokenize, writeTinyBert } from './helpers/tiny-bert.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lmrec-onnx-'));
 const model = writeTinyBert(root);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-textEncoderContract(
-  'onnx (tiny BERT built by the test, mean pooling)',
-  async () => ({ encoder: new OnnxEncoder({ modelDir: model.dir }), twin: new OnnxEncoder({ modelDir: model.dir }) }),
-  { normalized: true, tolerance: 1e-6 },
-);
+textEncoderContract({
+  name: 'onnx (tiny BERT built by the test, mean pooling)',
+  create: () => new OnnxEncoder({ modelDir: model.dir }),
+  normalized: true,
+  tolerance: 1e-6,
+});
 
 describe('OnnxEncoder through @huggingface/transformers', () => {
   const texts = [...CONTRACT_TEXTS, 'Amélie (2001)', 'naïve café', 'Łódź', 'the very long plot about toys and monkeys and toys'];

@@ -1,7 +1,7 @@
 import { CapturingProgress } from '@lmrec/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAiEncoder, parseRetryAfter, type OpenAiEncoderOptions } from '../src/index.js';
-import { CONTRACT_TEXTS, textEncoderContract } from './contract/text-encoder.contract.js';
+import { CONTRACT_TEXTS, textEncoderContract } from '@lmrec/testing';
 import { fakeEmbedding, startEmbeddingServer, type Fault, type ServerState } from './helpers/embedding-server.js';
 
 const DIM = 16;
@@ -29,14 +29,13 @@ function expectRows(rows: Float32Array[], texts: readonly string[]): void {
   texts.forEach((t, i) => expect(Array.from(rows[i])).toEqual(Array.from(Float32Array.from(fakeEmbedding(t, DIM)))));
 }
 
-textEncoderContract(
-  'openai-compatible HTTP (local server)',
-  async () => {
-    const server = await serve();
-    return { encoder: encoderFor(server, { normalize: true }), twin: encoderFor(server, { normalize: true }) };
-  },
-  { normalized: true },
-);
+let contractServer: ServerState | undefined;
+textEncoderContract({
+  name: 'openai-compatible HTTP (local server)',
+  create: async () => encoderFor((contractServer = await serve()), { normalize: true }),
+  twin: () => encoderFor(contractServer!, { normalize: true }),
+  normalized: true,
+});
 
 describe('OpenAiEncoder', () => {
   it('sends the protocol fields with the key from the environment and orders rows by index', async () => {

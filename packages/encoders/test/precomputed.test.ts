@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Rng, serializeNpy, serializeSafetensors } from '@lmrec/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PrecomputedEncoder } from '../src/index.js';
-import { CONTRACT_TEXTS, textEncoderContract } from './contract/text-encoder.contract.js';
+import { CONTRACT_TEXTS, textEncoderContract } from '@lmrec/testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'lmrec-pre-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,11 +25,12 @@ function write(name: string, bytes: Uint8Array | string): string {
 const npy = write('emb.npy', serializeNpy(MATRIX, [IDS.length, DIM]));
 const idsFile = write('ids.txt', IDS.join('\n') + '\n');
 
-textEncoderContract(
-  'precomputed (.npy + ids)',
-  async () => ({ encoder: new PrecomputedEncoder({ file: npy, idsFile }), twin: new PrecomputedEncoder({ file: npy, idsFile }) }),
-  { longText: LONG_ID, nonAsciiTexts: NON_ASCII_IDS },
-);
+textEncoderContract({
+  name: 'precomputed (.npy + ids)',
+  create: () => new PrecomputedEncoder({ file: npy, idsFile }),
+  longText: LONG_ID,
+  nonAsciiTexts: NON_ASCII_IDS,
+});
 
 describe('PrecomputedEncoder', () => {
   it('returns the stored rows by id, from .npy and from safetensors (F32, F16, CRLF ids)', async () => {

@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { createContainer, DEPS, depsOf, PluginRegistry, TYPES, type GatingRecommender, type Recommender } from '@lmrec/core';
-import { FismNet, gatingPlugins, recommenderPlugins, recsysModule, SasRecNet } from '../src/index.js';
+import { pluginFactoryContract } from '@lmrec/testing';
+import { FismNet, gatingPlugins, recommenderPlugins, RECSYS_ORIGIN, recsysModule, SasRecNet } from '../src/index.js';
+
+for (const factory of recommenderPlugins) pluginFactoryContract({ point: 'Recommender', factory, module: recsysModule, origin: RECSYS_ORIGIN });
+for (const factory of gatingPlugins) {
+  pluginFactoryContract({
+    point: 'GatingRecommender',
+    factory,
+    deps: [[DEPS.NItems, 12], [DEPS.Seed, 3]],
+    check: (net) => expect(net.nItems).toBe(12),
+    dispose: (net) => net.dispose(),
+    module: recsysModule,
+    origin: RECSYS_ORIGIN,
+  });
+}
 
 describe('recsysModule', () => {
   it('binds every recommender and both gating nets by name', async () => {

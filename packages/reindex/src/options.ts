@@ -50,7 +50,7 @@ export const transformersOptions = z.strictObject({
 export const openaiOptions = z.strictObject({
   artifacts: pathOption('artifacts folder of the same model: title token ids and the token table'),
   baseUrl: z.url().describe('e.g. http://127.0.0.1:8000/v1 (POST <baseUrl>/embeddings)'),
-  model: z.string().min(1),
+  model: z.string().min(1).describe('model name the server serves (the same model as the artifacts)'),
   apiKeyEnv: z.string().min(1).describe('environment variable holding the API key (never logged)').optional(),
   prompt: prompt.optional(),
   batchSize: positiveInt.describe('texts per request (default 32)').optional(),

@@ -1,12 +1,35 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@lmrec/core';
-import { RnnAggregator, SumAggregator, TrmAggregator, WeightedAggregator } from '../src/aggregators/index.js';
-import { aggregatorContract } from './contract/aggregator.contract.js';
+import { aggregatorContract } from '@lmrec/testing';
+import { RnnAggregator, SumAggregator, TrmAggregator, WeightedAggregator, type BaseAggregator } from '../src/aggregators/index.js';
 
 aggregatorContract({ name: 'sum', create: (dim) => new SumAggregator({ dim }) });
 aggregatorContract({ name: 'weighted', create: (dim, seed) => new WeightedAggregator({ dim, seed, maxLen: 7 }), maxLen: 7 });
 aggregatorContract({ name: 'rnn', create: (dim, seed) => new RnnAggregator({ dim, hidden: 6, outDim: 12, seed }) });
 aggregatorContract({ name: 'trm', create: (dim, seed) => new TrmAggregator({ dim, heads: 4, ffnDim: 24, seed }), stochastic: true });
+
+describe('freeze / unfreeze (reindex aggregators beyond the Aggregator interface)', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+  const makers: [string, () => BaseAggregator][] = [
+    ['weighted', () => new WeightedAggregator({ dim: 8, seed: 1, maxLen: 5 })],
+    ['rnn', () => new RnnAggregator({ dim: 8, hidden: 4, outDim: 6, seed: 1 })],
+    ['trm', () => new TrmAggregator({ dim: 8, heads: 2, ffnDim: 12, seed: 1 })],
+  ];
+  for (const [name, make] of makers) {
+    it(`${name}: a frozen aggregator exposes no trainable variables; unfreezing restores them`, () => {
+      const agg = make();
+      const n = agg.trainableVariables().length;
+      expect(n).toBeGreaterThan(0);
+      agg.freeze();
+      expect(agg.trainableVariables()).toEqual([]);
+      agg.unfreeze();
+      expect(agg.trainableVariables().length).toBe(n);
+      agg.dispose();
+    });
+  }
+});
 
 // ---- independent plain-JS reference implementations ----
 type Mat = number[][];

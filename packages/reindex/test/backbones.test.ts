@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isLmrecError, parseSafetensors, Rng, writeSafetensors } from '@lmrec/core';
 import { hashToken, lexicalTokens } from '@lmrec/encoders';
 import { ArtifactsBackbone, encodeContexts, exportBackboneArtifacts, LexicalBackbone, OpenAiBackbone, renderContext, renderPrompt, RTA_PROMPT, contextKey, writeExportInputs } from '../src/index.js';
-import { backboneContract } from './contract/backbone.contract.js';
+import { backboneContract } from '@lmrec/testing';
 import { CONTEXTS, TITLES } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'reindex-bb-'));

@@ -6,7 +6,7 @@ import { initBackend, type DialogueTurn } from '@lmrec/core';
 import { GloveEncoder } from '@lmrec/encoders';
 import { randomVectors, writeGloveJson } from '@lmrec/encoders/testing';
 import { AGGREGATOR_NAMES, createAggregator, dataLabelPairs, encodeContexts, GloveBackbone, ReindexModel, trainReindex, type GloveBackboneOptions } from '../src/index.js';
-import { backboneContract } from './contract/backbone.contract.js';
+import { backboneContract } from '@lmrec/testing';
 import { CONTEXTS, TITLES } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'reindex-glove-'));

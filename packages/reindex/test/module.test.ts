@@ -1,6 +1,33 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContainer, DEPS, depsOf, initBackend, PluginRegistry, tf, TYPES } from '@lmrec/core';
-import { LexicalBackbone, reindexModule, RnnAggregator } from '../src/index.js';
+import { pluginFactoryContract } from '@lmrec/testing';
+import { aggregatorPlugins, backbonePlugins, LexicalBackbone, REINDEX_ORIGIN, reindexModule, RnnAggregator } from '../src/index.js';
+
+const shared = { module: reindexModule, origin: REINDEX_ORIGIN };
+for (const factory of aggregatorPlugins) {
+  pluginFactoryContract({
+    ...shared,
+    point: 'Aggregator',
+    factory,
+    deps: [[DEPS.InputDim, 8], [DEPS.Seed, 2]],
+    check: (agg) => expect(agg.name).toBe(factory.name),
+    dispose: (agg) => agg.dispose(),
+  });
+}
+// Backbones open their model files on first use (transformers reads only config.json when created).
+const modelDir = mkdtempSync(join(tmpdir(), 'reindex-plugins-'));
+writeFileSync(join(modelDir, 'config.json'), JSON.stringify({ hidden_size: 8 }));
+afterAll(() => rmSync(modelDir, { recursive: true, force: true }));
+const backboneOptions: Record<string, Record<string, unknown>> = {
+  artifacts: { dir: '/nonexistent/artifacts' },
+  transformers: { modelDir },
+  openai: { artifacts: '/nonexistent/artifacts', baseUrl: 'http://127.0.0.1:9/v1', model: 'm' },
+  lexical: { dim: 16 },
+};
+for (const factory of backbonePlugins) pluginFactoryContract({ ...shared, point: 'Backbone', factory, options: backboneOptions[factory.name], deps: [[DEPS.Seed, 2]] });
 
 describe('plugin module', () => {
   beforeAll(async () => {

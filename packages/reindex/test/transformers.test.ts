@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderContext, renderPrompt, RTA_PROMPT, TransformersBackbone } from '../src/index.js';
-import { backboneContract } from './contract/backbone.contract.js';
+import { backboneContract } from '@lmrec/testing';
 import { CONTEXTS, TITLES } from './helpers.js';
 import { referenceIds, referenceLastState, writeTinyLlm, type TinyLlm } from './helpers/tiny-llm.js';
 

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
-import { dirname, join, normalize, isAbsolute, sep } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -15,6 +15,8 @@ export interface ZipEntry {
   size: number;
   crc: number;
   localHeaderOffset: number;
+  /** Unix file type and permission bits, when the archive was made on Unix. */
+  unixMode?: number;
 }
 
 const fail = (file: string, message: string): never => {
@@ -48,6 +50,7 @@ export async function listZip(file: string): Promise<ZipEntry[]> {
     let p = 0;
     for (let n = 0; n < count; n++) {
       if (p + 46 > cdSize || cd.readUInt32LE(p) !== 0x02014b50) fail(file, `bad central directory entry ${n}`);
+      const madeBy = cd.readUInt16LE(p + 4) >> 8;
       const flags = cd.readUInt16LE(p + 8);
       const method = cd.readUInt16LE(p + 10);
       const crc = cd.readUInt32LE(p + 16);
@@ -56,11 +59,14 @@ export async function listZip(file: string): Promise<ZipEntry[]> {
       const nameLen = cd.readUInt16LE(p + 28);
       const extraLen = cd.readUInt16LE(p + 30);
       const commentLen = cd.readUInt16LE(p + 32);
+      const externalAttributes = cd.readUInt32LE(p + 38);
       const localHeaderOffset = cd.readUInt32LE(p + 42);
       if (flags & 1) fail(file, 'encrypted entries are not supported');
       // Bit 11 marks a UTF-8 name: decoded strictly, so a damaged name is an error rather than U+FFFD.
       const name = flags & 0x800 ? decodeUtf8Strict(cd.subarray(p + 46, p + 46 + nameLen), file) : cd.toString('latin1', p + 46, p + 46 + nameLen);
-      entries.push({ name, method, compressedSize, size: uncompressed, crc, localHeaderOffset });
+      // Hosts 3 (Unix) and 19 (macOS) keep st_mode in the upper 16 bits of the external attributes.
+      const unixMode = madeBy === 3 || madeBy === 19 ? externalAttributes >>> 16 : undefined;
+      entries.push({ name, method, compressedSize, size: uncompressed, crc, localHeaderOffset, ...(unixMode ? { unixMode } : {}) });
       p += 46 + nameLen + extraLen + commentLen;
     }
     return entries;
@@ -69,17 +75,45 @@ export async function listZip(file: string): Promise<ZipEntry[]> {
   }
 }
 
-function safeName(file: string, name: string): string {
-  const clean = normalize(name);
-  if (isAbsolute(clean) || clean.split(sep).includes('..') || clean.startsWith('..')) fail(file, `unsafe entry name "${name}"`);
-  return clean;
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+
+/**
+ * The entry's path inside `root`, or an E_ZIP error: no absolute paths
+ * (POSIX, drive letters, UNC), no ".." segment, backslashes taken as the
+ * separators Windows tools write, no NUL, and nothing but regular files and
+ * folders (a symbolic link could point the next entry outside `root`).
+ */
+export function entryTarget(file: string, root: string, entry: Pick<ZipEntry, 'name' | 'unixMode'>): string {
+  const name = entry.name;
+  const parts = name.replace(/\\/g, '/').split('/');
+  if (name.includes('\0') || /^[/\\]/.test(name) || /^[a-zA-Z]:/.test(name) || parts.includes('..')) {
+    fail(file, `unsafe entry name "${name}": it would be written outside the target folder`);
+  }
+  const type = entry.unixMode === undefined ? 0 : entry.unixMode & S_IFMT;
+  if (type !== 0 && type !== S_IFREG && type !== S_IFDIR) {
+    fail(file, `entry "${name}" is ${type === 0o120000 ? 'a symbolic link' : 'not a regular file or folder'}; only files and folders are extracted`);
+  }
+  const base = resolve(root);
+  const clean = parts.filter((p) => p !== '' && p !== '.');
+  if (clean.length === 0) return isFolder(entry) ? base : fail(file, `entry "${name}" has an empty name`);
+  const target = resolve(base, clean.join(sep));
+  if (!target.startsWith(base + sep)) fail(file, `unsafe entry name "${name}": it would be written outside the target folder`);
+  return target;
+}
+
+function isFolder(entry: Pick<ZipEntry, 'name' | 'unixMode'>): boolean {
+  return entry.name.endsWith('/') || (entry.unixMode !== undefined && (entry.unixMode & S_IFMT) === S_IFDIR);
 }
 
 /**
  * Extracts a zip (stored or deflated entries) into `dest`, streaming each
  * entry through inflateRaw with its CRC-32 and size checked. Everything is
  * written into a temporary sibling folder renamed to `dest` at the end, so
- * a failed extraction never leaves a half-filled `dest`.
+ * a failed extraction never leaves a half-filled `dest`. No entry is written
+ * outside that folder (see `entryTarget`: zip-slip names and symbolic links
+ * are refused) and no existing file is followed or overwritten.
  */
 export async function extractZip(file: string, dest: string): Promise<string[]> {
   const entries = await listZip(file);
@@ -92,9 +126,9 @@ export async function extractZip(file: string, dest: string): Promise<string[]> 
     const header = Buffer.alloc(30);
     try {
       for (const entry of entries) {
-        const name = safeName(file, entry.name);
-        const target = join(tmp, name);
-        if (entry.name.endsWith('/')) {
+        const target = entryTarget(file, tmp, entry);
+        const name = target.slice(resolve(tmp).length + 1).split(sep).join('/');
+        if (isFolder(entry)) {
           await fs.mkdir(target, { recursive: true });
           continue;
         }
@@ -114,10 +148,12 @@ export async function extractZip(file: string, dest: string): Promise<string[]> 
         });
         const source = entry.compressedSize === 0 ? [] : createReadStream(file, { start, end: start + entry.compressedSize - 1 });
         try {
-          if (entry.method === 8) await pipeline(source, createInflateRaw(), check, createWriteStream(target));
-          else await pipeline(source, check, createWriteStream(target));
+          // 'wx': never follow or overwrite what is already there (a repeated entry is an error)
+          if (entry.method === 8) await pipeline(source, createInflateRaw(), check, createWriteStream(target, { flags: 'wx' }));
+          else await pipeline(source, check, createWriteStream(target, { flags: 'wx' }));
         } catch (error) {
           if (error instanceof LmrecError) throw error;
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST') fail(file, `entry "${entry.name}" appears twice`);
           fail(file, `cannot inflate "${entry.name}": ${(error as Error).message}`);
         }
         if (written !== entry.size || crc !== entry.crc) fail(file, `"${entry.name}" fails its CRC-32/size check`);

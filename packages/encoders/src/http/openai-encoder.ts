@@ -1,9 +1,13 @@
 import { LmrecError, Rng, silentProgress, type EncodeOptions, type TextEncoder } from '@lmrec/core';
 import { checkBatchSize, l2Normalize } from '../util/batch.js';
 import { abortableSleep, parseRetryAfter, runPool } from './retry.js';
+import { endpointUrl, redactSecrets, type EndpointUrl } from './url.js';
 
 export interface OpenAiEncoderOptions {
-  /** Server root including the API prefix, e.g. "https://api.openai.com/v1" or "http://127.0.0.1:8080/v1"; requests go to `${baseUrl}/embeddings`. */
+  /**
+   * Server root including the API prefix, e.g. "https://api.openai.com/v1" or "http://127.0.0.1:8080/v1"; requests go to `${baseUrl}/embeddings`.
+   * Credentials in it (user:password@) are sent as Basic auth and its query string with every request; neither appears in `id`, errors or logs.
+   */
   baseUrl: string;
   model: string;
   /** Expected embedding size; every returned row is checked against it. */
@@ -57,7 +61,9 @@ class RetryableError extends Error {
 export class OpenAiEncoder implements TextEncoder {
   readonly id: string;
   readonly dim: number;
+  /** The endpoint as shown in messages: no credentials, no query. */
   readonly url: string;
+  private readonly endpoint: EndpointUrl;
   readonly model: string;
   private readonly options: OpenAiEncoderOptions;
   private readonly rng: Rng;
@@ -68,20 +74,17 @@ export class OpenAiEncoder implements TextEncoder {
     if (!Number.isInteger(options.dim) || options.dim < 1) {
       throw new LmrecError('E_ARGUMENT', `openai encoder: dim must be a positive integer, got ${options.dim}`, { field: 'dim', hint: "the model's embedding size, e.g. 1536 for text-embedding-3-small" });
     }
-    let parsed: URL;
-    try {
-      parsed = new URL(options.baseUrl);
-    } catch {
-      throw new LmrecError('E_ARGUMENT', 'openai encoder: baseUrl is not a URL', { field: 'baseUrl' });
+    this.endpoint = endpointUrl(options.baseUrl, '/embeddings');
+    if (this.endpoint.basicAuth && options.apiKeyEnv) {
+      throw new LmrecError('E_ARGUMENT', 'openai encoder: baseUrl carries credentials and apiKeyEnv names a key; give one of them', { field: 'apiKeyEnv' });
     }
     this.options = options;
     this.model = options.model;
     this.dim = options.dim;
-    this.url = `${options.baseUrl.replace(/\/+$/, '')}/embeddings`;
+    this.url = this.endpoint.shown;
     this.rng = new Rng(options.seed ?? 0);
-    // Credentials or query parameters in the URL stay out of the id (it is a cache key and gets logged).
-    const shownUrl = `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
-    const parts = [`url=${shownUrl}`, `model=${options.model}`, `dim=${options.dim}`];
+    // The id is a cache key and gets logged: it names the endpoint without credentials or query.
+    const parts = [`url=${this.endpoint.shown.replace(/\/embeddings$/, '')}`, `model=${options.model}`, `dim=${options.dim}`];
     if (options.dimensions !== undefined) parts.push(`dimensions=${options.dimensions}`);
     parts.push(options.normalize ? 'l2' : 'raw');
     this.id = `openai(${parts.join(',')})`;
@@ -128,16 +131,16 @@ export class OpenAiEncoder implements TextEncoder {
       try {
         return await this.request(batch, key, signal);
       } catch (error) {
-        if (!(error instanceof RetryableError) || signal.aborted) throw redact(error, key);
+        if (!(error instanceof RetryableError) || signal.aborted) throw this.redact(error, key);
         if (attempt >= maxRetries) {
-          throw new LmrecError('E_HTTP', `POST ${this.url} failed after ${attempt + 1} attempts: ${redactText(error.message, key)}`, {
+          throw new LmrecError('E_HTTP', `POST ${this.url} failed after ${attempt + 1} attempts: ${this.redactText(error.message, key)}`, {
             hint: 'the server kept failing; check that it is up and not overloaded, or raise maxRetries',
           });
         }
         const exp = Math.min(cap, initial * 2 ** attempt);
         const jittered = exp / 2 + (this.rng.float() * exp) / 2;
         const delay = error.retryAfterMs !== undefined ? Math.min(cap, error.retryAfterMs) : jittered;
-        log?.(`openai encoder: ${redactText(error.message, key)}; retry ${attempt + 1}/${maxRetries} in ${Math.round(delay)} ms`);
+        log?.(`openai encoder: ${this.redactText(error.message, key)}; retry ${attempt + 1}/${maxRetries} in ${Math.round(delay)} ms`);
         await sleep(delay, signal);
       }
     }
@@ -150,6 +153,7 @@ export class OpenAiEncoder implements TextEncoder {
     if (this.options.dimensions !== undefined) body.dimensions = this.options.dimensions;
     const headers: Record<string, string> = { 'content-type': 'application/json', ...this.options.headers };
     if (key) headers.authorization = `Bearer ${key}`;
+    else if (this.endpoint.basicAuth) headers.authorization = this.endpoint.basicAuth;
     const timeoutMs = this.options.timeoutMs ?? 60_000;
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = AbortSignal.any([signal, timeout]);
@@ -158,7 +162,7 @@ export class OpenAiEncoder implements TextEncoder {
     let status: number;
     let retryAfter: string | null;
     try {
-      const response = await doFetch(this.url, { method: 'POST', headers, body: JSON.stringify(body), signal: combined });
+      const response = await doFetch(this.endpoint.request, { method: 'POST', headers, body: JSON.stringify(body), signal: combined });
       status = response.status;
       retryAfter = response.headers.get('retry-after');
       text = await response.text();
@@ -168,10 +172,10 @@ export class OpenAiEncoder implements TextEncoder {
       throw new RetryableError(`network error: ${(error as Error).message}${causeText(error)}`);
     }
     if (status === 429 || status >= 500) {
-      throw new RetryableError(`HTTP ${status}: ${snippet(text)}`, parseRetryAfter(retryAfter));
+      throw new RetryableError(`HTTP ${status}: ${snippet(this.redactText(text, key))}`, parseRetryAfter(retryAfter));
     }
     if (status < 200 || status >= 300) {
-      throw new LmrecError('E_HTTP', `POST ${this.url}: HTTP ${status}: ${snippet(text)}`, {
+      throw new LmrecError('E_HTTP', `POST ${this.url}: HTTP ${status}: ${snippet(this.redactText(text, key))}`, {
         hint: status === 401 || status === 403 ? `check the API key in ${this.options.apiKeyEnv ?? '(no apiKeyEnv set)'}` : status === 404 ? 'check baseUrl (it usually ends in /v1) and the model name' : undefined,
       });
     }
@@ -183,6 +187,19 @@ export class OpenAiEncoder implements TextEncoder {
       throw new RetryableError(`response is not valid JSON (${(error as Error).message}; ${text.length} bytes)`);
     }
     return this.parseRows(json, batch.length);
+  }
+
+  /** `text` without the API key, the URL's credentials or its query values. */
+  private redactText(text: string, key: string | undefined): string {
+    return redactSecrets(text, key ? [key, ...this.endpoint.secrets] : this.endpoint.secrets, this.endpoint.queryKeys);
+  }
+
+  private redact(error: unknown, key: string | undefined): unknown {
+    if (error instanceof Error) {
+      const clean = this.redactText(error.message, key);
+      if (clean !== error.message) error.message = clean;
+    }
+    return error;
   }
 
   private parseRows(json: any, n: number): Float32Array[] {
@@ -223,11 +240,4 @@ function causeText(error: unknown): string {
   return cause ? ` (${cause.code ?? cause.message})` : '';
 }
 
-function redactText(text: string, key: string | undefined): string {
-  return key ? text.split(key).join('***') : text;
-}
 
-function redact(error: unknown, key: string | undefined): unknown {
-  if (key && error instanceof Error && error.message.includes(key)) error.message = redactText(error.message, key);
-  return error;
-}

@@ -16,7 +16,7 @@ export function fakeEmbedding(text: string, dim: number): number[] {
 
 export interface ServerState {
   url: string;
-  requests: { input: string[]; body: any; authorization?: string }[];
+  requests: { input: string[]; body: any; authorization?: string; url?: string }[];
   maxInFlight: number;
   close(): Promise<void>;
 }
@@ -26,7 +26,7 @@ export interface ServerState {
  * `faults` is consumed one entry per request (then 'ok'); responses list
  * `data` in reverse order so the client must sort by `index`.
  */
-export async function startEmbeddingServer(options: { dim: number; faults?: Fault[]; delayMs?: number; retryAfter?: string; key?: string }): Promise<ServerState> {
+export async function startEmbeddingServer(options: { dim: number; faults?: Fault[]; delayMs?: number; retryAfter?: string; key?: string; echoUrl?: boolean }): Promise<ServerState> {
   const faults = [...(options.faults ?? [])];
   const state = { requests: [] as ServerState['requests'], maxInFlight: 0, inFlight: 0 };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -37,8 +37,8 @@ export async function startEmbeddingServer(options: { dim: number; faults?: Faul
       state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
       const done = () => state.inFlight--;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      state.requests.push({ input: body.input, body, authorization: req.headers.authorization });
-      if (req.method !== 'POST' || req.url !== '/v1/embeddings') {
+      state.requests.push({ input: body.input, body, authorization: req.headers.authorization, url: req.url });
+      if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/v1/embeddings') {
         res.writeHead(404).end('not found');
         return done();
       }
@@ -54,12 +54,14 @@ export async function startEmbeddingServer(options: { dim: number; faults?: Faul
         return done();
       }
       if (fault === '500' || fault === '503') {
-        res.writeHead(Number(fault)).end('{"error":"boom"}');
+        res.writeHead(Number(fault)).end(options.echoUrl ? JSON.stringify({ error: `boom at ${req.url} for ${req.headers.authorization}` }) : '{"error":"boom"}');
         return done();
       }
       if (fault === '401') {
         // Echoes the credentials, as some proxies do: the client must not repeat them.
-        res.writeHead(401).end(JSON.stringify({ error: `invalid key: ${req.headers.authorization}` }));
+        const auth = req.headers.authorization ?? '';
+        const basic = auth.startsWith('Basic ') ? ` (${Buffer.from(auth.slice(6), 'base64').toString('utf8')})` : '';
+        res.writeHead(401).end(JSON.stringify({ error: `invalid key: ${auth}${basic} for ${req.url}` }));
         return done();
       }
       if (fault === 'reset') {

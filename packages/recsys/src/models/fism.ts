@@ -38,7 +38,7 @@ export class FismNet implements GatingRecommender {
     this.maxHistory = options.maxHistory ?? 128;
     const r = rng ?? new Rng(options.seed ?? 2024);
     this.emb = normalVariable(r.fork('item'), [this.nItems + 1, this.dim], options.initStd ?? 0.01);
-    this.bias = tf.variable(tf.zeros([this.nItems]));
+    this.bias = tf.tidy(() => tf.variable(tf.zeros([this.nItems])));
   }
 
   /** Pooling matrix [histories, nItems + 1] with weight 1/sqrt(n) on each history item and [CLS]. */

@@ -1,4 +1,4 @@
-import type { CfSplit, Recommender } from '@lmrec/core';
+import { LmrecError, type CfSplit, type Recommender } from '@lmrec/core';
 import { readModelFiles, requireTensor, writeModelFiles } from '../trainer/model-files.js';
 
 /**
@@ -10,6 +10,7 @@ export class Popularity implements Recommender {
   nItems = 0;
   nUsers = 0;
   private counts = new Float32Array(0);
+  private fitted = false;
 
   async fit(data: CfSplit): Promise<{ epochs: number }> {
     this.nUsers = data.nUsers;
@@ -17,6 +18,7 @@ export class Popularity implements Recommender {
     this.counts = new Float32Array(data.nItems);
     const idx = data.train.indices;
     for (let k = 0; k < idx.length; k++) this.counts[idx[k]]++;
+    this.fitted = true;
     return { epochs: 0 };
   }
 
@@ -26,6 +28,7 @@ export class Popularity implements Recommender {
   }
 
   scoreBlock(users: Int32Array): Float32Array {
+    if (!this.fitted) throw new LmrecError('E_STATE', 'popularity is not fitted or loaded', { hint: 'call fit() or load() first' });
     const out = new Float32Array(users.length * this.nItems);
     for (let r = 0; r < users.length; r++) out.set(this.counts, r * this.nItems);
     return out;
@@ -49,5 +52,6 @@ export class Popularity implements Recommender {
     this.nUsers = meta.nUsers;
     this.nItems = meta.nItems;
     this.counts = Float32Array.from(requireTensor(tensors, 'item.count', weightsFile).data as Float32Array);
+    this.fitted = true;
   }
 }

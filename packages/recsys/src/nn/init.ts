@@ -13,18 +13,19 @@ export function uniformValues(rng: Rng, count: number, low: number, high: number
   return out;
 }
 
+// Created inside tf.tidy: tf.variable(t) otherwise keeps the initial tensor t alive after dispose().
 export function normalVariable(rng: Rng, shape: number[], std: number, name?: string): tf.Variable {
-  return tf.variable(tf.tensor(normalValues(rng, size(shape), std), shape), true, name);
+  return tf.tidy(() => tf.variable(tf.tensor(normalValues(rng, size(shape), std), shape), true, name));
 }
 
 /** Glorot / Xavier uniform for a [fanIn, fanOut] weight (torch xavier_uniform_). */
 export function xavierVariable(rng: Rng, shape: [number, number], name?: string): tf.Variable {
   const limit = Math.sqrt(6 / (shape[0] + shape[1]));
-  return tf.variable(tf.tensor(uniformValues(rng, size(shape), -limit, limit), shape), true, name);
+  return tf.tidy(() => tf.variable(tf.tensor(uniformValues(rng, size(shape), -limit, limit), shape), true, name));
 }
 
 export function constantVariable(shape: number[], value: number, name?: string): tf.Variable {
-  return tf.variable(tf.fill(shape, value), true, name);
+  return tf.tidy(() => tf.variable(tf.fill(shape, value), true, name));
 }
 
 function size(shape: number[]): number {

@@ -1,4 +1,5 @@
-import { LightGcn } from '../../src/index.js';
-import { recommenderContract } from '../contract/recommender.contract.js';
+import { recommenderContract } from '@lmrec/testing';
+import { LightGcn, type RecsysFitOptions } from '../../src/index.js';
 
-recommenderContract({ name: 'lightgcn', create: () => new LightGcn(), fit: { epochs: 40, batchSize: 256, lr: 1e-2, evalEvery: 5 }, trainable: true });
+const fit: RecsysFitOptions = { epochs: 40, batchSize: 256, lr: 1e-2, evalEvery: 5, metric: 'recall@10' };
+recommenderContract({ name: 'lightgcn', create: () => new LightGcn(), fit, quickFit: { ...fit, epochs: 1, evalEvery: 0 }, training: { fit: { ...fit, epochs: 4, evalEvery: 2, patience: 100 } } });

@@ -1,4 +1,5 @@
 import { Popularity } from '../../src/index.js';
-import { recommenderContract } from '../contract/recommender.contract.js';
+import { recommenderContract } from '@lmrec/testing';
 
-recommenderContract({ name: 'popularity', create: () => new Popularity(), fit: {}, trainable: false });
+// Popularity is the contract's own baseline: no seed, nothing to beat.
+recommenderContract({ name: 'popularity', create: () => new Popularity(), seeded: false, beatsPopularity: false });

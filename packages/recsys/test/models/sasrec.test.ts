@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '@lmrec/core';
 import { plantedSplit } from '../helpers.js';
-import { SasRec } from '../../src/index.js';
-import { recommenderContract } from '../contract/recommender.contract.js';
+import { gatingRecommenderContract, recommenderContract } from '@lmrec/testing';
+import { SasRec, SasRecNet, type RecsysFitOptions } from '../../src/index.js';
 
-recommenderContract({ name: 'sasrec', create: () => new SasRec({ dim: 32, maxLen: 12 }), fit: { epochs: 20, batchSize: 32, lr: 5e-3, evalEvery: 5 }, trainable: true });
+const fit: RecsysFitOptions = { epochs: 20, batchSize: 32, lr: 5e-3, evalEvery: 5, metric: 'recall@10' };
+recommenderContract({ name: 'sasrec', create: () => new SasRec({ dim: 32, maxLen: 12 }), fit, quickFit: { ...fit, epochs: 1, evalEvery: 0 }, training: { fit: { ...fit, epochs: 4, evalEvery: 2, patience: 100 } } });
+gatingRecommenderContract({ name: 'sasrec (gating net)', create: (nItems, seed) => new SasRecNet({ nItems, seed, dim: 16, maxLen: 8 }), stochastic: true });
 
 describe('SasRec sequences', () => {
   it('scores each user from the given (time) order, kept through save/load', async () => {

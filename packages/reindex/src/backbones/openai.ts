@@ -1,5 +1,5 @@
 import { LmrecError, type Backbone, type DialogueTurn, type ProgressReporter, type TextEncoder } from '@lmrec/core';
-import { OpenAiEncoder } from '@lmrec/encoders';
+import { displayUrl, OpenAiEncoder } from '@lmrec/encoders';
 import { renderContext, renderPrompt, RTA_PROMPT, type PromptTemplate } from '../prompt.js';
 import { ArtifactsBackbone } from './artifacts.js';
 
@@ -8,7 +8,7 @@ export interface OpenAiBackboneOptions {
   artifacts: string | ArtifactsBackbone;
   /** Any TextEncoder for q; default: the encoders package's OpenAiEncoder built from the options below. */
   encoder?: TextEncoder;
-  /** e.g. "http://127.0.0.1:8000/v1" (POST {baseUrl}/embeddings). */
+  /** e.g. "http://127.0.0.1:8000/v1" (POST {baseUrl}/embeddings); credentials and query in it never appear in `id`, errors or logs. */
   baseUrl?: string;
   model?: string;
   /** Name of the env var holding the API key (never logged, never in `id`). */
@@ -48,8 +48,9 @@ export class OpenAiBackbone implements Backbone {
     }
   }
 
+  /** Names the endpoint without the credentials or query its baseUrl may carry (ids are logged and stored). */
   get id(): string {
-    return `openai-backbone:${this.options.encoder?.id ?? `${this.options.baseUrl}:${this.options.model}`}:${this.artifacts.id}`;
+    return `openai-backbone:${this.options.encoder?.id ?? `${displayUrl(this.options.baseUrl!)}:${this.options.model}`}:${this.artifacts.id}`;
   }
 
   get dim(): number {
