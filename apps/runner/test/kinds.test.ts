@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CapturingProgress } from '@lmrec/core';
 import { loadConfig } from '../src/config/load.js';
-import { runConfig } from '../src/run.js';
+import { runConfig } from '../src/run/run.js';
 import { shippedConfig } from '../src/shipped.js';
 import { tempDir, writePlantedAlphaRecDir } from './fixtures.js';
 
@@ -28,7 +28,7 @@ experiment: linear-mapping
 seed: 1
 dataset: { loader: alpharec, options: { dir: ${data} } }
 models: [{ name: popularity, label: Popularity }]
-study: { mapping: { lr: 0.01, negatives: 16 } }
+study: { mapping: { options: { lr: 0.01, negatives: 16 } } }
 trainer: { epochs: 6, batchSize: 64, evalEvery: 2 }
 eval: { ks: [10], metric: recall@10 }
 `);

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CapturingProgress } from '@lmrec/core';
 import { loadConfig } from '../src/config/load.js';
-import { runConfig } from '../src/run.js';
-import { openRun } from '../src/commands/saved.js';
+import { runConfig } from '../src/run/run.js';
+import { openRun } from '../src/saved/open.js';
 import { isConversationDataset, loadDataset } from '../src/experiments/data.js';
-import { loadReindexed, parseConversation } from '../src/experiments/rta-model.js';
+import { loadReindexed } from '../src/experiments/rta-model.js';
+import { parseConversation } from '../src/saved/conversation.js';
 import { TerminalProgress } from '../src/progress/terminal.js';
 import { runCli } from './cli.js';
 import { tempDir, writePlantedAlphaRecDir } from './fixtures.js';
@@ -50,7 +51,7 @@ study:
     expect(rows).toHaveLength(10);
 
     // The same model scored independently here: full sort of q . V, ties to the lower id.
-    const run = await openRun(out, new TerminalProgress('quiet'));
+    const run = await openRun(out, { progress: new TerminalProgress('quiet') });
     const dataset = await loadDataset(run.ctx, run.config.dataset);
     if (!isConversationDataset(dataset)) throw new Error('expected conversations');
     const { model, backbone } = await loadReindexed(run.ctx, dataset);
@@ -72,12 +73,19 @@ study:
     const { code, stdout } = await runCli(['recommend', out, '--model', 'Popularity', '--user', '0', '--k', '5', '--json', '--quiet']);
     expect(code).toBe(0);
     const rows = JSON.parse(stdout) as { item: number }[];
-    // Popularity scores every item by its train count; the five most frequent, ties to the lower id.
+    // Popularity scores every item by its train count; the five most frequent that user 0 does not have
+    // (in any of the three files), ties to the lower id.
     const counts = new Map<number, number>();
-    for (const line of readFileSync(join(data, 'cf_data', 'train.txt'), 'utf8').trim().split('\n')) {
-      for (const item of line.split(' ').slice(1).map(Number)) counts.set(item, (counts.get(item) ?? 0) + 1);
+    const has = new Set<number>();
+    for (const part of ['train', 'valid', 'test']) {
+      for (const line of readFileSync(join(data, 'cf_data', `${part}.txt`), 'utf8').trim().split('\n')) {
+        const [user, ...items] = line.split(' ').map(Number);
+        if (user === 0) for (const item of items) has.add(item);
+        if (part === 'train') for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+      }
     }
-    const expected = [...Array(80).keys()].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || a - b).slice(0, 5);
+    expect(has.size).toBeGreaterThan(5);
+    const expected = [...Array(80).keys()].filter((j) => !has.has(j)).sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || a - b).slice(0, 5);
     expect(rows.map((r) => r.item)).toEqual(expected);
   });
 });
