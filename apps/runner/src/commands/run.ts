@@ -24,7 +24,7 @@ export const runCommand: Command = {
     if (values['dry-run']) {
       const { config } = await prepareRun(loaded);
       const dir = outputOf(loaded, values.output as string | undefined);
-      const rows = plannedRows(config).map((r) => r.label ?? `${r.source} (label set when it runs)`);
+      const rows = plannedRows(config).map((r) => `${r.label ?? `${r.source} (label set when it runs)`}${r.when ? ` (${r.when})` : ''}`);
       const trials = config.search ? `, ${expandSearch(config).length} search trials` : '';
       out(`${loaded.file}: valid (${config.experiment}${trials})\nrows: ${rows.join(', ') || '(none)'}\noutput: ${dir}${isRunFolder(dir) ? ' (an earlier run: unchanged steps are reused)' : ''}`);
       return 0;

@@ -11,6 +11,8 @@ export interface PlannedRow {
   source: string;
   /** Config entry that makes the row (for messages), e.g. "models.2". */
   field: string;
+  /** When the row exists only under a condition the data decides. */
+  when?: string;
 }
 
 const modelLabel = (m: RunConfig['models'][number]) => m.label ?? m.name;
@@ -36,7 +38,7 @@ export function plannedRows(config: RunConfig): PlannedRow[] {
     case 'linear-mapping':
       return [
         ...models,
-        { label: 'Linear: dataset vectors', source: 'dataset vectors', field: 'dataset' },
+        { label: 'Linear: dataset vectors', source: 'dataset vectors', field: 'dataset', when: 'if the dataset ships item vectors' },
         ...config.encoders.map((e, i) => ({ label: `Linear: ${e.label ?? e.name}`, source: e.label ?? e.name, field: `encoders.${i}` })),
       ];
     case 'zero-shot': {
