@@ -58,10 +58,22 @@ async function runCommand(command: Command, args: readonly string[], io: CliIo):
   });
 }
 
+/** parseArgs' messages, said shortly: "unknown option --usr (did you mean --user?)". */
+function usageMessage(error: Error, command: Command): string {
+  const code = (error as { code?: string }).code;
+  const option = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
+    const guess = suggestKey(option.replace(/^-+/, ''), Object.keys(command.flags));
+    return `unknown option ${option}${guess ? ` (did you mean --${guess}?)` : ''}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) return /argument missing/.test(error.message) ? `${option} needs a value` : `${option} takes no value`;
+  return error.message;
+}
+
 function report(error: unknown, name: string, command: Command, io: CliIo, debug: boolean): number {
   const stack = debug && error instanceof Error && error.stack ? `\n${error.stack}\n` : '';
   if (isUsageError(error)) {
-    io.stderr.write(`lmrec ${name}: ${oneLine((error as Error).message)}\n${usageBlock(name, command)}${stack}`);
+    io.stderr.write(`lmrec ${name}: ${oneLine(usageMessage(error as Error, command))}\n${usageBlock(name, command)}${stack}`);
     return EXIT.usage;
   }
   if (isLmrecError(error)) {

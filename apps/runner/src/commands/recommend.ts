@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { LmrecError } from '@lmrec/core';
+import { DEPS, LmrecError } from '@lmrec/core';
 import { exclusive, intArg, intListArg, numberArg, onlyWith } from '../cli/args.js';
 import { UsageError } from '../cli/errors.js';
 import { readUtf8 } from '../config/read.js';
@@ -33,6 +33,16 @@ async function fromCf(run: SavedRun, request: CfRequest & { label?: string }, no
   const label = request.label ?? run.labels[0];
   if (!label) throw new LmrecError('E_ARGUMENT', `${run.dir} saved no models`);
   if (!run.labels.includes(label)) throw new UsageError(`no saved model "${label}" in ${run.dir}; saved: ${run.labels.join(', ')}`, 'model');
+  const record = run.records.get(label)!;
+  const factory = run.registry.get('Recommender', record.plugin.name);
+  const readsEncoder = [...(factory.requires ?? []), ...(factory.optional ?? [])].includes(DEPS.TextEncoder);
+  if (request.intention !== undefined && !readsEncoder) throw new UsageError(`${label} does not take intentions (its plugin "${record.plugin.name}" reads no text encoder)`, 'intention');
+  if (request.intention !== undefined && !record.deps['lmrec.dep.TextEncoder']) {
+    throw new LmrecError('E_ARGUMENT', `${label}'s item vectors did not come from a text encoder in this run (the dataset shipped them), so there is no encoder to turn an intention into a vector`, {
+      field: 'intention',
+      hint: 'train it with an "encoder" in the config (the one that makes the item vectors) to recommend with intentions',
+    });
+  }
   const model = await run.model(label, { withEncoder: request.intention !== undefined });
   const answer = await recommendCf(model, label, request, await run.split());
   const parts = Object.entries(answer.excluded);

@@ -62,7 +62,7 @@ export async function loadCfData(ctx: ExperimentContext, ds: DatasetConfig = ctx
     throw new LmrecError('E_CONFIG', `loader "${ds.loader}" gives its own train/valid/test split: remove "${field}.${key}" (it would be ignored)`, ctx.where(`${field}.${key}`));
   }
   const view = given ? 'given split' : isConversationDataset(loaded) ? 'liked interactions' : 'interactions';
-  const material = { data: { dataset, view, ...(given ? {} : { filter: ds.filter ?? null, split: ds.split, seed: ctx.config.seed }) } };
+  const material = { dataset, view, ...(given ? {} : { filter: ds.filter ?? null, split: ds.split, seed: ctx.config.seed }) };
   const interactions = given ? undefined : filtered(isConversationDataset(loaded) ? likedInteractions(loaded) : (loaded as InteractionDataset), ds);
   const name = given ? ds.loader : interactions!.name;
   const titles = given ? (loaded as GivenSplit).titles : [...interactions!.items.titles];

@@ -27,6 +27,8 @@ export interface SavedRun {
   registry: PluginRegistry;
   /** Labels of the models the run saved. */
   labels: string[];
+  /** How each saved model was made, by label. */
+  records: Map<string, RowRecord>;
   /** A saved model by its row label; `withEncoder` rebuilds the text encoder it was trained with (for intentions). */
   model(label: string, options?: { withEncoder?: boolean }): Promise<Recommender>;
   /** The split the run trained and tested on, from the run folder. */
@@ -67,6 +69,7 @@ export async function openRun(dirArg: string, options: OpenOptions): Promise<Sav
     ctx,
     registry,
     labels: [...records.keys()],
+    records,
     model: (label, o = {}) => savedModel(ctx, records, label, o.withEncoder ?? false),
     split: (field = 'dataset') =>
       loadSplit(splitDir(dir, field)).catch(() => {
@@ -99,7 +102,9 @@ async function rowRecords(dir: string, config: RunConfig): Promise<Map<string, R
     const label = m.label ?? m.name;
     if (!out.has(label) && existsSync(modelDir(dir, label))) out.set(label, { label, field: `models.${i}`, plugin: { point: 'Recommender', name: m.name }, options: m.options, deps: {} });
   });
-  return out;
+  // In the config's order (models.0 first), so "the first model" is the config's first.
+  const order = (r: RowRecord) => Number(/^models\.(\d+)$/.exec(r.field)?.[1] ?? Infinity);
+  return new Map([...out].sort(([a, ra], [b, rb]) => order(ra) - order(rb) || (a < b ? -1 : 1)));
 }
 
 async function savedModel(ctx: ExperimentContext, records: Map<string, RowRecord>, label: string, withEncoder: boolean): Promise<Recommender> {

@@ -1,23 +1,22 @@
 import { changes, type Change } from './hash.js';
 
-/** Top-level sections of a step's key material and how a change in each is told. */
-const CATEGORY: Record<string, string> = {
-  plugin: 'plugin changed',
-  data: 'data changed',
-  deps: 'inputs changed',
-  lmrec: 'lmrec changed',
-};
+/** How a changed leaf of a step's key material is told: a data file's content, a plugin's package or version, else the config. */
+function categoryOf(path: string): string {
+  const parts = path.split('.');
+  if (parts.includes('files')) return 'data changed';
+  if (parts[parts.length - 2] === 'plugin') return 'plugin changed';
+  return 'config changed';
+}
 
 const show = (v: unknown) => (v === undefined ? 'unset' : typeof v === 'string' ? v : JSON.stringify(v));
 
-/** A readable name of a changed leaf: "lr", "ItemEmbeddings dim", the data file's name. */
+/** A readable name of a changed leaf: "lr", "plugin version", the data file's name. */
 function nameOf(change: Change): string {
   const parts = change.path.split('.');
   const files = parts.indexOf('files');
   if (files >= 0 && parts.length > files + 2) return parts.slice(files + 1, -1).join('.');
-  const rest = parts.slice(1).filter((p) => p !== 'options' && p !== 'material');
-  if (parts[0] === 'deps') return rest.join(' ');
-  return rest.length ? rest[rest.length - 1] : parts[0];
+  if (parts[parts.length - 2] === 'plugin') return `plugin ${parts[parts.length - 1]}`;
+  return parts[parts.length - 1];
 }
 
 function describe(change: Change): string {
@@ -34,7 +33,7 @@ export function explainChange(before: unknown, after: unknown): string {
   if (all.length === 0) return 'its key changed';
   const groups = new Map<string, string[]>();
   for (const change of all) {
-    const category = CATEGORY[change.path.split('.')[0]] ?? 'config changed';
+    const category = categoryOf(change.path);
     const list = groups.get(category) ?? [];
     const text = describe(change);
     if (!list.includes(text)) list.push(text);
