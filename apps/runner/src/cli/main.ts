@@ -66,7 +66,11 @@ function usageMessage(error: Error, command: Command): string {
     const guess = suggestKey(option.replace(/^-+/, ''), Object.keys(command.flags));
     return `unknown option ${option}${guess ? ` (did you mean --${guess}?)` : ''}`;
   }
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) return /argument missing/.test(error.message) ? `${option} needs a value` : `${option} takes no value`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    if (/does not take an argument/.test(error.message)) return `${option} takes no value`;
+    if (/ambiguous/.test(error.message)) return `${option} needs a value (one that starts with "-" is written ${option}=-VALUE)`;
+    return `${option} needs a value`;
+  }
   return error.message;
 }
 
