@@ -21,13 +21,14 @@ interface Frame {
 
 const FRAME: Frame = { width: 520, height: 280, left: 62, right: 16, top: 28, bottom: 44 };
 
-/** Round tick values covering [lo, hi]. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
+/** Round tick values covering [lo, hi]; `integer` keeps them whole (epochs). */
+export function niceTicks(lo: number, hi: number, count = 5, integer = false): number[] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
   if (hi === lo) hi = lo + (Math.abs(lo) || 1);
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const nice = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const step = integer ? Math.max(1, Math.ceil(nice)) : nice;
   const ticks: number[] = [];
   for (let v = Math.floor(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
   if (ticks[ticks.length - 1] < hi) ticks.push(ticks[ticks.length - 1] + step);
@@ -39,7 +40,7 @@ function fmt(v: number): string {
 }
 
 function svg(f: Frame, title: string, body: string): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${f.width}" height="${f.height}" viewBox="0 0 ${f.width} ${f.height}" role="img" aria-label="${escapeXml(title)}"><text x="8" y="17" font-size="13" font-weight="600">${escapeXml(clip(title, (f.width - 16) / 7))}</text>${body}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${f.width}" height="${f.height}" viewBox="0 0 ${f.width} ${f.height}" role="img" aria-label="${escapeXml(title)}"><text x="8" y="17" font-size="13" font-weight="600">${escapeXml(clip(title, (f.width - 16) / 8))}</text>${body}</svg>`;
 }
 
 /** Text cut to fit `chars` characters (SVG text does not wrap); the full text stays in the legend or the tooltip. */
@@ -88,7 +89,7 @@ export function lineChart(title: string, series: Series[], xLabel: string, yLabe
   const xsUnique = [...new Set(all.map(([x]) => x))].sort((a, b) => a - b);
   const ys = all.map(([, y]) => y);
   const yt = niceTicks(options.fromZero === false ? Math.min(...ys) : Math.min(0, ...ys), Math.max(...ys));
-  const xt = options.categoricalX ? xsUnique : niceTicks(Math.min(...xsUnique), Math.max(...xsUnique));
+  const xt = options.categoricalX ? xsUnique : niceTicks(Math.min(...xsUnique), Math.max(...xsUnique), 5, xsUnique.every(Number.isInteger));
   const plotW = f.width - f.left - f.right;
   const plotH = f.height - f.top - f.bottom;
   const sx = options.categoricalX
@@ -104,7 +105,7 @@ export function lineChart(title: string, series: Series[], xLabel: string, yLabe
       return `<g><title>${escapeXml(s.name)}</title><path d="${d}" fill="none" stroke="${s.style.color}" stroke-width="2" stroke-dasharray="${s.style.dash}"/>${dots}</g>`;
     })
     .join('');
-  return figure(svg(f, title, axes(f, xt, yt, sx, sy, xLabel, yLabel) + paths), options.small && styled.length === 1 ? [] : styled.map((s) => ({ name: s.name, style: s.style })));
+  return figure(svg(f, title, axes(f, xt, yt, sx, sy, xLabel, yLabel) + paths), styled.map((s) => ({ name: s.name, style: s.style })));
 }
 
 /** Horizontal bars (mean with an optional +-se whisker); the full names on the left, the SVG as wide as they need. */
