@@ -47,6 +47,17 @@ async function comparisonMaterial(ctx: ExperimentContext, c: Comparison, study: 
   };
 }
 
+/**
+ * The runner's answer to adapt's per-row hook: each row a step of its own,
+ * keyed by the whole comparison's material plus the row and the rows it
+ * depends on, with its own checkpoint folder (kept after the row finishes:
+ * rows that depend on it may read it).
+ */
+export function rtaRowStep(ctx: ExperimentContext, c: Pick<Comparison, 'id' | 'label'>, material: unknown): RtaRowStep {
+  return async (key, dependsOn, run) =>
+    (await ctx.steps.run({ id: `${c.id}-row-${safeName(key)}`, label: `${c.label}: ${key}` }, { comparison: material, row: key, dependsOn: [...dependsOn] }, run)).value;
+}
+
 /** One RTA comparison as a step, its rows as steps of their own (adapt's `step` hook), so a killed run resumes per row. */
 export async function compare(ctx: ExperimentContext, c: Comparison, study: RtaStudy): Promise<RtaComparisonResult> {
   const settings = {
@@ -63,8 +74,7 @@ export async function compare(ctx: ExperimentContext, c: Comparison, study: RtaS
   };
   const { onReindexed, ...keyed } = settings as typeof settings & { onReindexed?: unknown };
   const material = await comparisonMaterial(ctx, c, study, keyed);
-  const step: RtaRowStep = async (key, dependsOn, run) =>
-    (await ctx.steps.run({ id: `${c.id}-row-${safeName(key)}`, label: `${c.label}: ${key}` }, { comparison: material, row: key, dependsOn: [...dependsOn] }, run)).value;
+  const step = rtaRowStep(ctx, c, material);
   const outcome = await ctx.steps.run({ id: c.id, label: c.label }, material, async () => {
     const dataset = await conversationData(ctx);
     const options: RtaComparisonOptions & { step: RtaRowStep } = {
