@@ -16,5 +16,7 @@ export function keyLine(doc: Document, lines: LineCounter, path: readonly (strin
         : undefined;
     if (offset !== undefined) return lines.linePos(offset).line;
   }
-  return undefined;
+  // Nothing of the path exists (a missing top-level key): the document's first line.
+  const start = (doc.contents as { range?: number[] } | null)?.range?.[0];
+  return start === undefined ? undefined : lines.linePos(start).line;
 }
