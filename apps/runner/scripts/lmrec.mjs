@@ -3,6 +3,7 @@
 // (turbo's cache makes this a fraction of a second when nothing changed),
 // then runs the built CLI in the folder the command was typed in.
 import { spawnSync } from 'node:child_process';
+import process from 'node:process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CapturingProgress } from '@lmrec/core';
-import { isMap, isScalar, isSeq, parseDocument, stringify, type Node } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { COMMANDS } from '../src/commands/index.js';
 import { loadConfig } from '../src/config/load.js';
 import { prepareRun, runConfig } from '../src/run/run.js';

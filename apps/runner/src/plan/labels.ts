@@ -21,7 +21,7 @@ export const aggregatorLabel = (ref: AggregatorRef) => (typeof ref === 'object' 
 
 /** The rows of an RTA comparison: the study's variants (Reindex always), or every row for its recommenders. */
 export function rtaVariants(study: RtaStudy, fallback?: readonly string[]): string[] {
-  const all = rtaVariantNames(Object.keys(study.recommenders ?? { FISM: 'fism', SASRec: 'sasrec' }));
+  const all = rtaVariantNames(study.recommenders ? Object.keys(study.recommenders) : undefined);
   const wanted = study.variants ?? fallback ?? all;
   return all.filter((name) => wanted.includes(name) || name === REINDEX_ROW);
 }
