@@ -1,4 +1,4 @@
-import { existsSync, promises as fs, realpathSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, parse, relative, resolve, sep } from 'node:path';
 import { LmrecError, writeJsonAtomic } from '@lmrec/core';
@@ -36,13 +36,18 @@ function protectedReason(dir: string): string | undefined {
   if (parse(dir).root === dir) return 'it is a filesystem root';
   const home = real(homedir());
   if (dir === home || inside(home, dir)) return 'it is (or holds) your home folder';
-  if (inside(real(process.cwd()), dir)) return 'it holds the current folder';
+  const cwd = real(process.cwd());
+  if (cwd !== dir && inside(cwd, dir)) return 'it holds the current folder';
   for (const marker of ['.git', 'package.json', 'pnpm-workspace.yaml']) if (existsSync(join(dir, marker))) return `it holds ${marker} (a project folder)`;
   return undefined;
 }
 
+/** A folder lmrec made: marked, or (older runs) a config.json beside steps or results, or a folder of such runs (demo, search). */
 export function isRunFolder(dir: string): boolean {
-  return existsSync(join(dir, RUN_MARKER)) || (existsSync(join(dir, 'config.json')) && (existsSync(join(dir, 'steps')) || existsSync(join(dir, 'results.json'))));
+  if (existsSync(join(dir, RUN_MARKER))) return true;
+  if (existsSync(join(dir, 'config.json')) && (existsSync(join(dir, 'steps')) || existsSync(join(dir, 'results.json')))) return true;
+  const entries = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : [];
+  return entries.length > 0 && entries.every((e) => e.isDirectory() && isRunFolder(join(dir, e.name)));
 }
 
 /**

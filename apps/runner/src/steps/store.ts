@@ -80,6 +80,7 @@ export class StepStore {
     const value = await run(dir);
     const record: StepRecord<T> = { format: 'lmrec-step', version: 1, site: site.label, key: status.key, lmrec: LMREC_VERSION, material, value, finishedAt: new Date().toISOString() };
     await writeJsonAtomic(this.file(site), record);
+    await fs.rm(this.runningFile(site), { force: true });
     return { value, key: status.key, material, reused: false };
   }
 
@@ -95,20 +96,25 @@ export class StepStore {
     }
   }
 
-  /** The step's checkpoint folder, emptied unless its checkpoints were made under this very key. */
+  /**
+   * The step's checkpoint folder, emptied unless its checkpoints were made
+   * under this very key: `steps/<id>.running.json` records the key a step was
+   * started with, until its record replaces it.
+   */
   private async prepareCheckpoints(site: StepSite, key: string): Promise<string> {
     const dir = this.checkpointDir(site);
-    // Beside the folder, not in it: whatever trains may own the folder's contents.
-    const marker = `${dir}.step-key.json`;
-    if (existsSync(dir)) {
-      const made = existsSync(marker) ? ((JSON.parse(await fs.readFile(marker, 'utf8').catch(() => '{}')) as { key?: string }).key ?? '') : '';
-      if (made !== key) {
-        this.log(`${site.label}: discarding checkpoints made for another config`);
-        await fs.rm(dir, { recursive: true, force: true });
-      }
+    const running = this.runningFile(site);
+    const made = existsSync(running) ? ((JSON.parse(await fs.readFile(running, 'utf8').catch(() => '{}')) as { key?: string }).key ?? '') : '';
+    if (existsSync(dir) && made !== key) {
+      this.log(`${site.label}: discarding checkpoints made for another config`);
+      await fs.rm(dir, { recursive: true, force: true });
     }
-    await writeJsonAtomic(marker, { key });
+    await writeJsonAtomic(running, { key });
     return dir;
+  }
+
+  private runningFile(site: StepSite): string {
+    return join(this.outDir, 'steps', `${site.id}.running.json`);
   }
 }
 
