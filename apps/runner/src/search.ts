@@ -39,7 +39,7 @@ export function validScore(exp: ExperimentResult, metric: string): number {
 }
 
 /** Each trial's config: the search key set (prototype keys refused), validated and planned like a config of its own. */
-async function trialConfigs(loaded: LoadedConfig): Promise<{ trial: Trial; loaded: LoadedConfig }[]> {
+export async function trialConfigs(loaded: LoadedConfig): Promise<{ trial: Trial; loaded: LoadedConfig }[]> {
   const out = [];
   for (const trial of expandSearch(loaded.config)) {
     let config: RunConfig = { ...loaded.config, search: undefined, name: `${loaded.config.name}-trial-${trial.index}` };

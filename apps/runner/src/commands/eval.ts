@@ -1,3 +1,4 @@
+import { LmrecError } from '@lmrec/core';
 import { evaluateFullRanking } from '@lmrec/eval';
 import { choiceArg, intListArg } from '../cli/args.js';
 import { UsageError } from '../cli/errors.js';
@@ -28,6 +29,7 @@ export const evalCommand: Command = {
     const on = choiceArg(values.on, 'on', ['test', 'valid'] as const);
     const ks = values.ks === undefined ? undefined : intListArg(values.ks, 'ks', 1);
     const run = await openRun(positionals[0], { progress, allowPlugins: Boolean(values['allow-plugins']) });
+    if (run.labels.length === 0) throw new LmrecError('E_ARGUMENT', `${run.dir} saved no models to evaluate`, { hint: run.config.experiment.startsWith('rta') ? 'an rta run keeps its numbers in results.json; serve it with lmrec recommend --conversation' : 'run the config to completion first' });
     const cutoffs = ks ?? run.config.eval.ks ?? [10, 20, 50];
     const labels = values.model === undefined ? run.labels : list(values.model);
     for (const label of labels) if (!run.labels.includes(label)) throw new UsageError(`no saved model "${label}" in ${run.dir}; saved: ${run.labels.join(', ') || 'none'}`, 'model');

@@ -108,6 +108,9 @@ export const recommendCommand: Command = {
     const request = conversation === undefined ? cfRequest(values) : undefined;
     const k = intArg(values.k, 'k', 1);
     const run = await openRun(positionals[0], { progress, allowPlugins: Boolean(values['allow-plugins']) });
+    const conversational = run.config.experiment === 'rta' || run.config.experiment === 'rta-aggregators';
+    if (conversational && !conversation) throw new UsageError(`${run.dir} is an ${run.config.experiment} run: it serves conversations (--conversation FILE)`, 'conversation');
+    if (!conversational && conversation) throw new UsageError(`${run.dir} is a ${run.config.experiment} run: give --user or --history (--conversation is for rta runs)`, 'conversation');
     const ranked = request ? await fromCf(run, request, note) : await fromConversation(run, conversation!, k, Boolean(values['exclude-mentioned']), note);
     const titles = 'titles' in ranked ? (ranked.titles as readonly string[]) : await run.titles();
     if (!titles) note('this run\'s dataset has no item titles');

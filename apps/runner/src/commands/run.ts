@@ -3,7 +3,7 @@ import { UsageError } from '../cli/errors.js';
 import { plannedRows } from '../plan/labels.js';
 import { isRunFolder } from '../run/output.js';
 import { outputOf, prepareRun, runConfig } from '../run/run.js';
-import { expandSearch, runSearch } from '../search.js';
+import { expandSearch, runSearch, trialConfigs } from '../search.js';
 import { COMMON_FLAGS, type Command } from './types.js';
 
 export const OUTPUT_FLAGS = {
@@ -23,6 +23,7 @@ export const runCommand: Command = {
     const loaded = await loadConfig(file);
     if (values['dry-run']) {
       const { config } = await prepareRun(loaded);
+      if (config.search) await trialConfigs(loaded); // every trial's config is checked too
       const dir = outputOf(loaded, values.output as string | undefined);
       const rows = plannedRows(config).map((r) => `${r.label ?? `${r.source} (label set when it runs)`}${r.when ? ` (${r.when})` : ''}`);
       const trials = config.search ? `, ${expandSearch(config).length} search trials` : '';
