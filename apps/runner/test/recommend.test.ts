@@ -12,7 +12,7 @@ import { isConversationDataset, loadDataset } from '../src/experiments/data.js';
 import { loadReindexed } from '../src/experiments/rta-model.js';
 import { mentionedItems, parseConversation } from '../src/saved/conversation.js';
 import { TerminalProgress } from '../src/progress/terminal.js';
-import { runCli, runMain } from './cli.js';
+import { runMain } from './cli.js';
 import { tempDir, writePlantedAlphaRecDir } from './fixtures.js';
 
 describe('lmrec recommend', () => {
@@ -49,10 +49,13 @@ study:
     const bias = results.experiments[0].rows.find((r) => r.label === '+Bias b (frozen agg.)')!;
     expect(bias.curve?.map((p) => p.epoch)).toEqual([1, 2]);
     expect(bias.best?.of).toBe(2);
+    // Every row carries the comparison's step key and the resolved config it hashes (backbone options with defaults, the study).
+    expect(bias.step?.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(bias.step?.config).toMatchObject({ backbone: { plugin: { name: 'lexical', package: '@lmrec/reindex' }, options: { queryScale: 10 } }, study: { maxExamples: { train: 150 } } });
     const conversation = 'User: Hi! I am in the mood for a scary horror movie tonight.\nSystem: What did you watch lately?\nUser: I loved a haunted house film with ghosts\n';
     const talk = join(dir, 'talk.txt');
     writeFileSync(talk, conversation);
-    const { code, stdout, stderr } = await runCli(['recommend', out, '--conversation', talk, '--k', '10', '--json']);
+    const { code, stdout, stderr } = await runMain(['recommend', out, '--conversation', talk, '--k', '10', '--json']);
     expect(stderr).not.toContain('lmrec:');
     expect(code).toBe(0);
     const rows = JSON.parse(stdout) as { rank: number; item: number; score: number; title: string }[];
@@ -69,7 +72,6 @@ study:
     const expected = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a] || a - b).slice(0, 10);
     expect(rows.map((r) => r.item)).toEqual(expected);
     expect(rows[0].title).toBe(dataset.items.titles[expected[0]]);
-    expect(stderr).not.toContain('Hi, looks like you are running TensorFlow.js');
 
     // --exclude-mentioned: a conversation naming the two best items by title gets the next ones.
     const named = `${conversation}User: I already saw ${dataset.items.titles[expected[0]]} and ${dataset.items.titles[expected[1]].replace(/ \(\d{4}\)$/, '')}\n`;
@@ -94,7 +96,7 @@ study:
     writeFileSync(file, `name: serve-cf\nexperiment: cf\nseed: 2\ndataset: { loader: alpharec, options: { dir: ${data} } }\nmodels:\n  - { name: popularity, label: Popularity }\neval: { ks: [10] }\n`);
     const out = join(dir, 'out');
     await runConfig(await loadConfig(file), { output: out, progress: new CapturingProgress(), print: () => {} });
-    const { code, stdout } = await runCli(['recommend', out, '--model', 'Popularity', '--user', '0', '--k', '5', '--json', '--quiet']);
+    const { code, stdout } = await runMain(['recommend', out, '--model', 'Popularity', '--user', '0', '--k', '5', '--json', '--quiet']);
     expect(code).toBe(0);
     const rows = JSON.parse(stdout) as { item: number }[];
     // Popularity scores every item by its train count; the five most frequent that user 0 does not have

@@ -12,14 +12,14 @@ import { rtaMetricKeys, rtaRows, rtaTable } from './rta-table.js';
 export const runRta: ExperimentRunner = async (ctx) => {
   const study = ctx.config.study as RtaStudy;
   const comparison = { id: 'rta-comparison', label: 'RTA comparison', aggregator: study.aggregator, aggregatorField: 'study.aggregator' };
-  const result = await compare(ctx, { ...comparison, overrides: { onReindexed: (aggregator) => saveReindexed(ctx, aggregator, study.aggregator) } }, study);
+  const { result, step } = await compare(ctx, { ...comparison, overrides: { onReindexed: (aggregator) => saveReindexed(ctx, aggregator, study.aggregator) } }, study);
   const ks = ctx.config.eval.ks ?? [1, 5, 10, 50];
   const baseline = ctx.config.eval.baseline ?? REINDEX_ROW;
   const name = result.dataset.name;
-  const out = [rtaTable(result, ks, `RTA comparison on ${name} (reference protocol: mentioned items stay candidates)`, (v) => v.test, 'The reference RTA code does not remove items already mentioned in the conversation.', baseline)];
+  const out = [rtaTable(result, ks, `RTA comparison on ${name} (reference protocol: mentioned items stay candidates)`, (v) => v.test, 'The reference RTA code does not remove items already mentioned in the conversation.', baseline, step)];
   if (result.variants.some((v) => v.testExcludeMentioned)) {
     const note = 'Same models; candidates exclude items already mentioned in the context (except the target).';
-    out.push(rtaTable(result, ks, `RTA comparison on ${name} (items mentioned in the context removed)`, (v) => v.testExcludeMentioned, note, baseline));
+    out.push(rtaTable(result, ks, `RTA comparison on ${name} (items mentioned in the context removed)`, (v) => v.testExcludeMentioned, note, baseline, step));
   }
   return out;
 };
@@ -35,8 +35,9 @@ export const runRtaAggregators: ExperimentRunner = async (ctx) => {
   for (const [i, aggregator] of aggregators.entries()) {
     const label = aggregatorLabel(aggregator);
     const comparison = { id: `rta-aggregator-${safeName(label)}`, label: `study.aggregators.${i} (${label})`, aggregator, aggregatorField: `study.aggregators.${i}` };
-    last = await compare(ctx, { ...comparison, overrides: { variants, alsoExcludeMentioned: false } }, study);
-    rows.push(...rtaRows(last, (v) => v.test, (v) => `${v.name} [${label}]`).map((r) => ({ ...r, source: r.label })));
+    const { result, step } = await compare(ctx, { ...comparison, overrides: { variants, alsoExcludeMentioned: false } }, study);
+    last = result;
+    rows.push(...rtaRows(result, (v) => v.test, (v) => `${v.name} [${label}]`, step).map((r) => ({ ...r, source: r.label })));
   }
   return [
     {

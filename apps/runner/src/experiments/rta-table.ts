@@ -29,21 +29,22 @@ function rowOf(result: RtaComparisonResult, v: RtaVariantResult, test: EvalResul
   };
 }
 
-export function rtaRows(result: RtaComparisonResult, pick: (v: RtaVariantResult) => EvalResult | undefined, label?: (v: RtaVariantResult) => string): ModelRow[] {
+/** The rows of a comparison; `step` is the comparison's key and resolved config (every row depends on all of it). */
+export function rtaRows(result: RtaComparisonResult, pick: (v: RtaVariantResult) => EvalResult | undefined, label?: (v: RtaVariantResult) => string, step?: ModelRow['step']): ModelRow[] {
   return result.variants.flatMap((v) => {
     const test = pick(v);
-    return test ? [rowOf(result, v, test, label?.(v))] : [];
+    return test ? [{ ...rowOf(result, v, test, label?.(v)), ...(step ? { step } : {}) }] : [];
   });
 }
 
-export function rtaTable(result: RtaComparisonResult, ks: readonly number[], title: string, pick: (v: RtaVariantResult) => EvalResult | undefined, note: string, baseline = REINDEX_ROW): ExperimentResult {
+export function rtaTable(result: RtaComparisonResult, ks: readonly number[], title: string, pick: (v: RtaVariantResult) => EvalResult | undefined, note: string, baseline = REINDEX_ROW, step?: ModelRow['step']): ExperimentResult {
   return {
     title,
     kind: 'rta',
     metricKeys: rtaMetricKeys(ks),
     mainMetric: 'hit@10',
     baseline,
-    rows: rtaRows(result, pick),
+    rows: rtaRows(result, pick, undefined, step),
     protocol: { ...result.variants[0]?.test.protocol, dataset: result.dataset, backbone: result.backbone, aggregator: result.aggregator, reindexTraining: result.reindexTraining },
     notes: [note, `backbone: ${result.backbone}`],
   };

@@ -59,7 +59,7 @@ export function rtaRowStep(ctx: ExperimentContext, c: Pick<Comparison, 'id' | 'l
 }
 
 /** One RTA comparison as a step, its rows as steps of their own (adapt's `step` hook), so a killed run resumes per row. */
-export async function compare(ctx: ExperimentContext, c: Comparison, study: RtaStudy): Promise<RtaComparisonResult> {
+export async function compare(ctx: ExperimentContext, c: Comparison, study: RtaStudy): Promise<{ result: RtaComparisonResult; step: { hash: string; config: unknown } }> {
   const settings = {
     variants: study.variants,
     reindex: study.reindex,
@@ -90,5 +90,5 @@ export async function compare(ctx: ExperimentContext, c: Comparison, study: RtaS
     };
     return runRtaComparison(dataset, options);
   });
-  return outcome.value;
+  return { result: outcome.value, step: { hash: outcome.key, config: material } };
 }
