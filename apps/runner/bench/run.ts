@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import { CapturingProgress } from '@lmrec/core';
 import { loadConfig } from '../src/config/load.js';
-import { runConfig } from '../src/run.js';
+import { runConfig } from '../src/run/run.js';
 import { shippedConfig } from '../src/shipped.js';
 import { markdownTable, peakRssMiB, writeBenchSection } from '../../../scripts/bench-utils.js';
 

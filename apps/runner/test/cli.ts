@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../src/cli/main.js';
 
 const RUNNER = join(import.meta.dirname, '..');
 
@@ -22,4 +24,21 @@ export function runCli(args: string[], cwd = RUNNER): Promise<{ code: number | n
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+class Capture extends Writable {
+  text = '';
+  isTTY = false;
+  override _write(chunk: Buffer | string, _encoding: string, done: () => void): void {
+    this.text += String(chunk);
+    done();
+  }
+}
+
+/** The CLI in this process (fast): the same `main` the bin runs, its output captured. */
+export async function runMain(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(args, { stdout, stderr });
+  return { code, stdout: stdout.text, stderr: stderr.text };
 }

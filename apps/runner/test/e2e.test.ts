@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CapturingProgress, Csr } from '@lmrec/core';
 import { loadAlphaRecDir } from '@lmrec/datasets';
 import { loadConfig } from '../src/config/load.js';
-import { runConfig } from '../src/run.js';
+import { runConfig } from '../src/run/run.js';
 import type { RunResults } from '../src/report/types.js';
 import { tempDir, writePlantedAlphaRecDir } from './fixtures.js';
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CapturingProgress } from '@lmrec/core';
 import { loadConfig } from '../src/config/load.js';
-import { runConfig } from '../src/run.js';
+import { prepareRun, runConfig } from '../src/run/run.js';
+import { isLmrecError } from '@lmrec/core';
 import { shippedConfig } from '../src/shipped.js';
 import { tempDir, writePlantedAlphaRecDir } from './fixtures.js';
 
@@ -15,10 +16,10 @@ async function run(yaml: string) {
 }
 
 describe('experiment kinds', () => {
-  it('every shipped config validates', async () => {
+  it('every shipped config validates against the plugin schemas', async () => {
     const names = readdirSync(join(import.meta.dirname, '..', 'configs')).filter((f) => f.endsWith('.yaml'));
     expect(names.length).toBeGreaterThanOrEqual(9);
-    for (const name of names) await expect(loadConfig(shippedConfig(name))).resolves.toBeDefined();
+    for (const name of names) await expect(prepareRun(await loadConfig(shippedConfig(name)))).resolves.toBeDefined();
   });
 
   it('linear-mapping trains the linear map on the dataset vectors next to the reference models', async () => {
@@ -28,7 +29,7 @@ experiment: linear-mapping
 seed: 1
 dataset: { loader: alpharec, options: { dir: ${data} } }
 models: [{ name: popularity, label: Popularity }]
-study: { mapping: { lr: 0.01, negatives: 16 } }
+study: { mapping: { options: { lr: 0.01, negatives: 16 } } }
 trainer: { epochs: 6, batchSize: 64, evalEvery: 2 }
 eval: { ks: [10], metric: recall@10 }
 `);
@@ -74,5 +75,26 @@ eval: { ks: [5, 50] }
     const n = exp.rows[0].perUnit!['hr@5'].length;
     expect(n).toBeGreaterThan(10);
     for (const row of exp.rows) expect(row.metrics['hr@50'].mean).toBeGreaterThanOrEqual(row.metrics['hr@5'].mean);
+  });
+
+  it('zero-shot transfers the row study.transfer names (an AlphaRec-family model), and no other', async () => {
+    const source = writePlantedAlphaRecDir(35, 60, 80);
+    const target = writePlantedAlphaRecDir(36, 40, 80);
+    const yaml = (transfer: string) => `name: zs\nexperiment: zero-shot\nseed: 2\ndatasets: [{ loader: alpharec, options: { dir: ${source} } }]\ndataset: { loader: alpharec, options: { dir: ${target} } }\nmodels:\n  - { name: popularity, label: Popularity }\n  - { name: linear-mapping, label: Linear, options: { lr: 0.01, negatives: 16 } }\ntrainer: { epochs: 4, batchSize: 64, evalEvery: 2 }\neval: { ks: [10], metric: recall@10, baseline: Popularity }\nstudy: { transfer: ${transfer} }\n`;
+    const results = await run(yaml('Linear'));
+    const rows = results.experiments[0].rows;
+    expect(rows.map((r) => r.label)).toEqual([expect.stringMatching(/^Linear \(zero-shot from /), 'Popularity (trained on target)']);
+    // eval.baseline names the config's row; the table's label adds to it.
+    expect(results.experiments[0].baseline).toBe('Popularity (trained on target)');
+    expect(results.experiments[0].significance?.length).toBeGreaterThan(0);
+    const error = await run(yaml('Popularity')).catch((e: unknown) => e);
+    expect(isLmrecError(error)).toBe(true);
+    expect((error as Error).message).toContain('zero-shot transfers an AlphaRec-family model; models.0 ("popularity")');
+  });
+
+  it('the intention study refuses a model whose recommend() takes no intentions', async () => {
+    const error = await run(`name: i\nexperiment: intention\ndataset: { loader: redial-sample, filter: { user: 3 }, split: { kind: ratio } }\nencoder: { name: lexical, options: { dim: 16 } }\nmodels: [{ name: popularity, label: Pop }]\nstudy: { alphas: [0, 1] }\n`).catch((e: unknown) => e);
+    expect(isLmrecError(error)).toBe(true);
+    expect((error as Error).message).toContain('the intention study needs a model whose recommend() takes intentions; "popularity" does not');
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CapturingProgress } from '@lmrec/core';
 import { loadConfig } from '../src/config/load.js';
 import { assemble } from '../src/container.js';
-import { runConfig } from '../src/run.js';
+import { runConfig } from '../src/run/run.js';
 import { runCli } from './cli.js';
 
 // The plugin lives inside this package's folder so that, like an installed

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CapturingProgress } from '@lmrec/core';
 import { loadConfig } from '../src/config/load.js';
-import { runConfig } from '../src/run.js';
+import { runConfig } from '../src/run/run.js';
 import type { ModelRow } from '../src/report/types.js';
 import { spawnCli } from './cli.js';
 import { tempDir, writePlantedAlphaRecDir } from './fixtures.js';

@@ -1,34 +1,49 @@
-import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
-import { writeNpy, type TextEncoder } from '@lmrec/core';
+import { DEPS, depsOf, readLines, suggestKey, writeNpy, type TextEncoder } from '@lmrec/core';
+import { UsageError } from '../cli/errors.js';
 import { assemble } from '../container.js';
-import { encodeMatrix } from '../experiments/data.js';
-import { COMMON_OPTIONS, type Command } from './types.js';
+import { encodeMatrix } from '../experiments/vectors.js';
+import { COMMON_FLAGS, list, type Command } from './types.js';
 
 /** `lmrec encode`: one text per input line -> [n, d] float32 .npy, through a TextEncoder plugin (cached). */
 export const encodeCommand: Command = {
-  summary: 'encode texts (one per line) into an .npy matrix with a TextEncoder plugin',
-  usage: 'lmrec encode --input texts.txt --output vectors.npy [--encoder lexical] [--options JSON] [--cache DIR] [--plugin PKG]',
-  options: {
-    ...COMMON_OPTIONS,
-    input: { type: 'string', short: 'i' },
-    output: { type: 'string', short: 'o' },
-    encoder: { type: 'string', default: 'lexical' },
-    options: { type: 'string', default: '{}' },
-    cache: { type: 'string' },
-    plugin: { type: 'string', multiple: true },
+  summary: 'encode texts (one per line, UTF-8) into an .npy matrix with a TextEncoder plugin',
+  usage: ['lmrec encode --input texts.txt --output vectors.npy [--encoder lexical] [--options JSON] [--cache DIR] [--plugin PKG ...]'],
+  flags: {
+    ...COMMON_FLAGS,
+    input: { type: 'string', short: 'i', arg: 'FILE', help: 'UTF-8 text file, one text per line' },
+    output: { type: 'string', short: 'o', arg: 'FILE', help: '.npy file to write ([lines, dim] float32)' },
+    encoder: { type: 'string', default: 'lexical', arg: 'NAME', help: 'TextEncoder plugin (lmrec plugins TextEncoder)' },
+    options: { type: 'string', default: '{}', arg: 'JSON', help: "the encoder's options as JSON, checked against its schema" },
+    cache: { type: 'string', arg: 'DIR', help: 'embedding cache folder' },
+    plugin: { type: 'string', multiple: true, arg: 'PKG', help: 'also load this plugin package or module path' },
   },
-  async run({ values, progress }) {
-    if (!values.input || !values.output) throw new Error(`usage: ${encodeCommand.usage}`);
-    const texts = (await fs.readFile(resolve(values.input as string), 'utf8')).split('\n').filter((line, i, all) => line.length > 0 || i < all.length - 1);
-    const { registry } = await assemble((values.plugin as unknown as string[] | undefined) ?? []);
-    const options = JSON.parse(values.options as string) as Record<string, unknown>;
-    if (values.cache) options.cache = { dir: resolve(values.cache as string) };
-    const encoder = registry.create<TextEncoder>('TextEncoder', values.encoder as string, options);
+  async run({ values, progress, out }) {
+    if (!values.input) throw new UsageError('missing --input');
+    if (!values.output) throw new UsageError('missing --output');
+    let options: unknown;
+    try {
+      options = JSON.parse(String(values.options));
+    } catch (error) {
+      throw new UsageError(`--options is not JSON: ${(error as Error).message}`, 'options');
+    }
+    if (!options || typeof options !== 'object' || Array.isArray(options)) throw new UsageError('--options must be a JSON object, e.g. {"dim": 256}', 'options');
+    const input = resolve(String(values.input));
+    const texts: string[] = [];
+    for await (const { text } of readLines(input)) texts.push(text);
+    const { registry } = await assemble(list(values.plugin));
+    const name = String(values.encoder);
+    if (!registry.has('TextEncoder', name)) {
+      const guess = suggestKey(name, registry.names('TextEncoder'));
+      throw new UsageError(`no TextEncoder plugin named "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; known: ${registry.names('TextEncoder').join(', ')}`, 'encoder');
+    }
+    const deps = depsOf(values.cache ? [[DEPS.EmbeddingCache, { dir: resolve(String(values.cache)) }]] : []);
+    const encoder = registry.create<TextEncoder>('TextEncoder', name, options, deps, { field: 'options', owner: `TextEncoder "${name}" (--options)` });
     await encoder.fit?.(texts);
     const { data } = await encodeMatrix(encoder, texts, progress);
-    await writeNpy(resolve(values.output as string), data, [texts.length, encoder.dim]);
-    process.stdout.write(`${texts.length} x ${encoder.dim} -> ${resolve(values.output as string)} (encoder ${encoder.id})\n`);
+    const output = resolve(String(values.output));
+    await writeNpy(output, data, [texts.length, encoder.dim]);
+    out(`${texts.length} x ${encoder.dim} -> ${output} (encoder ${encoder.id})`);
     return 0;
   },
 };

@@ -16,8 +16,3 @@ export const COMMANDS: Record<string, Command> = {
   recommend: recommendCommand,
   plugins: pluginsCommand,
 };
-
-export function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}\n             ${c.usage}`);
-  return `lmrec: language-model-based recommendation experiments\n\nCommands:\n${lines.join('\n')}\n\nEvery command takes --quiet (no progress) and --json (machine-readable output).\n`;
-}

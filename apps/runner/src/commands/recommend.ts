@@ -1,65 +1,68 @@
-import { promises as fs } from 'node:fs';
-import { Csr, LmrecError, topKBlock } from '@lmrec/core';
-import { isConversationDataset, loadCfData, loadDataset } from '../experiments/data.js';
-import { loadReindexed, parseConversation } from '../experiments/rta-model.js';
-import { openRun, type SavedRun } from './saved.js';
-import { COMMON_OPTIONS, type Command, type CommandInput } from './types.js';
+import { resolve } from 'node:path';
+import { DEPS, LmrecError } from '@lmrec/core';
+import { exclusive, intArg, intListArg, numberArg, onlyWith } from '../cli/args.js';
+import { UsageError } from '../cli/errors.js';
+import { readUtf8 } from '../config/read.js';
+import { isConversationDataset, loadDataset } from '../experiments/data.js';
+import { loadReindexed } from '../experiments/rta-model.js';
+import { mentionedItems, parseConversation } from '../saved/conversation.js';
+import { openRun, type SavedRun } from '../saved/open.js';
+import { topOf, type Ranked } from '../saved/rank.js';
+import { recommendCf, type CfRequest } from '../saved/recommend-cf.js';
+import { ALLOW_PLUGINS } from './eval.js';
+import { COMMON_FLAGS, type Command, type CommandInput } from './types.js';
 
-interface Recommending {
-  recommend?(request: { user?: number; history?: number[]; intention?: string; alpha?: number; k?: number }): Promise<{ items: Int32Array; scores: Float32Array }>;
-  scoreHistories?(histories: readonly Int32Array[]): Float32Array | Promise<Float32Array>;
-  scoreBlock(users: Int32Array): Float32Array | Promise<Float32Array>;
-  nItems: number;
+type Values = CommandInput['values'];
+
+/** Flags checked before the run folder is opened: every malformed one is a usage error. */
+function cfRequest(values: Values): CfRequest & { label?: string } {
+  exclusive(values, ['user', 'history'], true);
+  onlyWith(values, 'alpha', ['intention']);
+  return {
+    label: values.model as string | undefined,
+    user: values.user === undefined ? undefined : intArg(values.user, 'user'),
+    history: values.history === undefined ? undefined : intListArg(values.history, 'history'),
+    intention: values.intention as string | undefined,
+    alpha: values.alpha === undefined ? undefined : numberArg(values.alpha, 'alpha', 0, 1),
+    k: intArg(values.k, 'k', 1),
+    includeSeen: Boolean(values['include-seen']),
+  };
 }
 
-interface Ranked {
-  items: number[];
-  scores: number[];
-  titles?: readonly string[];
-}
-
-/** Best k of one score row, skipping `seen`; ties to the lower id (core's top-K). */
-function topOf(row: Float32Array, k: number, seen: readonly number[]): { items: number[]; scores: number[] } {
-  const top = topKBlock(row, 1, row.length, Math.min(k, row.length), { exclude: Csr.fromRows(row.length, [seen]) });
-  const n = top.ids.indexOf(-1) < 0 ? top.ids.length : top.ids.indexOf(-1);
-  return { items: Array.from(top.ids.subarray(0, n)), scores: Array.from(top.scores.subarray(0, n)) };
-}
-
-/** A CF run's saved model: a known user, a new history, and/or an intention (AlphaRec). */
-async function fromCfModel(run: SavedRun, values: CommandInput['values'], k: number): Promise<Ranked> {
-  const label = (values.model as string | undefined) ?? run.labels[0];
-  const model = (await run.model(label)) as unknown as Recommending;
-  const user = values.user === undefined ? undefined : Number(values.user);
-  const history = values.history === undefined ? undefined : String(values.history).split(',').filter(Boolean).map(Number);
-  const intention = values.intention as string | undefined;
-  const alpha = values.alpha === undefined ? undefined : Number(values.alpha);
-  const titles = (await loadCfData(run.ctx).catch(() => undefined))?.titles;
-  if (model.recommend) {
-    const rec = await model.recommend({ user, history, intention, alpha, k });
-    return { items: Array.from(rec.items), scores: Array.from(rec.scores), titles };
+async function fromCf(run: SavedRun, request: CfRequest & { label?: string }, note: (t: string) => void): Promise<Ranked> {
+  const label = request.label ?? run.labels[0];
+  if (!label) throw new LmrecError('E_ARGUMENT', `${run.dir} saved no models`);
+  if (!run.labels.includes(label)) throw new UsageError(`no saved model "${label}" in ${run.dir}; saved: ${run.labels.join(', ')}`, 'model');
+  const record = run.records.get(label)!;
+  const factory = run.registry.get('Recommender', record.plugin.name);
+  const readsEncoder = [...(factory.requires ?? []), ...(factory.optional ?? [])].includes(DEPS.TextEncoder);
+  if (request.intention !== undefined && !readsEncoder) throw new UsageError(`${label} does not take intentions (its plugin "${record.plugin.name}" reads no text encoder)`, 'intention');
+  if (request.intention !== undefined && !record.deps['lmrec.dep.TextEncoder']) {
+    throw new LmrecError('E_ARGUMENT', `${label}'s item vectors did not come from a text encoder in this run (the dataset shipped them), so there is no encoder to turn an intention into a vector`, {
+      field: 'intention',
+      hint: 'train it with an "encoder" in the config (the one that makes the item vectors) to recommend with intentions',
+    });
   }
-  if (intention) throw new LmrecError('E_ARGUMENT', `${label} does not take intentions (AlphaRec does)`, { field: 'intention' });
-  let row: Float32Array;
-  if (history) {
-    if (!model.scoreHistories) throw new LmrecError('E_ARGUMENT', `${label} cannot score a new history; give --user`, { field: 'history' });
-    row = (await model.scoreHistories([Int32Array.from(history)])).subarray(0, model.nItems);
-  } else if (user !== undefined) {
-    row = (await model.scoreBlock(Int32Array.of(user))).subarray(0, model.nItems);
-  } else {
-    throw new LmrecError('E_ARGUMENT', 'give --user, --history or --conversation', { field: 'user' });
-  }
-  return { ...topOf(row, k, history ?? []), titles };
+  const model = await run.model(label, { withEncoder: request.intention !== undefined });
+  const answer = await recommendCf(model, label, request, await run.split());
+  const parts = Object.entries(answer.excluded);
+  const who = request.user !== undefined ? `user ${request.user} already has` : 'of the history';
+  if (parts.length) note(`left out ${parts.reduce((s, [, n]) => s + n, 0)} items ${who} (${parts.map(([p, n]) => `${p} ${n}`).join(', ')}); --include-seen keeps them`);
+  return answer;
 }
 
 /** An RTA run's reindexed model: the typed conversation through the backbone, ranked by q . V. */
-async function fromConversation(run: SavedRun, source: string, k: number): Promise<Ranked> {
+async function fromConversation(run: SavedRun, source: string, k: number, excludeMentioned: boolean, note: (t: string) => void): Promise<Ranked & { titles: readonly string[] }> {
   const dataset = await loadDataset(run.ctx, run.config.dataset);
-  if (!isConversationDataset(dataset)) throw new LmrecError('E_ARGUMENT', `${run.ctx.outDir} is not a conversational (rta) run`, { field: 'conversation' });
-  const text = source === '-' ? await readStdin() : await fs.readFile(source, 'utf8');
+  if (!isConversationDataset(dataset)) throw new UsageError(`${run.dir} is not a conversational (rta) run`, 'conversation');
+  const text = source === '-' ? await readStdin() : await readUtf8(resolve(source), 'conversation');
+  const turns = parseConversation(text);
+  const mentioned = excludeMentioned ? mentionedItems(turns, dataset.items.titles) : [];
+  if (mentioned.length) note(`left out ${mentioned.length} items the conversation mentions: ${mentioned.map((j) => dataset.items.titles[j]).join(', ')}`);
   const { model, backbone } = await loadReindexed(run.ctx, dataset);
   try {
-    const [q] = await backbone.contextVectors([parseConversation(text)]);
-    return { ...topOf(model.score(q), k, []), titles: dataset.items.titles };
+    const [q] = await backbone.contextVectors([turns]);
+    return { ...topOf(model.score(q), k, mentioned), titles: dataset.items.titles };
   } finally {
     model.dispose();
   }
@@ -68,31 +71,52 @@ async function fromConversation(run: SavedRun, source: string, k: number): Promi
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new LmrecError('E_ENCODING', 'the conversation on stdin is not valid UTF-8', { field: 'conversation' });
+  }
 }
 
 /** `lmrec recommend <run-dir>`: top-K for a user, an item history, an intention text, or a typed conversation. */
 export const recommendCommand: Command = {
-  summary: 'top-K from a saved run: a user id, an item history, an intention text with alpha, or a conversation on stdin',
-  usage: 'lmrec recommend <run-dir> (--model LABEL (--user N | --history 3,17,42) [--intention TEXT --alpha 0.5] | --conversation FILE|-) [--k 10]',
-  options: {
-    ...COMMON_OPTIONS,
-    model: { type: 'string' },
-    user: { type: 'string' },
-    history: { type: 'string' },
-    intention: { type: 'string' },
-    alpha: { type: 'string' },
-    conversation: { type: 'string' },
-    k: { type: 'string', default: '10' },
+  summary: 'top-K from a saved run for a user, an item history (with an intention), or a typed conversation; known items left out',
+  usage: [
+    'lmrec recommend <run-dir> [--model LABEL] (--user N | --history 3,17,42) [--intention TEXT [--alpha 0.5]] [--k 10] [--include-seen]',
+    'lmrec recommend <rta-run-dir> --conversation FILE|- [--k 10] [--exclude-mentioned]',
+  ],
+  args: { 'run-dir': 'a folder `lmrec run` wrote' },
+  flags: {
+    ...COMMON_FLAGS,
+    model: { type: 'string', arg: 'LABEL', help: 'row label of a saved model (default: the first)' },
+    user: { type: 'string', arg: 'N', help: "a user of the run's split (dense id, 0-based)" },
+    history: { type: 'string', arg: 'LIST', help: 'item ids a new user has, comma-separated' },
+    intention: { type: 'string', arg: 'TEXT', help: 'free text mixed into the user vector (models whose recommend() takes intentions, e.g. AlphaRec)' },
+    alpha: { type: 'string', arg: 'A', help: 'weight of the intention in [0, 1] (default 0.5)' },
+    conversation: { type: 'string', arg: 'FILE', help: 'a conversation as "User: ..." / "System: ..." lines (- for stdin), for an rta run' },
+    k: { type: 'string', default: '10', arg: 'K', help: 'how many items' },
+    'include-seen': { type: 'boolean', help: 'keep the items the user already has (train, valid and test) or the history items' },
+    'exclude-mentioned': { type: 'boolean', help: 'leave out items the conversation mentions by title' },
+    'allow-plugins': ALLOW_PLUGINS,
   },
-  async run({ values, positionals, progress }) {
-    if (!positionals[0]) throw new Error(`usage: ${recommendCommand.usage}`);
-    const run = await openRun(positionals[0], progress);
-    const k = Number(values.k);
-    const ranked = values.conversation !== undefined ? await fromConversation(run, String(values.conversation), k) : await fromCfModel(run, values, k);
-    const rows = ranked.items.map((item, r) => ({ rank: r + 1, item, score: Number(ranked.scores[r].toFixed(4)), title: ranked.titles?.[item] ?? '' }));
-    if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
-    else for (const r of rows) process.stdout.write(`${String(r.rank).padStart(3)}  ${String(r.item).padStart(6)}  ${r.score.toFixed(4).padStart(8)}  ${r.title}\n`);
+  async run({ values, positionals, progress, out, note }) {
+    if (!positionals[0]) throw new UsageError('missing the run folder');
+    const conversation = values.conversation as string | undefined;
+    const clash = ['model', 'user', 'history', 'intention', 'alpha', 'include-seen'].find((f) => values[f] !== undefined && values[f] !== false);
+    if (conversation !== undefined && clash) throw new UsageError(`--${clash} does not go with --conversation`, clash);
+    onlyWith(values, 'exclude-mentioned', ['conversation']);
+    const request = conversation === undefined ? cfRequest(values) : undefined;
+    const k = intArg(values.k, 'k', 1);
+    const run = await openRun(positionals[0], { progress, allowPlugins: Boolean(values['allow-plugins']) });
+    const conversational = run.config.experiment === 'rta' || run.config.experiment === 'rta-aggregators';
+    if (conversational && !conversation) throw new UsageError(`${run.dir} is an ${run.config.experiment} run: it serves conversations (--conversation FILE)`, 'conversation');
+    if (!conversational && conversation) throw new UsageError(`${run.dir} is a ${run.config.experiment} run: give --user or --history (--conversation is for rta runs)`, 'conversation');
+    const ranked = request ? await fromCf(run, request, note) : await fromConversation(run, conversation!, k, Boolean(values['exclude-mentioned']), note);
+    const titles = 'titles' in ranked ? (ranked.titles as readonly string[]) : await run.titles();
+    if (!titles) note('this run\'s dataset has no item titles');
+    const rows = ranked.items.map((item, r) => ({ rank: r + 1, item, score: Number(ranked.scores[r].toFixed(4)), title: titles?.[item] ?? '' }));
+    if (values.json) out(JSON.stringify(rows));
+    else for (const r of rows) out(`${String(r.rank).padStart(3)}  ${String(r.item).padStart(6)}  ${r.score.toFixed(4).padStart(8)}  ${r.title}`);
     return 0;
   },
 };

@@ -1,21 +1,9 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LmrecError, type CfSplit, type DatasetLoader, type ProgressReporter, type TextEncoder } from '@lmrec/core';
-import {
-  kCore,
-  leaveOneOutSplit,
-  likedInteractions,
-  loadSplit,
-  randomSplit,
-  saveSplit,
-  temporalSplit,
-  type ConversationDataset,
-  type InteractionDataset,
-} from '@lmrec/datasets';
-import type { RunConfig } from '../config/schema.js';
-import type { ExperimentContext } from '../context.js';
-
-type DatasetConfig = RunConfig['dataset'];
+import { LmrecError, writeJsonAtomic, type CfSplit, type DatasetLoader } from '@lmrec/core';
+import { kCore, likedInteractions, loadSplit, saveSplit, type ConversationDataset, type InteractionDataset } from '@lmrec/datasets';
+import type { DatasetConfig } from '../config/schema.js';
+import { safeName, type ExperimentContext } from '../context.js';
+import { makeSplit, splitStats } from './splits.js';
 
 export async function loadDataset(ctx: ExperimentContext, ds: DatasetConfig, field = 'dataset'): Promise<unknown> {
   const loader = await ctx.create<DatasetLoader>('DatasetLoader', { name: ds.loader, options: ds.options }, field);
@@ -30,6 +18,12 @@ function isInteractionDataset(value: unknown): value is InteractionDataset {
   return typeof value === 'object' && value !== null && 'interactions' in value && 'items' in value;
 }
 
+type GivenSplit = { split: CfSplit; itemEmbeddings?: CfData['itemEmbeddings']; titles?: string[] };
+
+function isGivenSplit(value: unknown): value is GivenSplit {
+  return typeof value === 'object' && value !== null && 'split' in value && !isConversationDataset(value);
+}
+
 export interface CfData {
   name: string;
   split: CfSplit;
@@ -39,69 +33,53 @@ export interface CfData {
   titles?: string[];
   itemEmbeddings?: { dim: number; data: Float32Array };
   stats: Record<string, number>;
+  /** What the split is made from (its step's key material): model rows' keys hold it. */
+  material: unknown;
+  /** Run-folder folder of the saved split (and items.json). */
+  dir: string;
 }
+
+/** Where a run saves the split of a dataset field ("dataset", "datasets.0"). */
+export const splitDir = (outDir: string, field: string) => join(outDir, `split-${safeName(field)}`);
 
 /**
  * A collaborative-filtering split from any loader: AlphaRec layouts come
- * split; interaction datasets are split as the config says (saved, so a
- * resumed run sees the very same split); conversation datasets become the
- * seekers' liked-movie interactions. Pass `preloaded` when the caller has
- * already loaded `ds`.
+ * split; interaction datasets are split as the config says; conversation
+ * datasets become the seekers' liked-movie interactions. The split is a step:
+ * saved in the run folder with the titles, reused only while the dataset's
+ * files, loader options, filter, split and seed are the same. Pass
+ * `preloaded` when the caller has already loaded `ds`.
  */
-export async function loadCfData(ctx: ExperimentContext, ds: DatasetConfig = ctx.config.dataset, key = 'dataset', preloaded?: unknown): Promise<CfData> {
-  const loaded = preloaded ?? (await loadDataset(ctx, ds, key));
-  if (typeof loaded === 'object' && loaded !== null && 'split' in loaded && !isConversationDataset(loaded)) {
-    const dir = loaded as { split: CfSplit; itemEmbeddings?: CfData['itemEmbeddings']; titles?: string[] };
-    return { name: ds.loader, split: dir.split, itemEmbeddings: dir.itemEmbeddings, titles: dir.titles, stats: splitStats(dir.split) };
+export async function loadCfData(ctx: ExperimentContext, ds: DatasetConfig = ctx.config.dataset, field = 'dataset', preloaded?: unknown): Promise<CfData> {
+  const dataset = await ctx.material('DatasetLoader', { name: ds.loader, options: ds.options }, field);
+  const loaded = preloaded ?? (await loadDataset(ctx, ds, field));
+  const given = isGivenSplit(loaded);
+  if (!given && !isConversationDataset(loaded) && !isInteractionDataset(loaded)) {
+    throw new LmrecError('E_CONFIG', `loader "${ds.loader}" returned neither interactions nor a split`, { field: `${field}.loader` });
   }
-  let interactions: InteractionDataset;
-  if (isConversationDataset(loaded)) {
-    interactions = likedInteractions(loaded);
-  } else if (isInteractionDataset(loaded)) {
-    interactions = loaded;
-  } else {
-    throw new LmrecError('E_CONFIG', `loader "${ds.loader}" returned neither interactions nor a split`, { field: `${key}.loader` });
+  if (given && (ds.split.kind !== 'given' || ds.filter)) {
+    const key = ds.split.kind !== 'given' ? 'split' : 'filter';
+    throw new LmrecError('E_CONFIG', `loader "${ds.loader}" gives its own train/valid/test split: remove "${field}.${key}" (it would be ignored)`, ctx.where(`${field}.${key}`));
   }
-  if (ds.filter && (ds.filter.user > 0 || ds.filter.item > 0)) interactions = kCore(interactions, ds.filter);
-  const splitDir = join(ctx.outDir, `split-${key}`);
-  let split: CfSplit;
-  if (existsSync(join(splitDir, 'split.json'))) {
-    split = await loadSplit(splitDir);
-  } else {
-    split = makeSplit(interactions, ds.split, ctx.config.seed, key);
-    await saveSplit(splitDir, split, { dataset: interactions.name, split: ds.split, seed: ctx.config.seed });
-  }
-  return { name: interactions.name, split, userIds: interactions.users.ids, titles: [...interactions.items.titles], stats: splitStats(split) };
+  const view = given ? 'given split' : isConversationDataset(loaded) ? 'liked interactions' : 'interactions';
+  const material = { dataset, view, ...(given ? {} : { filter: ds.filter ?? null, split: ds.split, seed: ctx.config.seed }) };
+  const interactions = given ? undefined : filtered(isConversationDataset(loaded) ? likedInteractions(loaded) : (loaded as InteractionDataset), ds);
+  const name = given ? ds.loader : interactions!.name;
+  const titles = given ? (loaded as GivenSplit).titles : [...interactions!.items.titles];
+  const dir = splitDir(ctx.outDir, field);
+  let split: CfSplit | undefined;
+  const outcome = await ctx.steps.run({ id: `split-${safeName(field)}`, label: `${field} split`, verb: 're-splitting' }, material, async () => {
+    split = given ? (loaded as GivenSplit).split : makeSplit(interactions!, ds.split, ctx.config.seed, field);
+    await saveSplit(dir, split, { dataset: name, split: ds.split, seed: ctx.config.seed });
+    await writeJsonAtomic(join(dir, 'items.json'), { titles: titles ?? null, userIds: interactions?.users.ids ?? null });
+    return { name, stats: splitStats(split) };
+  });
+  split ??= await loadSplit(dir).catch((error: unknown) => {
+    throw new LmrecError('E_STATE', `the saved split of ${field} cannot be read: ${(error as Error).message}`, { file: dir, hint: 'start the run again with --fresh' });
+  });
+  return { name, split, userIds: interactions?.users.ids, titles, itemEmbeddings: given ? (loaded as GivenSplit).itemEmbeddings : undefined, stats: outcome.value.stats, material, dir };
 }
 
-function makeSplit(data: InteractionDataset, split: DatasetConfig['split'], seed: number, key: string): CfSplit {
-  switch (split.kind) {
-    case 'ratio':
-      return randomSplit(data, { ratios: split.ratios, seed });
-    case 'leave-one-out':
-      return leaveOneOutSplit(data);
-    case 'temporal':
-      return temporalSplit(data, { t1: split.validFrom, t2: split.testFrom });
-    case 'given':
-      throw new LmrecError('E_CONFIG', `dataset "${data.name}" comes unsplit: choose ${key}.split.kind ratio, leave-one-out or temporal`, { field: `${key}.split` });
-  }
-}
-
-export function splitStats(split: CfSplit): Record<string, number> {
-  return { users: split.nUsers, items: split.nItems, train: split.train.nnz, valid: split.valid.nnz, test: split.test.nnz };
-}
-
-/** Item vectors from a TextEncoder plugin over the item texts (fitted on them first when it fits); cached in the run's folder unless the encoder says otherwise. */
-export async function encodeItems(ctx: ExperimentContext, ref: { name: string; options: Record<string, unknown> }, titles: readonly string[], field = 'encoder'): Promise<{ encoder: TextEncoder; embeddings: { dim: number; data: Float32Array } }> {
-  const encoder = await ctx.create<TextEncoder>('TextEncoder', ref, field);
-  await encoder.fit?.(titles);
-  return { encoder, embeddings: await encodeMatrix(encoder, titles, ctx.progress) };
-}
-
-/** Every text through the encoder, as one row-major [texts.length, dim] matrix. */
-export async function encodeMatrix(encoder: TextEncoder, texts: readonly string[], progress?: ProgressReporter): Promise<{ dim: number; data: Float32Array }> {
-  const rows = await encoder.encode(texts, { progress });
-  const data = new Float32Array(rows.length * encoder.dim);
-  rows.forEach((row, i) => data.set(row, i * encoder.dim));
-  return { dim: encoder.dim, data };
+function filtered(interactions: InteractionDataset, ds: DatasetConfig): InteractionDataset {
+  return ds.filter && (ds.filter.user > 0 || ds.filter.item > 0) ? kCore(interactions, ds.filter) : interactions;
 }

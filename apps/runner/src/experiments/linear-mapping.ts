@@ -1,28 +1,26 @@
-import type { PluginRef } from '../config/schema.js';
 import type { ExperimentRunner } from '../context.js';
 import type { ModelRow } from '../report/types.js';
-import { cfExperiment, itemVectors, trainAndTest } from './cf.js';
+import { trainAndTest } from './cf-row.js';
+import { cfExperiment } from './cf-table.js';
 import { loadCfData } from './data.js';
+import { vectorSources } from './vectors.js';
 
 /**
- * AlphaRec's RQ1 (Table 1): the same linear map Linear(d, 64, bias=False),
- * no graph, trained on each encoder's item vectors; the config's `models`
- * (e.g. MF, LightGCN) are trained alongside as reference rows.
+ * AlphaRec's RQ1 (Table 1): the same map (`study.mapping`, default the
+ * "linear-mapping" Recommender: Linear(d, 64, bias=False), no graph) trained
+ * on each encoder's item vectors (and on the dataset's own, when it ships
+ * them); the config's `models` are trained alongside as reference rows.
  */
 export const runLinearMapping: ExperimentRunner = async (ctx) => {
   const data = await loadCfData(ctx);
   const rows: ModelRow[] = [];
-  for (const model of ctx.config.models) rows.push(await trainAndTest(ctx, data, model));
-  const mapping = ctx.config.study.mapping as Record<string, unknown> | undefined;
-  // `label` in an encoder's options names its row; the rest goes to the encoder.
-  const sources: { label: string; ref: PluginRef | null }[] = ctx.config.encoders.map(({ name, options: { label, ...options } }) => ({
-    label: String(label ?? name),
-    ref: { name, options },
-  }));
-  if (data.itemEmbeddings) sources.unshift({ label: 'dataset vectors', ref: null });
-  for (const { label, ref } of sources) {
-    const model = { name: 'linear-mapping', label: `Linear: ${label}`, options: { ...(mapping ?? {}) } };
-    rows.push(await trainAndTest(ctx, data, model, () => itemVectors(ctx, data, ref)));
+  for (const [i, model] of ctx.config.models.entries()) rows.push(await trainAndTest(ctx, data, model, `models.${i}`, vectorSources(ctx, data, undefined)));
+  const mapping = (ctx.config.study as { mapping: { name: string; options: Record<string, unknown> } }).mapping;
+  const sources = ctx.config.encoders.map((ref, i) => ({ label: ref.label ?? ref.name, deps: vectorSources(ctx, data, ref, `encoders.${i}`) }));
+  if (data.itemEmbeddings) sources.unshift({ label: 'dataset vectors', deps: vectorSources(ctx, data, null) });
+  for (const { label, deps } of sources) {
+    const row = await trainAndTest(ctx, data, { ...mapping, label: `Linear: ${label}` }, 'study.mapping', deps);
+    rows.push({ ...row, source: label });
   }
   return [cfExperiment(ctx, `Linear mapping across encoders: ${data.name}`, data, rows)];
 };

@@ -1,127 +1,94 @@
 import { LmrecError } from '@lmrec/core';
-import { gatingFactoriesFromRegistry, REINDEX_ROW, runRtaComparison, type RtaComparisonOptions, type RtaComparisonResult, type RtaVariantResult } from '@lmrec/adapt';
-import type { EvalResult } from '@lmrec/eval';
-import type { ExperimentContext, ExperimentRunner } from '../context.js';
-import type { ExperimentResult, ModelRow } from '../report/types.js';
+import { gatingFactoriesFromRegistry, runRtaComparison, type RtaComparisonOptions, type RtaComparisonResult } from '@lmrec/adapt';
+import type { ConversationDataset } from '@lmrec/datasets';
+import { aggregatorUse, DEFAULT_BACKBONE, gatingUse } from '../config/sections.js';
+import type { AggregatorRef, RtaStudy } from '../config/study.js';
+import { safeName, type ExperimentContext } from '../context.js';
 import { isConversationDataset, loadDataset } from './data.js';
-import { aggregatorRef, backboneOf, createAggregator, saveReindexed, type AggregatorRef } from './rta-model.js';
+import { backboneOf, createAggregator } from './rta-model.js';
 
-type Study = {
-  /** An Aggregator plugin (any package's); default: adapt's identity-initialised "weighted". */
-  aggregator?: AggregatorRef;
-  aggregators?: AggregatorRef[];
-  variants?: string[];
-  /** Row label -> GatingRecommender plugin name (or { plugin, options }). */
-  recommenders?: Record<string, string | { plugin: string; options?: Record<string, unknown> }>;
-  reindex?: RtaComparisonOptions['reindex'];
-  bias?: RtaComparisonOptions['bias'];
-  gating?: RtaComparisonOptions['gating'];
-  recsys?: RtaComparisonOptions['recsys'];
-  maxExamples?: RtaComparisonOptions['maxExamples'];
-  maxHistory?: number;
-};
+/**
+ * The per-row hook of runRtaComparison (adapt): called once per comparison
+ * row with the row's key, the rows it depends on, and the work (which may
+ * checkpoint into the folder it is given). The runner answers with the row's
+ * finished result when its step key is unchanged.
+ */
+export type RtaRowStep = <T>(key: string, dependsOn: readonly string[], run: (checkpointDir: string) => Promise<T>) => Promise<T>;
 
-async function conversationData(ctx: ExperimentContext) {
+export async function conversationData(ctx: ExperimentContext): Promise<ConversationDataset> {
   const dataset = await loadDataset(ctx, ctx.config.dataset);
   if (!isConversationDataset(dataset)) {
-    throw new LmrecError('E_CONFIG', `RTA needs a conversation dataset; loader "${ctx.config.dataset.loader}" gave something else`, { field: 'dataset.loader' });
+    throw new LmrecError('E_CONFIG', `RTA needs a conversation dataset; loader "${ctx.config.dataset.loader}" gave something else`, ctx.where('dataset.loader'));
   }
   return dataset;
 }
 
-async function compare(ctx: ExperimentContext, key: string, study: Study, overrides: { aggregator?: AggregatorRef } & Partial<Omit<RtaComparisonOptions, 'aggregator'>> = {}): Promise<RtaComparisonResult> {
-  const dataset = await conversationData(ctx);
-  const { aggregator, ...rest } = overrides;
-  const ref = aggregatorRef(aggregator ?? study.aggregator);
-  ctx.registry.parseOptions('Aggregator', ref.name, ref.options, { field: 'study.aggregator.options' }); // fail early: unknown name or options
-  return ctx.step(key, async () =>
-    runRtaComparison(dataset, {
+export interface Comparison {
+  /** Step id and label, e.g. "rta-comparison" / "RTA comparison". */
+  id: string;
+  label: string;
+  aggregator: AggregatorRef | undefined;
+  aggregatorField: string;
+  overrides?: Partial<Omit<RtaComparisonOptions, 'aggregator'>>;
+}
+
+/** Everything a comparison's results depend on: its step key material (and every row's). */
+async function comparisonMaterial(ctx: ExperimentContext, c: Comparison, study: RtaStudy, options: Record<string, unknown>) {
+  const recommenders = study.recommenders
+    ? Object.fromEntries(await Promise.all(Object.entries(study.recommenders).map(async ([label, ref]) => [label, await ctx.material('GatingRecommender', gatingUse(ref), `study.recommenders.${label}`)])))
+    : 'FISM and SASRec (adapt defaults)';
+  return {
+    data: await ctx.material('DatasetLoader', { name: ctx.config.dataset.loader, options: ctx.config.dataset.options }, 'dataset'),
+    backbone: await ctx.material('Backbone', ctx.config.backbone ?? DEFAULT_BACKBONE, 'backbone'),
+    aggregator: await ctx.material('Aggregator', aggregatorUse(c.aggregator), c.aggregatorField),
+    recommenders,
+    study: options,
+    seed: ctx.config.seed,
+  };
+}
+
+/**
+ * The runner's answer to adapt's per-row hook: each row a step of its own,
+ * keyed by the whole comparison's material plus the row and the rows it
+ * depends on, with its own checkpoint folder (kept after the row finishes:
+ * rows that depend on it may read it).
+ */
+export function rtaRowStep(ctx: ExperimentContext, c: Pick<Comparison, 'id' | 'label'>, material: unknown): RtaRowStep {
+  return async (key, dependsOn, run) =>
+    (await ctx.steps.run({ id: `${c.id}-row-${safeName(key)}`, label: `${c.label}: ${key}` }, { comparison: material, row: key, dependsOn: [...dependsOn] }, run)).value;
+}
+
+/** One RTA comparison as a step, its rows as steps of their own (adapt's `step` hook), so a killed run resumes per row. */
+export async function compare(ctx: ExperimentContext, c: Comparison, study: RtaStudy): Promise<{ result: RtaComparisonResult; step: { hash: string; config: unknown } }> {
+  const settings = {
+    variants: study.variants,
+    reindex: study.reindex,
+    bias: study.bias,
+    gating: study.gating,
+    recsys: study.recsys,
+    ks: ctx.config.eval.ks ?? [1, 5, 10, 50],
+    maxHistory: study.maxHistory,
+    maxExamples: study.maxExamples,
+    alsoExcludeMentioned: ctx.config.eval.excludeMentioned ?? true,
+    ...c.overrides,
+  };
+  const { onReindexed, ...keyed } = settings as typeof settings & { onReindexed?: unknown };
+  const material = await comparisonMaterial(ctx, c, study, keyed);
+  const step = rtaRowStep(ctx, c, material);
+  const outcome = await ctx.steps.run({ id: c.id, label: c.label }, material, async () => {
+    const dataset = await conversationData(ctx);
+    const options: RtaComparisonOptions & { step: RtaRowStep } = {
+      ...settings,
       backbone: await backboneOf(ctx, dataset),
-      aggregator: (dim, seed) => createAggregator(ctx, aggregator ?? study.aggregator, dim, seed),
+      aggregator: (dim, seed) => createAggregator(ctx, c.aggregator, dim, seed, c.aggregatorField),
       recommenders: study.recommenders ? gatingFactoriesFromRegistry(ctx.registry, study.recommenders) : undefined,
-      variants: study.variants,
-      reindex: study.reindex,
-      bias: study.bias,
-      gating: study.gating,
-      recsys: study.recsys,
-      ks: ctx.config.eval.ks ?? [1, 5, 10, 50],
-      maxHistory: study.maxHistory,
-      maxExamples: study.maxExamples,
-      alsoExcludeMentioned: ctx.config.eval.excludeMentioned ?? true,
       keepPerUnit: true,
       seed: ctx.config.seed,
       progress: ctx.progress,
-      ...rest,
-    }),
-  );
+      onReindexed: onReindexed as RtaComparisonOptions['onReindexed'],
+      step,
+    };
+    return runRtaComparison(dataset, options);
+  });
+  return { result: outcome.value, step: { hash: outcome.key, config: material } };
 }
-
-function rowOf(v: RtaVariantResult, test: EvalResult, label = v.name): ModelRow {
-  const { k, ...diagnostics } = v.diagnostics;
-  return {
-    label,
-    metrics: test.metrics,
-    perUnit: test.perUnit,
-    curve: v.training?.log.map((l) => ({ epoch: l.epoch + 1, loss: l.loss, ...(l.valid === undefined ? {} : { 'hit@10': l.valid }) })),
-    popularity: Object.fromEntries(Object.entries(diagnostics).map(([name, value]) => [`${name}@${k}`, value])),
-    epochs: v.training?.log.length,
-    seconds: v.seconds,
-    extra: v.gate === undefined ? {} : { gate: v.gate },
-  };
-}
-
-function table(result: RtaComparisonResult, ks: readonly number[], title: string, pick: (v: RtaVariantResult) => EvalResult | undefined, note: string, label?: (v: RtaVariantResult) => string): ExperimentResult {
-  return {
-    title,
-    kind: 'rta',
-    metricKeys: ks.flatMap((k) => [`hit@${k}`, `ndcg@${k}`]),
-    mainMetric: 'hit@10',
-    baseline: label ? undefined : REINDEX_ROW,
-    rows: result.variants.flatMap((v) => {
-      const test = pick(v);
-      return test ? [rowOf(v, test, label?.(v))] : [];
-    }),
-    protocol: { ...result.variants[0]?.test.protocol, dataset: result.dataset, backbone: result.backbone, aggregator: result.aggregator, reindexTraining: result.reindexTraining },
-    notes: [note, `backbone: ${result.backbone}`],
-  };
-}
-
-/** RTA's results table (paper Table 3 layout) on a conversation dataset, both candidate protocols. */
-export const runRta: ExperimentRunner = async (ctx) => {
-  const study = ctx.config.study as Study;
-  const result = await compare(ctx, 'rta-comparison', study, { onReindexed: (aggregator) => saveReindexed(ctx, aggregator, study.aggregator) });
-  const ks = ctx.config.eval.ks ?? [1, 5, 10, 50];
-  const out = [
-    table(result, ks, `RTA comparison on ${result.dataset.name} (reference protocol: mentioned items stay candidates)`, (v) => v.test, 'The reference RTA code does not remove items already mentioned in the conversation.'),
-  ];
-  if (result.variants.some((v) => v.testExcludeMentioned)) {
-    out.push(table(result, ks, `RTA comparison on ${result.dataset.name} (items mentioned in the context removed)`, (v) => v.testExcludeMentioned, 'Same models; candidates exclude items already mentioned in the context (except the target).'));
-  }
-  return out;
-};
-
-/** The aggregator ablation: Reindex (and +Bias b) with each aggregator. */
-export const runRtaAggregators: ExperimentRunner = async (ctx) => {
-  const study = ctx.config.study as Study;
-  const aggregators = study.aggregators ?? ['sum', 'weighted', 'rnn', 'trm'];
-  const ks = ctx.config.eval.ks ?? [1, 5, 10, 50];
-  const variants = study.variants ?? [REINDEX_ROW, '+Bias b (trainable agg.)'];
-  const rows: ModelRow[] = [];
-  let last: RtaComparisonResult | undefined;
-  for (const aggregator of aggregators) {
-    const name = aggregatorRef(aggregator).name;
-    last = await compare(ctx, `rta-aggregator-${name}`, study, { aggregator, variants, alsoExcludeMentioned: false });
-    rows.push(...table(last, ks, '', (v) => v.test, '', (v) => `${v.name} [${name}]`).rows);
-  }
-  return [
-    {
-      title: `RTA aggregator ablation on ${last?.dataset.name ?? 'dataset'}`,
-      kind: 'rta-aggregators',
-      metricKeys: ks.flatMap((k) => [`hit@${k}`, `ndcg@${k}`]),
-      mainMetric: 'hit@10',
-      baseline: rows[0]?.label,
-      rows,
-      notes: [`Aggregators: ${aggregators.map((a) => aggregatorRef(a).name).join(', ')}; rows: ${variants.join(', ')}.`],
-    },
-  ];
-};

@@ -1,54 +1,80 @@
-import { LmrecError, type TextEncoder } from '@lmrec/core';
-import { trainMultiDomain, zeroShot, type AlphaRecOptions, type Domain } from '@lmrec/alpharec';
+import { LmrecError, type Recommender, type TextEncoder } from '@lmrec/core';
+import { AlphaRec, trainMultiDomain, zeroShot, type Domain } from '@lmrec/alpharec';
 import { evaluateFullRanking } from '@lmrec/eval';
-import type { ExperimentRunner } from '../context.js';
+import type { ModelConfig } from '../config/schema.js';
+import { safeName, type ExperimentContext, type ExperimentRunner } from '../context.js';
 import type { ModelRow } from '../report/types.js';
-import { cfExperiment, fitOptions, toRow, trainAndTest } from './cf.js';
-import { encodeMatrix, loadCfData, type CfData } from './data.js';
+import { hashOf } from '../steps/hash.js';
+import { evalKs, fitOptions, fitSettings, selectionMetric, toRow, trainAndTest } from './cf-row.js';
+import { cfExperiment } from './cf-table.js';
+import { loadCfData, type CfData } from './data.js';
+import { encodeMatrix, encodingStep, fittedEncoder, vectorSources, type Vectors } from './vectors.js';
 
 /**
- * AlphaRec's Potential 1: train one MLP on the source datasets (`datasets`;
+ * AlphaRec's Potential 1: train one model on the source datasets (`datasets`;
  * negatives within each user's own domain), then apply it frozen to the
  * target (`dataset`): its item texts through the encoder, its own graph, no
- * training on it. The text encoder is fitted on source texts only. Models in
- * `models` other than AlphaRec are trained on the target as reference rows.
+ * training on it. The text encoder is fitted on source texts only. The row
+ * transferred is `study.transfer` (default: the first of `models`); the
+ * others are trained on the target as reference rows.
  */
 export const runZeroShot: ExperimentRunner = async (ctx) => {
-  if (ctx.config.datasets.length === 0) throw new LmrecError('E_CONFIG', 'zero-shot needs source datasets under "datasets"', { field: 'datasets' });
   const sources: CfData[] = [];
   for (const [i, ds] of ctx.config.datasets.entries()) sources.push(await loadCfData(ctx, ds, `datasets.${i}`));
   const target = await loadCfData(ctx, ctx.config.dataset, 'dataset');
-
-  let encoder: TextEncoder | undefined;
-  const vectors = async (data: CfData) => (encoder ? encodeMatrix(encoder, data.titles ?? [], ctx.progress) : data.itemEmbeddings);
-  if (ctx.config.encoder) {
-    encoder = await ctx.create<TextEncoder>('TextEncoder', ctx.config.encoder, 'encoder');
-    await encoder.fit?.(sources.flatMap((s) => s.titles ?? []));
+  const models = ctx.config.models;
+  const study = ctx.config.study as { transfer?: string };
+  const index = Math.max(0, models.findIndex((m) => (m.label ?? m.name) === study.transfer));
+  const rows: ModelRow[] = [await transferRow(ctx, sources, target, models[index], `models.${index}`)];
+  for (const [i, model] of models.entries()) {
+    if (i === index) continue;
+    const label = model.label ?? model.name;
+    const row = await trainAndTest(ctx, target, model, `models.${i}`, vectorSources(ctx, target, ctx.config.encoder), `${label} (trained on target)`);
+    rows.push({ ...row, source: label });
   }
-  const domains: Domain[] = [];
-  for (const s of sources) {
-    const itemEmbeddings = await vectors(s);
-    if (!itemEmbeddings) throw new LmrecError('E_CONFIG', `source ${s.name} has no item vectors: set "encoder"`, { field: 'encoder' });
-    domains.push({ name: s.name, split: s.split, itemEmbeddings });
-  }
-  const targetEmbeddings = await vectors(target);
-  if (!targetEmbeddings) throw new LmrecError('E_CONFIG', `target ${target.name} has no item vectors: set "encoder"`, { field: 'encoder' });
-
-  const alphaConfig = ctx.config.models.find((m) => m.name === 'alpharec') ?? { name: 'alpharec', label: 'AlphaRec', options: {} };
-  const label = `${alphaConfig.label ?? 'AlphaRec'} (zero-shot from ${sources.map((s) => s.name).join(' + ')})`;
-  const rows: ModelRow[] = [];
-  rows.push(
-    await ctx.step('zero-shot', async (checkpointDir) => {
-      const t0 = performance.now();
-      const { model, result } = await trainMultiDomain(domains, alphaConfig.options as AlphaRecOptions, fitOptions(ctx, checkpointDir, 'zero-shot-sources'));
-      const transferred = zeroShot(model, { name: target.name, split: target.split, itemEmbeddings: targetEmbeddings }, { encoder });
-      const test = await evaluateFullRanking(transferred, target.split, { on: 'test', ks: ctx.config.eval.ks ?? [10, 20, 50], progress: ctx.progress });
-      const row = toRow(label, test, result, (performance.now() - t0) / 1000, ctx.config.eval.metric ?? 'recall@20');
-      row.extra = { ...row.extra, note: 'valid metric is the sources\' valid; no training on the target' };
-      return row;
-    }),
-  );
-  for (const model of ctx.config.models.filter((m) => m.name !== 'alpharec')) rows.push(await trainAndTest(ctx, target, { ...model, label: `${model.label ?? model.name} (trained on target)` }));
-  const exp = cfExperiment(ctx, `Zero-shot transfer to ${target.name}`, target, rows);
-  return [{ ...exp, baseline: ctx.config.eval.baseline ?? rows[1]?.label ?? rows[0].label }];
+  return [cfExperiment(ctx, `Zero-shot transfer to ${target.name}`, target, rows, rows[1]?.label ?? rows[0]?.label)];
 };
+
+/** Item vectors of every domain: the config's encoder (fitted on the sources' texts) or each dataset's own vectors. */
+function domainVectors(ctx: ExperimentContext, sources: CfData[]) {
+  const ref = ctx.config.encoder;
+  const corpus = sources.flatMap((s) => s.titles ?? []);
+  const encoder = ref ? fittedEncoder(ctx, ref, 'encoder', corpus) : undefined;
+  const encoderMaterial = async () => (ref ? { ...(await ctx.material('TextEncoder', ref, 'encoder')), fittedOn: hashOf(corpus) } : null);
+  const of = async (data: CfData, field: string): Promise<Vectors> => {
+    if (!ref) {
+      if (!data.itemEmbeddings) throw new LmrecError('E_CONFIG', `${data.name} has no item vectors: set "encoder"`, ctx.where('encoder'));
+      return data.itemEmbeddings;
+    }
+    return encodingStep(ctx, `${field} (${ref.name})`, { encoder: await encoderMaterial(), texts: hashOf(data.titles ?? []) }, async () => encodeMatrix(await encoder!(), data.titles ?? [], ctx.progress));
+  };
+  return { of, encoder, encoderMaterial };
+}
+
+async function transferRow(ctx: ExperimentContext, sources: CfData[], target: CfData, model: ModelConfig, field: string): Promise<ModelRow> {
+  const label = `${model.label ?? model.name} (zero-shot from ${sources.map((s) => s.name).join(' + ')})`;
+  const vectors = domainVectors(ctx, sources);
+  const material = {
+    ...(await ctx.material('Recommender', model, field)),
+    fit: fitSettings(ctx),
+    eval: { on: 'test', ks: evalKs(ctx) },
+    deps: { encoder: await vectors.encoderMaterial() },
+    data: { sources: sources.map((s) => s.material), target: target.material },
+  };
+  const outcome = await ctx.steps.run({ id: `model-${safeName(label)}`, label: `${field} (${label})` }, material, async (checkpointDir) => {
+    const probe = await ctx.create<Recommender>('Recommender', model, field);
+    if (!(probe instanceof AlphaRec)) {
+      throw new LmrecError('E_CONFIG', `zero-shot transfers an AlphaRec-family model; ${field} ("${model.name}") builds a ${probe.name} model`, { ...ctx.where(`${field}.name`), hint: 'set study.transfer to the label of such a row' });
+    }
+    const domains: Domain[] = [];
+    for (const [i, s] of sources.entries()) domains.push({ name: s.name, split: s.split, itemEmbeddings: await vectors.of(s, `datasets.${i}`) });
+    const t0 = performance.now();
+    const { model: trained, result } = await trainMultiDomain(domains, probe.config, fitOptions(ctx, checkpointDir, 'zero-shot-sources'));
+    const encoder: TextEncoder | undefined = vectors.encoder ? await vectors.encoder() : undefined;
+    const transferred = zeroShot(trained, { name: target.name, split: target.split, itemEmbeddings: await vectors.of(target, 'dataset') }, { encoder });
+    const test = await evaluateFullRanking(transferred, target.split, { on: 'test', ks: evalKs(ctx), progress: ctx.progress });
+    const row = toRow(label, test, result, (performance.now() - t0) / 1000, selectionMetric(ctx));
+    return { ...row, extra: { ...row.extra, note: "valid metric is the sources' valid; no training on the target" } };
+  });
+  return { ...outcome.value, source: model.label ?? model.name, step: { hash: outcome.key, config: material } };
+}

@@ -3,24 +3,28 @@ import { ProgressMeter, type ProgressReporter, type ProgressSnapshot, type Progr
 export type ProgressMode = 'bars' | 'lines' | 'json' | 'quiet';
 
 /**
- * Renders core's ProgressReporter for people (a bar with items/s and ETA on
- * a TTY, periodic lines elsewhere), as JSON lines for CI logs, or not at all.
+ * Renders core's ProgressReporter for people, as JSON lines for CI logs, or
+ * not at all. On a TTY: a bar per task with items/s and ETA, full when the
+ * task ends. Elsewhere (a log file, CI): the log lines only (the trainers
+ * write one per epoch), plus a progress line every `intervalMs` for a task
+ * that runs long, so a log never floods with bars.
  */
 export class TerminalProgress implements ProgressReporter {
   constructor(
     private readonly mode: ProgressMode = process.stderr.isTTY ? 'bars' : 'lines',
     private readonly out: NodeJS.WritableStream = process.stderr,
-    private readonly intervalMs = mode === 'bars' ? 100 : 5000,
+    private readonly intervalMs = mode === 'bars' ? 100 : 30_000,
   ) {}
 
   start(name: string, total?: number, unit = 'items'): ProgressTask {
     const meter = new ProgressMeter(name, total, unit);
-    let last = 0;
+    let last = performance.now();
     const emit = (final: boolean) => {
       const now = performance.now();
       if (!final && now - last < this.intervalMs) return;
       last = now;
-      this.render(meter.snapshot(), final);
+      const snapshot = meter.snapshot();
+      this.render(final && this.mode === 'bars' ? finished(snapshot) : snapshot, final);
     };
     if (this.mode === 'json') this.json({ event: 'start', name, total, unit });
     return {
@@ -49,12 +53,21 @@ export class TerminalProgress implements ProgressReporter {
     }
     const line = formatProgress(s);
     if (this.mode === 'bars') this.out.write(`\r\x1b[2K${line}${final ? '\n' : ''}`);
-    else this.out.write(`${line}\n`);
+    else if (!final) this.out.write(`${line}\n`);
   }
 
   private json(value: Record<string, unknown>): void {
     this.out.write(`${JSON.stringify({ time: new Date().toISOString(), ...value })}\n`);
   }
+}
+
+/**
+ * A task that ended is done: its bar is full, counting what it did (a trainer
+ * that drops the last partial batch, or stops early, ends below its total).
+ */
+function finished(s: ProgressSnapshot): ProgressSnapshot {
+  if (s.total === undefined || s.done <= 0 || s.done >= s.total) return s;
+  return { ...s, total: s.done, etaSeconds: undefined };
 }
 
 /** "epoch 3 [#####.....] 52% 23,400/45,057 samples 8,120/s ETA 3s loss=0.41" */

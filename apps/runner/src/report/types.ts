@@ -33,6 +33,20 @@ export interface ModelRow {
   seconds?: number;
   /** Anything else worth showing (e.g. the learned gate value). */
   extra?: Record<string, number | string>;
+  /** The epoch whose weights the row reports (1-based; 0 = the initial weights), and why it matters. */
+  best?: BestEpoch;
+  /** The config's name for the row (a models label) when the table's label adds to it. */
+  source?: string;
+  /** The step that made the row: its key and the exact resolved config it is a hash of. */
+  step?: { hash: string; config: unknown };
+}
+
+export interface BestEpoch {
+  epoch: number;
+  /** Epochs trained. */
+  of: number;
+  /** 'initial': training never beat the starting weights on valid; 'last': the last epoch was best (under-trained?). */
+  note?: 'initial' | 'last';
 }
 
 export interface ExperimentResult {
@@ -47,6 +61,8 @@ export interface ExperimentResult {
   /** Row that significance is measured against. */
   baseline?: string;
   rows: ModelRow[];
+  /** Rows are one model at several values of a parameter (the report plots the metrics against it; each row's extra holds its value). */
+  sweep?: { parameter: string; values: number[] };
   significance?: Significance[];
   notes?: string[];
 }
