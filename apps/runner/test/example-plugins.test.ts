@@ -6,7 +6,7 @@ import { loadAlphaRecDir } from '@lmrec/datasets';
 import { evaluateFullRanking } from '@lmrec/eval';
 import { loadConfig } from '../src/config/load.js';
 import { assemble } from '../src/container.js';
-import { runConfig } from '../src/run.js';
+import { runConfig } from '../src/run/run.js';
 import { tempDir, writePlantedAlphaRecDir } from './fixtures.js';
 
 // The example plugin packages of examples/, named in a config's `plugins:` by

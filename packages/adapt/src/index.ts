@@ -23,3 +23,4 @@ export {
   type RtaTrainingSummary,
   type RtaReindexSummary,
 } from './comparison/index.js';
+export { adaptTrainOptions } from './options.js';

@@ -68,3 +68,17 @@ export const lexicalOptions = z.strictObject({
 });
 
 export { gloveBackboneOptions as gloveOptions } from './backbones/glove.js';
+
+/** The reindex step's training options as a config sets them (`study.reindex`); defaults as in trainReindex. */
+export const trainReindexOptions = z.strictObject({
+  negatives: positiveInt.describe('negatives per batch, uniform over the catalogue, shared by the batch (default 1000)').optional(),
+  lr: z.number().positive().describe('AdamW learning rate (default 1e-4)').optional(),
+  weightDecay: z.number().nonnegative().describe('AdamW decoupled weight decay (default 0, the reference)').optional(),
+  batchSize: positiveInt.describe('default 256').optional(),
+  clipNorm: z.number().positive().describe('global gradient-norm clip (default 5)').optional(),
+  maxEpochs: positiveInt.describe('default 20').optional(),
+  patience: positiveInt.describe('evaluations without gain before stopping (default 3)').optional(),
+  evalEvery: positiveInt.describe('validate every n epochs (default 1; the reference validates every 2)').optional(),
+  metric: z.string().regex(/^[a-z]+@\d+$/).describe('validation metric (default hit@10)').optional(),
+  evaluateInitial: z.boolean().describe('also evaluate the initial aggregator, which then competes in selection (default true)').optional(),
+});

@@ -1,3 +1,5 @@
+import { adaptTrainOptions } from '@lmrec/adapt';
+import { reindexOptions } from '@lmrec/reindex';
 import { z } from 'zod';
 import type { ExperimentKind } from './schema.js';
 
@@ -15,35 +17,9 @@ export type AggregatorRef = z.infer<typeof aggregatorRef>;
 const gatingRef = z.union([z.string().min(1), z.strictObject({ plugin: z.string().min(1), options })]);
 export type GatingRef = z.infer<typeof gatingRef>;
 
-/** @lmrec/reindex's trainReindex options. */
-const reindexTraining = z.strictObject({
-  negatives: positiveInt.describe('negatives per batch (default 1000)').optional(),
-  lr: z.number().positive().describe('AdamW learning rate (default 1e-4)').optional(),
-  weightDecay: z.number().nonnegative().describe('default 0').optional(),
-  batchSize: positiveInt.describe('default 256').optional(),
-  clipNorm: z.number().positive().describe('global gradient-norm clip (default 5)').optional(),
-  maxEpochs: positiveInt.describe('default 20').optional(),
-  patience: z.number().int().nonnegative().describe('epochs without gain before stopping (default 3)').optional(),
-  metric: z.string().regex(/^[a-z]+@\d+$/).describe('validation metric (default hit@10)').optional(),
-  evaluateInitial: z.boolean().describe('also evaluate the initial aggregator (default true)').optional(),
-});
-
-/** @lmrec/adapt's trainAdapt options (bias, gating and the recommenders alone). */
-const adaptTraining = z.strictObject({
-  epochs: positiveInt.describe('most epochs (default 20 in the comparison)').optional(),
-  batchSize: positiveInt.describe('default 256').optional(),
-  negatives: positiveInt.describe('negatives per batch (default 1000)').optional(),
-  learningRate: z.number().positive().describe('AdamW learning rate (default 1e-3)').optional(),
-  weightDecay: z.number().nonnegative().describe('AdamW decoupled weight decay (default 0.01)').optional(),
-  indexLearningRate: z.number().positive().describe("a trainable aggregator's learning rate (default learningRate)").optional(),
-  clipNorm: z.number().positive().describe('global gradient-norm clip (off by default)').optional(),
-  patience: z.number().int().nonnegative().describe('evaluations without gain before stopping (default 3)').optional(),
-  evalEvery: positiveInt.describe('evaluate on valid every n epochs (default 1)').optional(),
-  validK: positiveInt.describe('K of the early-stopping Recall@K (default 10)').optional(),
-  evalAtStart: z.boolean().describe('evaluate the untrained model too (default true)').optional(),
-  excludeMentioned: z.boolean().describe('drop mentioned items when ranking valid examples (default false)').optional(),
-  scoreBatch: positiveInt.describe('examples scored at once during validation (default 256)').optional(),
-});
+/** Training options of the reindex step and of trainAdapt, from the packages that own them. */
+const reindexTraining = reindexOptions.trainReindexOptions;
+const adaptTraining = adaptTrainOptions;
 
 const rtaShared = {
   variants: z.array(z.string().min(1)).nonempty().describe('rows to run (default all; Reindex always runs)').optional(),

@@ -1,5 +1,5 @@
 import { LmrecError } from '@lmrec/core';
-import { gatingFactoriesFromRegistry, runRtaComparison, type RtaComparisonOptions, type RtaComparisonResult } from '@lmrec/adapt';
+import { gatingFactoriesFromRegistry, runRtaComparison, type RtaComparisonOptions, type RtaComparisonResult, type RtaStep } from '@lmrec/adapt';
 import type { ConversationDataset } from '@lmrec/datasets';
 import { aggregatorUse, DEFAULT_BACKBONE, gatingUse } from '../config/sections.js';
 import type { AggregatorRef, RtaStudy } from '../config/study.js';
@@ -7,13 +7,6 @@ import { safeName, type ExperimentContext } from '../context.js';
 import { isConversationDataset, loadDataset } from './data.js';
 import { backboneOf, createAggregator } from './rta-model.js';
 
-/**
- * The per-row hook of runRtaComparison (adapt): called once per comparison
- * row with the row's key, the rows it depends on, and the work (which may
- * checkpoint into the folder it is given). The runner answers with the row's
- * finished result when its step key is unchanged.
- */
-export type RtaRowStep = <T>(key: string, dependsOn: readonly string[], run: (checkpointDir: string) => Promise<T>) => Promise<T>;
 
 export async function conversationData(ctx: ExperimentContext): Promise<ConversationDataset> {
   const dataset = await loadDataset(ctx, ctx.config.dataset);
@@ -49,13 +42,17 @@ async function comparisonMaterial(ctx: ExperimentContext, c: Comparison, study: 
 
 /**
  * The runner's answer to adapt's per-row hook: each row a step of its own,
- * keyed by the whole comparison's material plus the row and the rows it
- * depends on, with its own checkpoint folder (kept after the row finishes:
- * rows that depend on it may read it).
+ * keyed by the plugins the comparison uses (data fingerprints, backbone,
+ * aggregator, gating models, seed), the row, and what adapt says the row
+ * depends on (its training options with defaults, the initial weights, the
+ * reindexed weights it starts from), so changing `study.bias` retrains only
+ * the bias rows. Each row keeps its checkpoint folder after it finishes: rows
+ * that depend on it read it.
  */
-export function rtaRowStep(ctx: ExperimentContext, c: Pick<Comparison, 'id' | 'label'>, material: unknown): RtaRowStep {
+export function rtaRowStep(ctx: ExperimentContext, c: Pick<Comparison, 'id' | 'label'>, material: Record<string, unknown> & { study?: unknown }): RtaStep {
+  const { study: _wholeStudy, ...plugins } = material;
   return async (key, dependsOn, run) =>
-    (await ctx.steps.run({ id: `${c.id}-row-${safeName(key)}`, label: `${c.label}: ${key}` }, { comparison: material, row: key, dependsOn: [...dependsOn] }, run)).value;
+    (await ctx.steps.run({ id: `${c.id}-row-${safeName(key)}`, label: `${c.label}: ${key}` }, { plugins, row: key, dependsOn }, run)).value;
 }
 
 /** One RTA comparison as a step, its rows as steps of their own (adapt's `step` hook), so a killed run resumes per row. */
@@ -77,7 +74,7 @@ export async function compare(ctx: ExperimentContext, c: Comparison, study: RtaS
   const step = rtaRowStep(ctx, c, material);
   const outcome = await ctx.steps.run({ id: c.id, label: c.label }, material, async () => {
     const dataset = await conversationData(ctx);
-    const options: RtaComparisonOptions & { step: RtaRowStep } = {
+    const options: RtaComparisonOptions = {
       ...settings,
       backbone: await backboneOf(ctx, dataset),
       aggregator: (dim, seed) => createAggregator(ctx, c.aggregator, dim, seed, c.aggregatorField),
