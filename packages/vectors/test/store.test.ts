@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLmrecError } from '@lmrec/core';
 import { parseTarget, VectorStore } from '../src/index.js';
-import { exactTop, randomFactors, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { storeContract } from './contract.js';
 
 const tmp = tempDir('lmrec-vectors-');
-const f = randomFactors(7, 40, 400, 16);
 let store: VectorStore;
 
 beforeAll(async () => {
@@ -17,75 +16,9 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
+storeContract('PGlite folder', async () => ({ store, close: async () => {} }));
+
 describe('VectorStore on PGlite', () => {
-  it('answers like the exact scorer: the same ids and scores (dot product, inner-product index)', async () => {
-    const run = await store.exportRun({ runKey: 'mf', model: 'MF-BPR', runId: 'r1', score: 'dot', dim: f.dim, nItems: f.nItems, itemsT: f.itemsT, titles: f.titles, users: f.users, seen: f.seen, metadata: { epochs: 3 } });
-    expect(run).toMatchObject({ runKey: 'mf', version: 1, model: 'MF-BPR', runId: 'r1', score: 'dot', dim: 16, nItems: 400, nUsers: 40, metadata: { epochs: 3 } });
-    for (const u of [0, 13, 39]) {
-      const user = (await store.user('mf', u))!;
-      expect(Array.from(user.vector)).toEqual(Array.from(f.users.subarray(u * 16, (u + 1) * 16)));
-      expect(Array.from(user.seen)).toEqual(Array.from(f.seen.row(u)));
-      const got = await store.nearest('mf', user.vector, { k: 10, exclude: user.seen, efSearch: 1000 });
-      const want = exactTop(f, user.vector, 10, Array.from(user.seen), 'dot');
-      expect(got.map((r) => r.id)).toEqual(want.ids);
-      got.forEach((r, i) => expect(r.score).toBeCloseTo(want.scores[i], 4));
-      expect(got[0].title).toBe(f.titles[got[0].id]);
-    }
-  });
-
-  it('ranks by cosine for cosine models (cosine index), scores = cosine', async () => {
-    await store.exportRun({ runKey: 'cos', model: 'AlphaRec', score: 'cosine', dim: f.dim, nItems: f.nItems, itemsT: f.itemsT, titles: f.titles });
-    const q = f.users.slice(16, 32);
-    const got = await store.nearest('cos', q, { k: 15, efSearch: 1000 });
-    const want = exactTop(f, q, 15, [], 'cosine');
-    expect(got.map((r) => r.id)).toEqual(want.ids);
-    got.forEach((r, i) => expect(r.score).toBeCloseTo(want.scores[i], 5));
-    expect(got[0].score).toBeLessThanOrEqual(1);
-  });
-
-  it('excluded ids never push the answer below k, even when most items are excluded', async () => {
-    const q = f.users.slice(0, 16);
-    const best = exactTop(f, q, 400, [], 'dot').ids;
-    const exclude = best.slice(0, 380); // the 380 best: only the 20 worst items are left
-    const got = await store.nearest('mf', q, { k: 20, exclude, efSearch: 10 });
-    expect(got.map((r) => r.id)).toEqual(exactTop(f, q, 20, exclude, 'dot').ids);
-    const few = await store.nearest('mf', q, { k: 50, exclude });
-    expect(few).toHaveLength(20);
-  });
-
-  it('a re-export replaces the run: version + 1, new vectors, old tables gone', async () => {
-    const before = (await store.run('mf'))!;
-    const g = randomFactors(8, 40, 300, 16);
-    const after = await store.exportRun({ runKey: 'mf', model: 'MF-BPR', runId: 'r2', score: 'dot', dim: g.dim, nItems: g.nItems, itemsT: g.itemsT, titles: g.titles, users: g.users, seen: g.seen });
-    expect(after.version).toBe(before.version + 1);
-    expect(after.nItems).toBe(300);
-    const tables = (await store.client.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE tablename LIKE 'lmrec_%'`)).map((r) => r.t);
-    expect(tables).not.toContain(before.itemsTable);
-    expect(tables).not.toContain(before.usersTable);
-    expect(tables).toContain(after.itemsTable);
-    const item = await store.item('mf', 299);
-    expect(Array.from(item!.vector)).toEqual(Array.from({ length: 16 }, (_, c) => g.itemsT[c * 300 + 299]));
-    expect(await store.item('mf', 300)).toBeUndefined();
-    expect((await store.runs()).map((r) => r.runKey)).toEqual(['cos', 'mf']);
-  });
-
-  it('refuses bad input before writing, naming the field', async () => {
-    const bad = async (patch: object, field: string) => {
-      const error = await store.exportRun({ runKey: 'bad', model: 'x', score: 'dot', dim: 16, nItems: 400, itemsT: f.itemsT, ...patch }).catch((e) => e);
-      expect(isLmrecError(error), String(error)).toBe(true);
-      expect(error.field).toBe(field);
-    };
-    await bad({ itemsT: f.itemsT.subarray(1) }, 'itemsT');
-    await bad({ titles: ['a'] }, 'titles');
-    await bad({ itemsT: Float32Array.from(f.itemsT, (v, i) => (i === 5 ? NaN : v)) }, 'itemsT');
-    await bad({ score: 'cosine', itemsT: Float32Array.from(f.itemsT, (v, i) => (i % 400 === 3 ? 0 : v)) }, 'itemsT');
-    await bad({ users: f.users.subarray(3) }, 'users');
-    expect(await store.run('bad')).toBeUndefined();
-    const missing = await store.nearest('nope', f.users.slice(0, 16), { k: 3 }).catch((e) => e);
-    expect(missing.code).toBe('E_NOT_FOUND');
-    expect(missing.message).toContain('exported: cos, mf');
-  });
-
   it('drops a run with its tables; a second open of the same folder is refused while this one is open', async () => {
     const run = (await store.run('cos'))!;
     expect(await store.dropRun('cos')).toBe(true);
