@@ -42,6 +42,17 @@ export async function buildApp(service: RecommendService, options: AppOptions = 
     transformObject: jsonSchemaTransformObject,
   });
 
+  // Requests still in flight when close() starts get "Connection: close", so
+  // their keep-alive sockets end with the answer instead of holding the process.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
   app.setErrorHandler((error, request, reply) => {
     const out = toErrorReply(error, bodyLimit);
     if (out.internal) request.log.error({ err: error, url: request.url }, out.body.error.message);
