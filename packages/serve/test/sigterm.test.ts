@@ -23,7 +23,10 @@ function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): v
 const refused = (port: number) =>
   new Promise<boolean>((resolve) => {
     const s = connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), resolve(false)));
+    s.once('connect', () => {
+      s.destroy();
+      resolve(false);
+    });
     s.once('error', () => resolve(true));
   });
 
@@ -37,8 +40,13 @@ describe('SIGTERM', () => {
       new Promise<void>((resolve, reject) => {
         if (seen.some((l) => l.startsWith(line))) return resolve();
         const t = setInterval(() => {
-          if (seen.some((l) => l.startsWith(line))) (clearInterval(t), resolve());
-          if (child.exitCode !== null) (clearInterval(t), reject(new Error(`child exited before "${line}": ${stderr}`)));
+          if (seen.some((l) => l.startsWith(line))) {
+            clearInterval(t);
+            resolve();
+          } else if (child.exitCode !== null) {
+            clearInterval(t);
+            reject(new Error(`child exited before "${line}": ${stderr}`));
+          }
         }, 10);
       });
     lines(child.stdout!, (l) => seen.push(l));
