@@ -4,6 +4,8 @@ import type { QueryEncoders, QueryPlan, QuerySource, RankedItem, Ranker } from '
 export interface IndexOptions {
   /** pgvector hnsw.ef_search per query (default 100; raised to k). */
   efSearch?: number;
+  /** `auto` (default): the planner picks (exact scan for small catalogues); `index`: always HNSW. */
+  plan?: 'auto' | 'index';
 }
 
 /**
@@ -24,7 +26,7 @@ export class IndexRanker implements Ranker {
   async rank(plans: readonly QueryPlan[]): Promise<RankedItem[][]> {
     // One connection (PGlite is one session): queries run one after another.
     const out: RankedItem[][] = [];
-    for (const p of plans) out.push(await this.store.nearest(this.runKey, p.vector, { k: p.k, exclude: p.exclude, efSearch: this.options.efSearch }));
+    for (const p of plans) out.push(await this.store.nearest(this.runKey, p.vector, { k: p.k, exclude: p.exclude, efSearch: this.options.efSearch, plan: this.options.plan }));
     return out;
   }
 

@@ -9,8 +9,12 @@ export interface NearestOptions {
   exclude?: ArrayLike<number>;
   /** HNSW candidate list (pgvector's hnsw.ef_search; default 100, at least k, at most 1000). */
   efSearch?: number;
-  /** Skip the index: an exact scan (the reference for recall). */
-  exact?: boolean;
+  /**
+   * `auto` (default): PostgreSQL's planner picks; small catalogues get an
+   * exact scan, large ones the HNSW index. `index`: the HNSW index always
+   * (to measure it). `exact`: never the index (the reference for recall).
+   */
+  plan?: 'auto' | 'index' | 'exact';
 }
 
 export interface ScoredItem {
@@ -36,24 +40,32 @@ export async function nearest(client: SqlClient, run: RunInfo, vector: Float32Ar
   const q = vectorText(vector, 0, run.dim);
   const ef = Math.min(1000, Math.max(k, Math.round(options.efSearch ?? 100)));
   const scanTuples = Math.max(20000, 4 * (k + exclude.length));
-  const sql = SCORE_SQL[run.score];
-  const statement = `SELECT id, title, ${sql.score('embedding', '$1::vector')}::float8 AS score FROM "${run.itemsTable}"
-    WHERE NOT (id = ANY($2::int[])) ORDER BY embedding ${sql.order} $1::vector LIMIT $3`;
-  const run1 = (exact: boolean) =>
+  const statement = nearestSql(run);
+  const run1 = (plan: 'auto' | 'index' | 'exact') =>
     client.transaction(async (tx) => {
-      await settings(tx, ef, scanTuples, exact);
+      await planSettings(tx, ef, scanTuples, plan);
       return tx.query<{ id: number; title: string; score: number }>(statement, [q, exclude, k]);
     });
-  let rows = await run1(options.exact === true);
-  if (rows.length < want && !options.exact) rows = await run1(true);
+  const plan = options.plan ?? 'auto';
+  let rows = await run1(plan);
+  if (rows.length < want && plan !== 'exact') rows = await run1('exact');
   return rows.map((r) => ({ id: Number(r.id), title: r.title, score: Number(r.score) }));
 }
 
-async function settings(tx: SqlRunner, ef: number, scanTuples: number, exact: boolean): Promise<void> {
+/** The top-k statement: $1 query vector, $2 excluded ids, $3 k. */
+export function nearestSql(run: RunInfo): string {
+  const sql = SCORE_SQL[run.score];
+  return `SELECT id, title, ${sql.score('embedding', '$1::vector')}::float8 AS score FROM "${run.itemsTable}"
+    WHERE NOT (id = ANY($2::int[])) ORDER BY embedding ${sql.order} $1::vector LIMIT $3`;
+}
+
+/** Transaction-local settings for one top-k query. */
+export async function planSettings(tx: SqlRunner, ef: number, scanTuples: number, plan: 'auto' | 'index' | 'exact'): Promise<void> {
   await tx.query(
     `SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'strict_order', true),
-            set_config('hnsw.max_scan_tuples', $2, true), set_config('enable_indexscan', $3, true)`,
-    [String(ef), String(scanTuples), exact ? 'off' : 'on'],
+            set_config('hnsw.max_scan_tuples', $2, true), set_config('enable_indexscan', $3, true),
+            set_config('enable_seqscan', $4, true), set_config('enable_sort', $4, true)`,
+    [String(ef), String(scanTuples), plan === 'exact' ? 'off' : 'on', plan === 'index' ? 'off' : 'on'],
   );
 }
 

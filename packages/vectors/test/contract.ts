@@ -1,6 +1,6 @@
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { isLmrecError } from '@lmrec/core';
-import type { VectorStore } from '../src/index.js';
+import { nearestSql, planSettings, vectorText, type VectorStore } from '../src/index.js';
 import { exactTop, randomFactors } from './helpers.js';
 
 const f = randomFactors(7, 40, 400, 16);
@@ -24,32 +24,55 @@ export function storeContract(name: string, open: () => Promise<{ store: VectorS
       const user = (await store.user('mf', u))!;
       expect(Array.from(user.vector)).toEqual(Array.from(f.users.subarray(u * 16, (u + 1) * 16)));
       expect(Array.from(user.seen)).toEqual(Array.from(f.seen.row(u)));
-      const got = await store.nearest('mf', user.vector, { k: 10, exclude: user.seen, efSearch: 1000 });
       const want = exactTop(f, user.vector, 10, Array.from(user.seen), 'dot');
-      expect(got.map((r) => r.id)).toEqual(want.ids);
-      got.forEach((r, i) => expect(r.score).toBeCloseTo(want.scores[i], 4));
-      expect(got[0].title).toBe(f.titles[got[0].id]);
+      for (const plan of ['auto', 'index', 'exact'] as const) {
+        const got = await store.nearest('mf', user.vector, { k: 10, exclude: user.seen, efSearch: 1000, plan });
+        expect(got.map((r) => r.id)).toEqual(want.ids);
+        got.forEach((r, i) => expect(r.score).toBeCloseTo(want.scores[i], 4));
+        expect(got[0].title).toBe(f.titles[got[0].id]);
+      }
     }
   });
 
   it('ranks by cosine for cosine models (cosine index), scores = cosine', async () => {
     await store.exportRun({ runKey: 'cos', model: 'AlphaRec', score: 'cosine', dim: f.dim, nItems: f.nItems, itemsT: f.itemsT, titles: f.titles });
     const q = f.users.slice(16, 32);
-    const got = await store.nearest('cos', q, { k: 15, efSearch: 1000 });
     const want = exactTop(f, q, 15, [], 'cosine');
-    expect(got.map((r) => r.id)).toEqual(want.ids);
-    got.forEach((r, i) => expect(r.score).toBeCloseTo(want.scores[i], 5));
-    expect(got[0].score).toBeLessThanOrEqual(1);
+    for (const plan of ['index', 'exact'] as const) {
+      const got = await store.nearest('cos', q, { k: 15, efSearch: 1000, plan });
+      expect(got.map((r) => r.id)).toEqual(want.ids);
+      got.forEach((r, i) => expect(r.score).toBeCloseTo(want.scores[i], 5));
+      expect(got[0].score).toBeLessThanOrEqual(1);
+    }
   });
 
   it('excluded ids never push the answer below k, even when most items are excluded', async () => {
     const q = f.users.slice(0, 16);
     const best = exactTop(f, q, 400, [], 'dot').ids;
     const exclude = best.slice(0, 380); // the 380 best: only the 20 worst items are left
-    const got = await store.nearest('mf', q, { k: 20, exclude, efSearch: 10 });
-    expect(got.map((r) => r.id)).toEqual(exactTop(f, q, 20, exclude, 'dot').ids);
+    for (const plan of ['auto', 'index'] as const) {
+      const got = await store.nearest('mf', q, { k: 20, exclude, efSearch: 10, plan });
+      expect(got.map((r) => r.id)).toEqual(exactTop(f, q, 20, exclude, 'dot').ids);
+    }
     const few = await store.nearest('mf', q, { k: 50, exclude });
     expect(few).toHaveLength(20);
+  });
+
+  it('plan "index" scans the HNSW index with the operator of the score; "exact" does not', async () => {
+    for (const [key, op] of [['mf', 'vector_ip_ops'], ['cos', 'vector_cosine_ops']]) {
+      const run = await store.requireRun(key);
+      const [def] = await store.client.query<{ d: string }>(`SELECT indexdef AS d FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%hnsw%'`, [run.itemsTable]);
+      expect(def.d).toContain(op);
+      const explain = (plan: 'index' | 'exact') =>
+        store.client.transaction(async (tx) => {
+          await planSettings(tx, 40, 20000, plan);
+          const rows = await tx.query(`EXPLAIN ${nearestSql(run)}`, [vectorText(f.users, 0, 16), [1, 2], 5]);
+          return rows.map((r) => Object.values(r)[0]).join('\n');
+        });
+      expect(await explain('index')).toMatch(/Index Scan using \S+ on/);
+      expect(await explain('index')).not.toContain('Seq Scan');
+      expect(await explain('exact')).not.toMatch(/Index Scan using \S*embedding/);
+    }
   });
 
   it('a re-export replaces the run: version + 1, new vectors, old tables gone', async () => {

@@ -18,7 +18,7 @@ async function expectFirstVersion(store: VectorStore): Promise<void> {
   const f = randomFactors(1, 20, 600, 8);
   const user = (await store.user('mf', 3))!;
   expect(Array.from(user.vector)).toEqual(Array.from(f.users.subarray(24, 32)));
-  const got = await store.nearest('mf', user.vector, { k: 5, exclude: user.seen, exact: true });
+  const got = await store.nearest('mf', user.vector, { k: 5, exclude: user.seen, plan: 'exact' });
   expect(got.map((r) => r.id)).toEqual(exactTop(f, user.vector, 5, Array.from(user.seen), 'dot').ids);
   const tables = await store.client.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE tablename ~ '^lmrec_(items|users)_' ORDER BY 1`);
   expect(tables.map((r) => r.t)).toEqual([run.itemsTable, run.usersTable].sort());
