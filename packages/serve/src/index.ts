@@ -25,3 +25,4 @@ export {
   type InputKind,
   type Turn,
 } from './schemas.js';
+export { ScoreService, type ScoreModel } from './scores.js';

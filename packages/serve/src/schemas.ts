@@ -69,8 +69,8 @@ export const ModelInfoSchema = z
   .strictObject({
     name: z.string(),
     backend: z.enum(['exact', 'index']),
-    score: z.enum(['dot', 'cosine']),
-    dim: z.int(),
+    score: z.enum(['dot', 'cosine', 'model']).describe('dot product, cosine, or the model\'s own scores (not factorised)'),
+    dim: z.int().describe('Vector width (0 when the model is not factorised)'),
     nItems: z.int(),
     nUsers: z.int(),
     inputs: z.array(InputKindSchema).describe('Which request kinds this model answers'),
