@@ -5,7 +5,7 @@
  * (with and without batching) and pgvector HNSW index. Each configuration is
  * its own server process; the client (autocannon) shares the 2 cores.
  *   pnpm --filter @lmrec/serve bench     (run the vectors benchmark first: it builds the index folders)
- *   tsx bench/run.ts --only ml100k
+ *   tsx bench/run.ts [--only ml100k|synthetic] [--backend exact|index]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -90,11 +90,11 @@ async function load(url: string, cfg: Config, connections: number, amount: numbe
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 
-const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const { values } = parseArgs({ options: { only: { type: 'string' }, backend: { type: 'string' } } });
 const rows: Record<string, string | number>[] = [];
 const startLoad = loadavg().map((x) => x.toFixed(2)).join(', ');
 for (const cfg of CONFIGS) {
-  if (values.only && values.only !== cfg.catalogue) continue;
+  if ((values.only && values.only !== cfg.catalogue) || (values.backend && values.backend !== cfg.backend)) continue;
   const label = `${cfg.catalogue === 'ml100k' ? 'ML-100K 1,447' : 'synthetic 1M'} / ${cfg.backend}${cfg.backend === 'exact' ? (cfg.batch ? ' batched' : ' unbatched') : ' (HNSW, ef 100)'}`;
   process.stderr.write(`${label}: starting the server\n`);
   const { child, url } = await startServer(cfg);
