@@ -8,13 +8,14 @@
  *   tsx bench/run.ts [--only ml100k|synthetic] [--backend exact|index]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { markdownTable, writeBenchSection } from '../../../scripts/bench-utils.js';
+import { benchDbDir } from '../../vectors/bench/paths.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONCURRENCY = [1, 16, 64];
@@ -96,6 +97,11 @@ const startLoad = loadavg().map((x) => x.toFixed(2)).join(', ');
 for (const cfg of CONFIGS) {
   if ((values.only && values.only !== cfg.catalogue) || (values.backend && values.backend !== cfg.backend)) continue;
   const label = `${cfg.catalogue === 'ml100k' ? 'ML-100K 1,447' : 'synthetic 1M'} / ${cfg.backend}${cfg.backend === 'exact' ? (cfg.batch ? ' batched' : ' unbatched') : ` (HNSW, ef ${cfg.catalogue === 'synthetic' ? 400 : 100})`}`;
+  if (cfg.backend === 'index' && !existsSync(benchDbDir(cfg.catalogue))) {
+    process.stderr.write(`${label}: skipped, no ${benchDbDir(cfg.catalogue)} (run the vectors benchmark first)\n`);
+    rows.push({ configuration: `${label}: skipped (no index folder; run the vectors benchmark first)`, concurrency: '', requests: 0 });
+    continue;
+  }
   process.stderr.write(`${label}: starting the server\n`);
   const { child, url } = await startServer(cfg);
   try {
