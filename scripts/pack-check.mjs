@@ -86,7 +86,7 @@ if (installed.code === 0) {
   step('lmrec --help (installed bin)', join(project, 'node_modules', '.bin', 'lmrec'), ['--help'], project, /lmrec/);
   // a config shipped in @lmrec/runner's configs/, reading the ReDIAL sample shipped in @lmrec/datasets' data/
   const config = join(project, 'node_modules', '@lmrec', 'runner', 'configs', 'demo-rta.yaml');
-  step('lmrec data stats on a shipped config and the bundled sample', join(project, 'node_modules', '.bin', 'lmrec'), ['data', 'stats', config, '--quiet', '--output', join(tmp, 'runs')], project, /"conversations"[\s\S]*"train": \d+/);
+  step('lmrec data stats on a shipped config and the bundled sample', join(project, 'node_modules', '.bin', 'lmrec'), ['data', 'stats', config, '--quiet'], project, /"conversations"[\s\S]*"train": \d+/);
   const listed = step('lmrec plugins loads the example plugins by package name', join(project, 'node_modules', '.bin', 'lmrec'), ['plugins', '--json', '--plugin', 'lmrec-plugin-itemknn', '--plugin', 'lmrec-plugin-attention-pool'], project, /"item-knn"[\s\S]*"attention-pool"|"attention-pool"[\s\S]*"item-knn"/);
   if (listed.code === 0) {
     const origins = JSON.parse(listed.out.slice(listed.out.indexOf('{'))).extensionPoints;

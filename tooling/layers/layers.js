@@ -1,6 +1,6 @@
 // The one table of lmrec's layering. A package may depend on packages of a
 // lower rank only (not on one of its own rank, never upwards):
-//   core <- datasets / encoders / eval <- recsys <- alpharec / reindex <- adapt <- runner
+//   core <- datasets / encoders / eval / vectors <- recsys / serve <- alpharec / reindex <- adapt <- runner
 // @lmrec/testing may depend on any library package; only tests (test/ of any
 // package or example) may depend on it. Examples use published entry points only.
 
@@ -9,7 +9,9 @@ export const RANKS = {
   '@lmrec/datasets': 1,
   '@lmrec/encoders': 1,
   '@lmrec/eval': 1,
+  '@lmrec/vectors': 1,
   '@lmrec/recsys': 2,
+  '@lmrec/serve': 2,
   '@lmrec/alpharec': 3,
   '@lmrec/reindex': 3,
   '@lmrec/adapt': 4,
@@ -22,7 +24,9 @@ export const FOLDERS = {
   '@lmrec/datasets': 'packages/datasets',
   '@lmrec/encoders': 'packages/encoders',
   '@lmrec/eval': 'packages/eval',
+  '@lmrec/vectors': 'packages/vectors',
   '@lmrec/recsys': 'packages/recsys',
+  '@lmrec/serve': 'packages/serve',
   '@lmrec/alpharec': 'packages/alpharec',
   '@lmrec/reindex': 'packages/reindex',
   '@lmrec/adapt': 'packages/adapt',
