@@ -10,7 +10,7 @@ export function targetArg(value: unknown, flag: string): VectorTarget {
   try {
     return parseTarget(value);
   } catch (error) {
-    if (isLmrecError(error)) throw new UsageError(`--${flag}: ${error.message}${error.hint ? ` (${error.hint})` : ''}`, flag);
+    if (isLmrecError(error)) throw new UsageError(`--${flag}: ${error.detail}${error.hint ? ` (${error.hint})` : ''}`, flag);
     throw error;
   }
 }
