@@ -26,6 +26,8 @@ export interface ServedModel {
   titles?: readonly string[];
   /** What a known user already has (train, valid and test): left out, as `lmrec recommend` does. */
   seen?: Csr;
+  /** What it cannot answer that a user may expect, said for people (serve prints these at start). */
+  limits: string[];
   dispose(): void;
 }
 
@@ -72,7 +74,10 @@ async function cfModel(run: SavedRun, label: string, seen: Csr, titles: string[]
     // AlphaRec's fold-in, unit length as its scoreHistories ranks it (its factors are unit length: dot = cosine).
     encoders.history = (histories) => rows(histories.map((h) => unit(model.userVectorForHistory!(h))));
   }
+  const limits: string[] = [];
   if (f && withEncoder && model.intentionVector) encoders.intention = async (texts) => rows(await Promise.all(texts.map((t) => model.intentionVector!(t))));
+  else if (model.intentionVector) limits.push(`${label} takes no intentions: its item vectors came with the dataset, not from a text encoder of this run (train it with an "encoder" in the config)`);
+  if (!f) limits.push(`${label} (${record.plugin.name}) has no factorised form: served from its own scores, user${model.scoreHistories ? ' and history' : ''} requests only, no --index`);
   const nUsers = seen.nRows;
   const factors: FactorModel | undefined = f && {
     name: label,
@@ -85,7 +90,7 @@ async function cfModel(run: SavedRun, label: string, seen: Csr, titles: string[]
     seen,
     ...(titles ? { titles } : {}),
   };
-  return { label, plugin: record.plugin.name, factors, encoders, model, nUsers, nItems: model.nItems, titles, seen, dispose: () => model.dispose?.() };
+  return { label, plugin: record.plugin.name, factors, encoders, model, nUsers, nItems: model.nItems, titles, seen, limits, dispose: () => model.dispose?.() };
 }
 
 async function reindexModel(run: SavedRun): Promise<ServedModel> {
@@ -97,7 +102,7 @@ async function reindexModel(run: SavedRun): Promise<ServedModel> {
   model.dispose();
   const conversation = async (cs: readonly (readonly DialogueTurn[])[]) => rows(await backbone.contextVectors(cs));
   const factors: FactorModel = { name: REINDEX_LABEL, score: 'dot', dim: model.dim, nItems: model.nItems, itemsT, titles };
-  return { label: REINDEX_LABEL, plugin: 'reindex', factors, encoders: { conversation }, nUsers: 0, nItems: model.nItems, titles, dispose: () => {} };
+  return { label: REINDEX_LABEL, plugin: 'reindex', factors, encoders: { conversation }, nUsers: 0, nItems: model.nItems, titles, limits: [], dispose: () => {} };
 }
 
 function unit(v: Float32Array): Float32Array {
