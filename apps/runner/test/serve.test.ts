@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSplit } from '@lmrec/datasets';
@@ -130,6 +131,20 @@ describe('lmrec serve and export: wrong input', () => {
       expect(stderr).not.toContain('hunter2');
       expect(stderr).not.toMatch(/\n\s+at /);
       if (code === 2) expect(stderr.split('\n')[1]).toMatch(/^usage: lmrec (serve|export) /);
+    }
+  });
+
+  it('a port in use is exit 1 naming it, with a hint', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const { code, stdout, stderr } = await runMain(['serve', cf, '--port', String(port), '--quiet']);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(`lmrec: field "port": cannot listen on 127.0.0.1:${port}: the port is in use (hint: pick another --port (0: any free port))\n`);
+    } finally {
+      busy.close();
     }
   });
 

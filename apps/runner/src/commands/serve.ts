@@ -21,7 +21,10 @@ async function listenOn(app: Parameters<typeof listen>[0], host: string, port: n
   } catch (error) {
     await onClose();
     const code = (error as { code?: string }).code;
-    const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'no permission (ports below 1024 need privileges)' : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' ? 'no such address on this machine' : (error as Error).message;
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+      throw new LmrecError('E_LISTEN', `cannot listen on ${host}:${port}: no such address on this machine`, { field: 'host', hint: 'give an address of this machine, e.g. 127.0.0.1' });
+    }
+    const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'no permission (ports below 1024 need privileges)' : (error as Error).message;
     throw new LmrecError('E_LISTEN', `cannot listen on ${host}:${port}: ${why}`, { field: 'port', hint: 'pick another --port (0: any free port)' });
   }
 }
