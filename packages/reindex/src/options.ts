@@ -33,7 +33,7 @@ export const trmOptions = z.strictObject({
 const prompt = z.strictObject({ system: z.string(), user: z.string().includes('{context}', { message: 'the user template must contain {context}' }) }).describe('chat prompt (default: the RTA reference prompt)');
 
 export const artifactsOptions = z.strictObject({
-  dir: pathOption('folder with manifest.json + artifacts.safetensors'),
+  dir: pathOption('folder with manifest.json + artifacts.safetensors, or the numpy layout of ../shared/data/redial_lexical (token_embeddings.npy, items.tsv, title_token_ids.json, examples_/contexts_{split})'),
 });
 
 export const transformersOptions = z.strictObject({
