@@ -30,7 +30,7 @@ describe('ArtifactsBackbone on the numpy layout (../shared/data/redial_lexical)'
       expect(await b.tokenize(['Heat (1995)', 'Alien (1979)'])).toEqual([[1], [2, 3]]);
       expect(Array.from(await b.tokenEmbeddings([3, 0]))).toEqual([0.6, 0.7, 0, 0.1].map(Math.fround));
       expect((await b.contextVectorsForIds(['b_1_1', 'a_3_1'])).map((v) => Array.from(v))).toEqual([[5, 6], [3, 4]]);
-      const turns = [{ role: 'seeker' as const, text: 'hi' }, { role: 'recommender' as const, text: 'Heat (1995)?' }];
+      const turns = [{ role: 'seeker' as const, text: 'hi', items: [] }, { role: 'recommender' as const, text: 'Heat (1995)?', items: [1] }];
       expect((await b.contextVectors([turns, turns.slice(0, 1), []])).map((v) => Array.from(v))).toEqual([[3, 4], [1, 2], [5, 6]]);
       await expect(b.tokenize(['Up (2009)'])).rejects.toThrow(/not in the artifacts/);
     } finally {
