@@ -1,4 +1,5 @@
 import { Rng, tf } from '@lmrec/core';
+import { matMul } from '@lmrec/recsys';
 import { BaseAggregator, dense3, lastValidOneHot } from './base.js';
 import { uniformVariable } from './init.js';
 
@@ -77,7 +78,7 @@ export class RnnAggregator extends BaseAggregator {
       const fwd = this.run('fwd', x, m, false);
       const bwd = this.read === 'padded' ? this.runPaddedBackward(x, m) : this.run('bwd', x, m, true);
       const both = tf.concat([fwd, bwd], 1);
-      return tf.add(tf.matMul(both, this.variable('linear.weight')), this.variable('linear.bias')) as tf.Tensor2D;
+      return tf.add(matMul(both, this.variable('linear.weight')), this.variable('linear.bias')) as tf.Tensor2D;
     });
   }
 
@@ -115,7 +116,7 @@ export class RnnAggregator extends BaseAggregator {
 
   /** One GRU step (PyTorch's gate order r, z, n). */
   private cell(dir: string, gx: tf.Tensor2D, state: tf.Tensor2D): tf.Tensor2D {
-    const gh = tf.add(tf.matMul(state, this.variable(`gru.${dir}.w_hh`)), this.variable(`gru.${dir}.b_hh`));
+    const gh = tf.add(matMul(state, this.variable(`gru.${dir}.w_hh`)), this.variable(`gru.${dir}.b_hh`));
     const [xr, xz, xn] = tf.split(gx, 3, 1);
     const [hr, hz, hn] = tf.split(gh, 3, 1);
     const r = tf.sigmoid(tf.add(xr, hr));
