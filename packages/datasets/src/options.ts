@@ -92,6 +92,7 @@ export const redialOptions = z.strictObject({
   name: name.optional(),
   turns: z.enum(['merge', 'message']).describe("'merge' consecutive messages of one sender into one turn (default), or one turn per 'message' (the RTA reference)").optional(),
   catalogue: z.enum(['file', 'mentioned']).describe("'file': every movie of the csv (default); 'mentioned': only movies mentioned in a loaded message, id = rank of ascending movieId (the RTA reference)").optional(),
+  trainFromTest: z.number().int().nonnegative().describe('move the n lowest-id test conversations to train, every part in ascending id (redial_lexical: 742; see redialLexicalSplit)').optional(),
 });
 
 export const redialSampleOptions = z.strictObject({});

@@ -49,6 +49,7 @@ const fismNet = {
   dim: positiveInt.describe('embedding size (default 64)').optional(),
   initStd: z.number().positive().describe('init N(0, initStd^2) (default 0.01)').optional(),
   maxHistory: positiveInt.describe('histories cut to their last n items (default 128)').optional(),
+  padRow: z.boolean().describe("the official RTA code's frozen, non-zero PAD row summed into every history padded to maxHistory (default false)").optional(),
 };
 
 const sasrecNet = {

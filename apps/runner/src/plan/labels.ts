@@ -1,7 +1,7 @@
 import { REINDEX_ROW, rtaVariantNames } from '@lmrec/adapt';
 import type { RunConfig } from '../config/schema.js';
 import { aggregatorUse } from '../config/sections.js';
-import type { AggregatorRef, RtaStudy } from '../config/study.js';
+import type { AggregatorRef, AggregatorRun, RtaStudy } from '../config/study.js';
 
 /** A table row a config asks for, before anything runs. */
 export interface PlannedRow {
@@ -13,6 +13,12 @@ export interface PlannedRow {
   field: string;
   /** When the row exists only under a condition the data decides. */
   when?: string;
+}
+
+/** The rows of one aggregator's comparison: its own variants, else the study's, else the ablation's (Reindex always). */
+export function aggregatorVariants(study: RtaStudy, a: AggregatorRun): string[] {
+  const own = typeof a === 'object' && 'variants' in a ? a.variants : undefined;
+  return rtaVariants(own ? { ...study, variants: own } : study, AGGREGATOR_ABLATION_ROWS);
 }
 
 const modelLabel = (m: RunConfig['models'][number]) => m.label ?? m.name;
@@ -50,8 +56,7 @@ export function plannedRows(config: RunConfig): PlannedRow[] {
     case 'rta':
       return rtaVariants(study).map((v) => ({ label: v, source: v, field: 'study.variants' }));
     case 'rta-aggregators': {
-      const variants = rtaVariants(study, AGGREGATOR_ABLATION_ROWS);
-      return (study.aggregators ?? []).flatMap((a, i) => variants.map((v) => ({ label: `${v} [${aggregatorLabel(a)}]`, source: `${v} [${aggregatorLabel(a)}]`, field: `study.aggregators.${i}` })));
+      return (study.aggregators ?? []).flatMap((a, i) => aggregatorVariants(study, a).map((v) => ({ label: `${v} [${aggregatorLabel(a)}]`, source: `${v} [${aggregatorLabel(a)}]`, field: `study.aggregators.${i}` })));
     }
   }
 }

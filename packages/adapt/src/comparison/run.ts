@@ -3,7 +3,7 @@ import type { ConversationDataset } from '@lmrec/datasets';
 import { createAggregator, LexicalBackbone, ReindexModel } from '@lmrec/reindex';
 import { FixedItemIndex } from '../item-index.js';
 import { runEveryStep, type ComparisonContext } from './context.js';
-import { comparisonExamples, encodeParts, fingerprint, mentionCounts, partFingerprint } from './data.js';
+import { comparisonExamples, encodeParts, fingerprint, mentionCounts, partFingerprint, targetCounts } from './data.js';
 import { defaultRecommenders } from './registry.js';
 import { comparisonTables, diagnosticsTable, dropPerUnit } from './report.js';
 import { reindexStep } from './reindex-step.js';
@@ -22,6 +22,12 @@ async function comparisonBackbone(dataset: ConversationDataset, options: RtaComp
   return backbone;
 }
 
+/** The protocol options a caller set (left out when unset, so the keys of earlier runs stay valid). */
+function officialProtocol(options: RtaComparisonOptions): Partial<Pick<RtaComparisonOptions, 'history' | 'popularity' | 'ddof'>> {
+  const { history, popularity, ddof } = options;
+  return Object.fromEntries(Object.entries({ history, popularity, ddof }).filter(([, v]) => v !== undefined));
+}
+
 /** Data, backbone and protocol every row shares, and what they depend on. */
 async function prepare(dataset: ConversationDataset, options: RtaComparisonOptions): Promise<ComparisonContext> {
   const seed = options.seed ?? 0;
@@ -33,14 +39,14 @@ async function prepare(dataset: ConversationDataset, options: RtaComparisonOptio
   log(`examples: train ${examples.train.length}, valid ${examples.valid.length}, test ${examples.test.length}; items ${nItems}`);
   const backbone = await comparisonBackbone(dataset, options, seed);
   const parts = await encodeParts(backbone, examples, progress);
-  const popularity = mentionCounts(dataset);
+  const popularity = options.popularity === 'targets' ? targetCounts(nItems, examples.train) : mentionCounts(dataset);
   const ks = options.ks ?? [1, 5, 10, 50];
   const base = {
     comparison: 'lmrec-rta-comparison/1',
     dataset: { name: dataset.name, nItems, examples: { train: examples.train.length, valid: examples.valid.length, test: examples.test.length } },
     data: { train: partFingerprint(parts.train), valid: partFingerprint(parts.valid), test: partFingerprint(parts.test), popularity: fingerprint(popularity), titles: fingerprint(dataset.items.titles.join('\n')) },
     backbone: { id: backbone.id, dim: backbone.dim },
-    protocol: { seed, maxHistory, maxExamples: options.maxExamples ?? null, ks, alsoExcludeMentioned: options.alsoExcludeMentioned ?? true, diagnosticsK: options.diagnosticsK ?? 10 },
+    protocol: { seed, maxHistory, ...officialProtocol(options), maxExamples: options.maxExamples ?? null, ks, alsoExcludeMentioned: options.alsoExcludeMentioned ?? true, diagnosticsK: options.diagnosticsK ?? 10 },
   };
   return {
     dataset,

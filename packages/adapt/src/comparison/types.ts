@@ -38,6 +38,12 @@ export interface RtaComparisonOptions {
   ks?: readonly number[];
   /** Longest item history (RTA: 128). */
   maxHistory?: number;
+  /** History of an example: every mention in order ('all', default) or each item once in first-mention order ('distinct', the official RTA code). */
+  history?: 'all' | 'distinct';
+  /** Popularity row scores: train mentions of each item ('mentions', default) or train example targets ('targets', the official RTA code). */
+  popularity?: 'mentions' | 'targets';
+  /** Standard error's ddof: 1 (default, sample std) or 0 (numpy's std, the official RTA code's). */
+  ddof?: 0 | 1;
   /** Cap the number of examples per part (first n, in dataset order) to bound run time. */
   maxExamples?: { train?: number; valid?: number; test?: number };
   /** Also evaluate with items already mentioned in the context removed from the candidates (default true). */
