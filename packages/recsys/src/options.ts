@@ -27,6 +27,9 @@ export const mfOptions = z.strictObject({
   reg: z.number().nonnegative().describe("L2 on the batch's embeddings (default 1e-4)").optional(),
   initStd: z.number().positive().describe('init N(0, initStd^2) (default 0.1)').optional(),
   negatives: positiveInt.describe('negatives per positive (default 1)').optional(),
+  init: z.enum(['normal', 'xavier']).describe("'normal' N(0, initStd^2) (default) or 'xavier': xavier_normal_ per table, as AlphaRec's code").optional(),
+  dropLast: z.boolean().describe('skip the last incomplete batch, as the official drop_last=True (default false)').optional(),
+  kernel: z.enum(['fused', 'tape']).describe("'fused' loss + gradient on plain arrays (default) or 'tape' (tfjs ops)").optional(),
 });
 
 export const lightgcnOptions = z.strictObject({
@@ -35,6 +38,9 @@ export const lightgcnOptions = z.strictObject({
   layers: z.number().int().nonnegative().describe('propagation layers (default 3)').optional(),
   reg: z.number().nonnegative().describe("L2 on the batch's layer-0 embeddings (default 1e-4)").optional(),
   initStd: z.number().positive().describe('init N(0, initStd^2) (default 0.1)').optional(),
+  init: z.enum(['normal', 'xavier']).describe("'normal' N(0, initStd^2) (default) or 'xavier': xavier_normal_ per table, as AlphaRec's code").optional(),
+  dropLast: z.boolean().describe('skip the last incomplete batch, as the official drop_last=True (default false)').optional(),
+  kernel: z.enum(['fused', 'tape']).describe("'fused' loss + gradient on plain arrays (default) or 'tape' (tfjs ops)").optional(),
 });
 
 export const multvaeOptions = z.strictObject({

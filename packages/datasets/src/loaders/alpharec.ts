@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Csr, LmrecError, type CfSplit } from '@lmrec/core';
 import { fileError } from '../util/fail.js';
 import { readCfFile, type CfRows } from './cf-file.js';
@@ -7,7 +7,8 @@ import { readEmbeddingTable } from './embeddings.js';
 
 export interface AlphaRecDir {
   split: CfSplit;
-  itemEmbeddings?: { dim: number; data: Float32Array };
+  /** `file`: the embeddings file's name inside item_info/ (AlphaRec keys its MLP width by it). */
+  itemEmbeddings?: { dim: number; data: Float32Array; file?: string };
 }
 
 export interface AlphaRecDirOptions {
@@ -77,7 +78,7 @@ export async function loadAlphaRecDir(dir: string, options: AlphaRecDirOptions =
       throw new LmrecError('E_SHAPE', `${table.rows} embedding rows but nItems is ${catalogue.n}`, { file: embeddingsFile, field: 'shape', hint: 'row i must be item i' });
     }
     catalogue = { n: table.rows, source: `the ${table.rows} rows of ${embeddingsFile} (row i = item i)` };
-    itemEmbeddings = { dim: table.dim, data: table.data };
+    itemEmbeddings = { dim: table.dim, data: table.data, file: basename(embeddingsFile) };
   }
   const nItems = catalogue ? checkItemRange(parts, catalogue) : maxItem(parts) + 1;
   const csr = {} as Record<Part, Csr>;
