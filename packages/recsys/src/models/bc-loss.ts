@@ -30,12 +30,12 @@ export interface BcLossConfig extends TrainConfig {
 
 /**
  * BC Loss (Zhang et al., NeurIPS 2022): in-batch softmax on cosine scores
- * where the positive's angle gets a popularity-dependent margin,
- * cos(min(theta_ui + theta^_ui, pi)), theta^_ui being the angle between the
- * user's and the item's embeddings of a popularity-only bias extractor
- * (one embedding per popularity group, trained at the same time with its own
- * in-batch softmax; its angles enter the main loss as constants). Scores
- * by cosine. The backbone (an MfBpr or a LightGcn) holds the main weights.
+ * where the positive's angle gets a popularity-dependent margin from a
+ * popularity-only bias extractor (one embedding per user / item popularity
+ * group, trained at the same time with its own in-batch softmax). The
+ * margin is the authors' released form, 1 - sigmoid(pu . pi), not the
+ * paper's arccos one (see bcLossTerms). Scores by cosine. The backbone (an
+ * MfBpr or a LightGcn) holds the main weights.
  */
 export class BcLoss extends TrainedRecommender<InteractionBatch, BcLossConfig> {
   readonly name = 'bcloss';

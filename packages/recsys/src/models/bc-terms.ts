@@ -3,30 +3,29 @@ import { l2Rows } from '../nn/contrastive.js';
 
 /**
  * The two in-batch softmax terms of BC Loss for row-aligned (user, positive)
- * embeddings: `popularity` is the bias extractor's InfoNCE on the
- * popularity-group embeddings; `main` uses the extractor's angle theta^ as a
- * margin on the positive's angle, cos(min(theta + theta^, pi)), the other
- * rows' items as negatives unchanged.
+ * embeddings, as the authors' released code computes them (BC_LOSS_batch):
+ * `popularity` is the bias extractor's InfoNCE on cosines of the
+ * popularity-group embeddings; `main` raises the positive's angle by the
+ * margin M = 1 - sigmoid(pu . pi) (raw dot of the group embeddings, so
+ * pairs the popularity explains well get a small margin) and divides
+ * exp(cos(theta + M) / tau1) by the row's sum of exp(cos / tau1) over every
+ * in-batch item, the positive's unmarginal score included. The margin's
+ * gradient reaches the extractor, as in that code.
  */
 export function bcLossTerms(u: tf.Tensor2D, i: tf.Tensor2D, pu: tf.Tensor2D, pi: tf.Tensor2D, tau1: number, tau2: number): { main: tf.Scalar; popularity: tf.Scalar } {
-  const n = u.shape[0];
-  const eye = tf.eye(n);
-  const popCos = tf.matMul(l2Rows(pu), l2Rows(pi), false, true);
-  const popularity = softmaxDiag(tf.div(popCos, tau2) as tf.Tensor2D, eye);
-  // the margin is a constant of the main loss (the extractor learns only from its own term)
-  const margin = tf.acos(tf.clipByValue(tf.tensor1d(tf.sum(tf.mul(popCos, eye), 1).dataSync() as Float32Array), -1 + 1e-7, 1 - 1e-7));
-  const cos = tf.matMul(l2Rows(u), l2Rows(i), false, true);
-  const theta = tf.acos(tf.clipByValue(tf.sum(tf.mul(cos, eye), 1), -1 + 1e-7, 1 - 1e-7));
-  const posMargin = tf.cos(tf.minimum(tf.add(theta, margin), Math.PI));
-  const offDiag = tf.mul(cos, tf.sub(1, eye));
-  const logits = tf.add(offDiag, tf.mul(eye, posMargin.expandDims(1)));
-  const main = softmaxDiag(tf.div(logits, tau1) as tf.Tensor2D, eye);
+  const eye = tf.eye(u.shape[0]);
+  const popLogits = tf.div(tf.matMul(l2Rows(pu), l2Rows(pi), false, true), tau2) as tf.Tensor2D;
+  const popularity = tf.mean(tf.sub(tf.logSumExp(popLogits, 1), diag(popLogits, eye))) as tf.Scalar;
+  const margin = tf.sub(1, tf.sigmoid(tf.sum(tf.mul(pu, pi), 1)));
+  const cos = tf.matMul(l2Rows(u), l2Rows(i), false, true) as tf.Tensor2D;
+  const theta = tf.acos(tf.clipByValue(diag(cos, eye), -1 + 1e-7, 1 - 1e-7));
+  const pos = tf.div(tf.cos(tf.add(theta, margin)), tau1);
+  const main = tf.mean(tf.sub(tf.logSumExp(tf.div(cos, tau1), 1), pos)) as tf.Scalar;
   return { main, popularity };
 }
 
-/** mean_r -log softmax(logits_r)[r]. */
-function softmaxDiag(logits: tf.Tensor2D, eye: tf.Tensor): tf.Scalar {
-  return tf.mean(tf.sub(tf.logSumExp(logits, 1), tf.sum(tf.mul(logits, eye), 1))) as tf.Scalar;
+function diag(m: tf.Tensor2D, eye: tf.Tensor): tf.Tensor1D {
+  return tf.sum(tf.mul(m, eye), 1) as tf.Tensor1D;
 }
 
 /** Popularity group of each row by its degree's quantile: groups equally filled where ties allow, 0 = least popular. */
