@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Csr, initBackend, Rng, tf, type CfSplit } from '@lmrec/core';
 import { recommenderContract } from '@lmrec/testing';
-import { BcLoss, popularityGroups, recsysOptions, type InteractionBatch, type RecsysFitOptions, type StepContext } from '../../src/index.js';
+import { BcLoss, popularityGroups, recsysOptions, type InteractionBatch, type RecsysFitOptions } from '../../src/index.js';
 import { cosine, layersJs, meanOf, normAdjDense, numericGrad, toRows, type Rows } from './cf-reference.js';
 
 const fit: RecsysFitOptions = { epochs: 40, batchSize: 256, lr: 1e-2, evalEvery: 5, metric: 'recall@10' };
@@ -32,7 +32,7 @@ function bcJs(users: Rows, items: Rows, ego: [Rows, Rows], pop: [Rows, Rows], o:
   const lPop = ce(popCos(pop).map((row) => row.map((c) => c / o.tau2)));
   const dot = (a: number[], c: number[]) => a.reduce((s, v, t) => s + v * c[t], 0);
   let main = 0;
-  b.forEach((x, r) => {
+  b.forEach((x) => {
     const margin = 1 - 1 / (1 + Math.exp(-dot(pop[0][userGroup[x.u]], pop[1][itemGroup[x.i]])));
     const pos = Math.cos(Math.acos(cosine(users[x.u], items[x.i])) + margin) / o.tau1;
     main += Math.log(b.reduce((s, y) => s + Math.exp(cosine(users[x.u], items[y.i]) / o.tau1), 0)) - pos;
@@ -74,7 +74,7 @@ describe('BC Loss', () => {
         return bcJs(p.final.slice(0, 3), p.final.slice(3), [p.ego.slice(0, 3), p.ego.slice(3)], p.pop, o);
       };
       const vars = model.trainableVariables();
-      const { value, grads } = tf.variableGrads(() => model.loss(batch, {} as StepContext), vars);
+      const { value, grads } = tf.variableGrads(() => model.loss(batch), vars);
       expect(value.dataSync()[0]).toBeCloseTo(f(x0), 5);
       const g = vars.flatMap((v) => Array.from(grads[v.name].dataSync()));
       numericGrad(f, x0).forEach((fd, k) => expect(g[k]).toBeCloseTo(fd, 4));
