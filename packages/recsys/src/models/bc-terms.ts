@@ -1,5 +1,5 @@
 import { tf } from '@lmrec/core';
-import { l2Rows } from '../nn/contrastive.js';
+import { cosines, l2Rows, rowLogSumExp } from '../nn/contrastive.js';
 
 /**
  * The two in-batch softmax terms of BC Loss for row-aligned (user, positive)
@@ -13,19 +13,18 @@ import { l2Rows } from '../nn/contrastive.js';
  * gradient reaches the extractor, as in that code.
  */
 export function bcLossTerms(u: tf.Tensor2D, i: tf.Tensor2D, pu: tf.Tensor2D, pi: tf.Tensor2D, tau1: number, tau2: number): { main: tf.Scalar; popularity: tf.Scalar } {
-  const eye = tf.eye(u.shape[0]);
-  const popLogits = tf.div(tf.matMul(l2Rows(pu), l2Rows(pi), false, true), tau2) as tf.Tensor2D;
-  const popularity = tf.mean(tf.sub(tf.logSumExp(popLogits, 1), diag(popLogits, eye))) as tf.Scalar;
-  const margin = tf.sub(1, tf.sigmoid(tf.sum(tf.mul(pu, pi), 1)));
-  const cos = tf.matMul(l2Rows(u), l2Rows(i), false, true) as tf.Tensor2D;
-  const theta = tf.acos(tf.clipByValue(diag(cos, eye), -1 + 1e-7, 1 - 1e-7));
+  const [upu, upi, uu, ui] = [pu, pi, u, i].map((t) => l2Rows(t));
+  const popLogits = tf.div(cosines(upu, upi), tau2) as tf.Tensor2D;
+  const popularity = tf.mean(tf.sub(rowLogSumExp(popLogits), tf.div(rowDot(upu, upi), tau2))) as tf.Scalar;
+  const margin = tf.sub(1, tf.sigmoid(rowDot(pu, pi)));
+  const theta = tf.acos(tf.clipByValue(rowDot(uu, ui), -1 + 1e-7, 1 - 1e-7));
   const pos = tf.div(tf.cos(tf.add(theta, margin)), tau1);
-  const main = tf.mean(tf.sub(tf.logSumExp(tf.div(cos, tau1), 1), pos)) as tf.Scalar;
+  const main = tf.mean(tf.sub(rowLogSumExp(tf.div(cosines(uu, ui), tau1) as tf.Tensor2D), pos)) as tf.Scalar;
   return { main, popularity };
 }
 
-function diag(m: tf.Tensor2D, eye: tf.Tensor): tf.Tensor1D {
-  return tf.sum(tf.mul(m, eye), 1) as tf.Tensor1D;
+function rowDot(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor1D {
+  return tf.sum(tf.mul(a, b), 1) as tf.Tensor1D;
 }
 
 /** Popularity group of each row by its degree's quantile: groups equally filled where ties allow, 0 = least popular. */
