@@ -77,3 +77,39 @@ export const sasrecOptions = z.strictObject({
 /** Gating nets: the catalogue size and seed come from the pipeline (DEPS.NItems, DEPS.Seed). */
 export const fismNetOptions = z.strictObject(fismNet);
 export const sasrecNetOptions = z.strictObject(sasrecNet);
+
+const temperature = z.number().positive();
+
+export const sglOptions = lightgcnOptions.extend({
+  augmentation: z.enum(['edge', 'node', 'walk']).describe("graph augmentation: edge dropout (default), node dropout or random walk").optional(),
+  dropRatio: z.number().min(0).lt(1).describe('augmentation dropout ratio rho (default 0.1)').optional(),
+  tau: temperature.describe('InfoNCE temperature (default 0.2)').optional(),
+  sslWeight: z.number().nonnegative().describe('weight of the self-supervised loss (default 0.1)').optional(),
+});
+
+export const xsimgclOptions = z
+  .strictObject({
+    ...trainOptions,
+    dim: positiveInt.describe('embedding size (default 64)').optional(),
+    layers: positiveInt.describe('propagation layers L (default 2)').optional(),
+    clLayer: positiveInt.describe('layer l* contrasted with the final embedding, 1..layers (default 1)').optional(),
+    eps: z.number().nonnegative().describe('noise magnitude (default 0.2)').optional(),
+    tau: temperature.describe('InfoNCE temperature (default 0.2)').optional(),
+    sslWeight: z.number().nonnegative().describe('weight of the contrastive loss (default 0.2)').optional(),
+    reg: z.number().nonnegative().describe("L2 on the batch's layer-0 embeddings (default 1e-4)").optional(),
+    initStd: z.number().positive().describe('init N(0, initStd^2) (default 0.1)').optional(),
+  })
+  .refine((o) => (o.clLayer ?? 1) <= (o.layers ?? 2), { message: 'clLayer must be at most layers', path: ['clLayer'] });
+
+export const bclossOptions = z.strictObject({
+  ...trainOptions,
+  backbone: z.enum(['mf', 'lightgcn']).describe("embedding backbone (default 'lightgcn')").optional(),
+  dim: positiveInt.describe('embedding size (default 64)').optional(),
+  layers: positiveInt.describe('LightGCN layers (default 2)').optional(),
+  tau1: temperature.describe('temperature of the bias-aware loss (default 0.1)').optional(),
+  tau2: temperature.describe('temperature of the popularity branch (default 0.1)').optional(),
+  popWeight: rate.describe('lambda: (1 - lambda) L_BC + lambda L_pop (default 0.5)').optional(),
+  popGroups: z.number().int().min(2).describe('popularity groups by train degree (default 10)').optional(),
+  reg: z.number().nonnegative().describe("L2 on the batch's layer-0 embeddings (default 1e-4)").optional(),
+  initStd: z.number().positive().describe('init N(0, initStd^2) (default 0.1)').optional(),
+});
