@@ -3,6 +3,7 @@ import { demoCommand } from './demo.js';
 import { encodeCommand } from './encode.js';
 import { evalCommand } from './eval.js';
 import { pluginsCommand } from './plugins.js';
+import { bundleCommand } from './bundle.js';
 import { recommendCommand } from './recommend.js';
 import { runCommand } from './run.js';
 import type { Command } from './types.js';
@@ -14,5 +15,6 @@ export const COMMANDS: Record<string, Command> = {
   encode: encodeCommand,
   eval: evalCommand,
   recommend: recommendCommand,
+  bundle: bundleCommand,
   plugins: pluginsCommand,
 };
