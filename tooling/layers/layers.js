@@ -1,6 +1,6 @@
 // The one table of lmrec's layering. A package may depend on packages of a
 // lower rank only (not on one of its own rank, never upwards):
-//   core <- datasets / encoders / eval / vectors <- recsys / serve <- alpharec / reindex <- adapt <- runner
+//   core <- datasets / encoders / eval / vectors <- recsys / serve / browser <- alpharec / reindex <- adapt <- runner
 // @lmrec/testing may depend on any library package; only tests (test/ of any
 // package or example) may depend on it. Examples use published entry points only.
 

@@ -17,7 +17,7 @@ export function layerRules() {
       if (banned.length === 0) continue;
       rules.push({
         name: `layers:${name}${kind === 'dev' ? ' (tests)' : ''}`,
-        comment: `${name} ${kind === 'dev' ? 'tests' : 'sources'} may not import ${banned.join(', ')} (core <- datasets / encoders / eval / vectors <- recsys / serve <- alpharec / reindex <- adapt <- runner; only tests import @lmrec/testing)`,
+        comment: `${name} ${kind === 'dev' ? 'tests' : 'sources'} may not import ${banned.join(', ')} (core <- datasets / encoders / eval / vectors <- recsys / serve / browser <- alpharec / reindex <- adapt <- runner; only tests import @lmrec/testing)`,
         severity: 'error',
         from: { path: `^${esc(dir)}/${parts}/` },
         to: { path: `^(${banned.join('|')})/` },

@@ -117,6 +117,8 @@ function wire(): void {
 }
 
 wire();
+// For scripts driving the page (the Chromium benchmark): the loaded bundle.
+Object.defineProperty(window, 'lmrec', { value: { get bundle() { return state.bundle; } } });
 const initial = params.get('bundle') ?? 'bundles/demo/manifest.json';
 ($('bundle-url') as HTMLInputElement).value = initial;
 void open(initial, initial);

@@ -89,4 +89,19 @@ describe('lmrec bundle + @lmrec/browser (in Node, cpu backend)', () => {
     expect(() => bundle.recommend({ history: [1], intention: 'war', alpha: 2 })).toThrow(expect.objectContaining({ code: 'E_ARGUMENT', field: 'alpha' }));
     bundle.dispose();
   });
+
+  it('refuses what it cannot bundle, naming the problem', async () => {
+    const pop = await lmrec(['bundle', run, '--model', 'Popularity', '--out', join(out, '..', 'pop')]);
+    expect(pop.code).toBe(1);
+    expect(pop.stderr).toContain('Popularity is not an AlphaRec model (plugin "popularity")');
+    const noOut = await lmrec(['bundle', run]);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toContain('--out DIR');
+    const notRun = await lmrec(['bundle', out, '--out', join(out, '..', 'x')]);
+    expect(notRun.code).toBe(1);
+    expect(notRun.stderr).toContain('is not an lmrec run folder');
+    const badVocab = await lmrec(['bundle', run, '--out', join(out, '..', 'y'), '--vocabulary', 'lots']);
+    expect(badVocab.code).toBe(2);
+    expect(badVocab.stderr).toContain('--vocabulary must be a whole number');
+  });
 });

@@ -45,7 +45,7 @@ export async function tinyGloveRun(dir: string, epochs = 3): Promise<string> {
     config,
     `name: tiny\nexperiment: cf\nseed: 5\ndataset: { loader: redial-sample, filter: { user: 3 }, split: { kind: ratio } }\n` +
       `encoder: { name: glove, options: { source: ${JSON.stringify(glove)}, cacheDir: ${JSON.stringify(join(dir, 'glove-cache'))}, cache: false } }\n` +
-      `models: [{ name: alpharec, label: AlphaRec, options: { hidden: 32, lr: 0.005, negatives: 16 } }]\n` +
+      `models: [{ name: alpharec, label: AlphaRec, options: { hidden: 32, lr: 0.005, negatives: 16 } }, { name: popularity, label: Popularity }]\n` +
       `trainer: { epochs: ${epochs}, batchSize: 256 }\neval: { ks: [10] }\n`,
   );
   const out = join(dir, 'run');
