@@ -24,4 +24,4 @@ if (problems.length) {
   console.error(`layers: ${problems.length} violation(s) (${seconds} s); the rules are in tooling/layers/layers.js`);
   process.exit(1);
 }
-console.log(`layers: imports and package.json dependencies follow core <- datasets / encoders / eval / vectors <- recsys / serve <- alpharec / reindex <- adapt <- runner, no cycles (${seconds} s)`);
+console.log(`layers: imports and package.json dependencies follow core <- datasets / encoders / eval / vectors <- recsys / serve / browser <- alpharec / reindex <- adapt <- runner, no cycles (${seconds} s)`);

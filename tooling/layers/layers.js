@@ -1,6 +1,6 @@
 // The one table of lmrec's layering. A package may depend on packages of a
 // lower rank only (not on one of its own rank, never upwards):
-//   core <- datasets / encoders / eval / vectors <- recsys / serve <- alpharec / reindex <- adapt <- runner
+//   core <- datasets / encoders / eval / vectors <- recsys / serve / browser <- alpharec / reindex <- adapt <- runner
 // @lmrec/testing may depend on any library package; only tests (test/ of any
 // package or example) may depend on it. Examples use published entry points only.
 
@@ -12,6 +12,7 @@ export const RANKS = {
   '@lmrec/vectors': 1,
   '@lmrec/recsys': 2,
   '@lmrec/serve': 2,
+  '@lmrec/browser': 2,
   '@lmrec/alpharec': 3,
   '@lmrec/reindex': 3,
   '@lmrec/adapt': 4,
@@ -27,6 +28,7 @@ export const FOLDERS = {
   '@lmrec/vectors': 'packages/vectors',
   '@lmrec/recsys': 'packages/recsys',
   '@lmrec/serve': 'packages/serve',
+  '@lmrec/browser': 'packages/browser',
   '@lmrec/alpharec': 'packages/alpharec',
   '@lmrec/reindex': 'packages/reindex',
   '@lmrec/adapt': 'packages/adapt',

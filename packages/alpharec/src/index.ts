@@ -14,7 +14,7 @@ export { Mapping, mapRows, type MappingConfig, type MappingKind } from './mappin
 export { infoNce, type ContrastiveBatch, type InfoNceResult, type LossKernel } from './infonce.js';
 export { AlphaRecSampler, type AlphaRecSamplerOptions } from './sampler.js';
 export { propagate, propagateBackward, propagateTensor } from './graph.js';
-export { CosineScorer } from './scorer.js';
+export { CosineScorer, normalizeRowsInPlace } from './scorer.js';
 export { meanItemVectors, historyMean, type ItemEmbeddings } from './user-vectors.js';
 export { mlpWidth, referenceMultiplierForFile, PAPER_FIRST_LAYER_WEIGHTS, REFERENCE_MULTIPLIERS, REFERENCE_EMBEDDING_FILES, type WidthOptions } from './width.js';
 export { combineDomains, trainMultiDomain, zeroShot, type Domain, type CombinedDomains } from './zero-shot.js';

@@ -4,6 +4,7 @@ import { encodeCommand } from './encode.js';
 import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
 import { pluginsCommand } from './plugins.js';
+import { bundleCommand } from './bundle.js';
 import { recommendCommand } from './recommend.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
@@ -18,5 +19,6 @@ export const COMMANDS: Record<string, Command> = {
   recommend: recommendCommand,
   export: exportCommand,
   serve: serveCommand,
+  bundle: bundleCommand,
   plugins: pluginsCommand,
 };
