@@ -1,6 +1,7 @@
 import { adaptTrainOptions } from '@lmrec/adapt';
 import { reindexOptions } from '@lmrec/reindex';
 import { z } from 'zod';
+import { crsRows, type CrsRowRef } from './crs.js';
 import type { ExperimentKind } from './schema.js';
 
 // One strict schema per experiment kind for its `study` section: an unknown
@@ -37,6 +38,7 @@ const adaptTraining = adaptTrainOptions;
 const rtaShared = {
   variants: z.array(z.string().min(1)).nonempty().describe('rows to run (default all; Reindex always runs)').optional(),
   recommenders: z.record(z.string().min(1), gatingRef).describe('row label -> GatingRecommender plugin (default FISM and SASRec)').optional(),
+  crs: crsRows.optional(),
   reindex: reindexTraining.optional(),
   bias: adaptTraining.optional(),
   gating: adaptTraining.optional(),
@@ -79,6 +81,7 @@ export interface RtaStudy {
   aggregators?: AggregatorRun[];
   variants?: string[];
   recommenders?: Record<string, GatingRef>;
+  crs?: Record<string, CrsRowRef>;
   reindex?: Record<string, unknown>;
   bias?: Record<string, unknown>;
   gating?: Record<string, unknown>;

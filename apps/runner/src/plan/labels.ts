@@ -27,7 +27,10 @@ export const aggregatorLabel = (ref: AggregatorRef) => (typeof ref === 'object' 
 
 /** The rows of an RTA comparison: the study's variants (Reindex always), or every row for its recommenders. */
 export function rtaVariants(study: RtaStudy, fallback?: readonly string[]): string[] {
-  const all = rtaVariantNames(study.recommenders ? Object.keys(study.recommenders) : undefined);
+  const names = rtaVariantNames(study.recommenders ? Object.keys(study.recommenders) : undefined);
+  // CRS rows (study.crs) come right after the backbone's zero-shot row, as the comparison runs them.
+  const at = names.indexOf('Zero-shot (sum)') + 1;
+  const all = [...names.slice(0, at), ...Object.keys(study.crs ?? {}), ...names.slice(at)];
   const wanted = study.variants ?? fallback ?? all;
   return all.filter((name) => wanted.includes(name) || name === REINDEX_ROW);
 }

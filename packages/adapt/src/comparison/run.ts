@@ -5,6 +5,7 @@ import { FixedItemIndex } from '../item-index.js';
 import { runEveryStep, type ComparisonContext } from './context.js';
 import { comparisonExamples, encodeParts, fingerprint, mentionCounts, partFingerprint, targetCounts } from './data.js';
 import { defaultRecommenders } from './registry.js';
+import { crsModelRows } from './crs-rows.js';
 import { comparisonTables, diagnosticsTable, dropPerUnit } from './report.js';
 import { reindexStep } from './reindex-step.js';
 import { biasRows, gatingRows, popularityRow, recommenderRows, reindexRow, zeroShotRow } from './rows.js';
@@ -105,7 +106,7 @@ async function reindexedRows(ctx: ComparisonContext, wanted: (name: string) => b
  */
 export async function runRtaComparison(dataset: ConversationDataset, options: RtaComparisonOptions = {}): Promise<RtaComparisonResult> {
   const started = performance.now();
-  const allNames = rtaVariantNames(Object.keys(options.recommenders ?? defaultRecommenders(options.maxHistory ?? 128)));
+  const allNames = [...rtaVariantNames(Object.keys(options.recommenders ?? defaultRecommenders(options.maxHistory ?? 128))), ...Object.keys(options.crsModels ?? {})];
   const wantedSet = new Set(options.variants ?? allNames);
   for (const name of wantedSet) {
     if (!allNames.includes(name)) throw new LmrecError('E_ARGUMENT', `unknown comparison row "${name}"`, { field: 'variants', hint: `known: ${allNames.join(', ')}` });
@@ -117,6 +118,7 @@ export async function runRtaComparison(dataset: ConversationDataset, options: Rt
   if (wanted('Popularity')) variants.push(await popularityRow(ctx));
   variants.push(...(await recommenderRows(ctx, wanted)));
   if (wanted('Zero-shot (sum)')) variants.push(await zeroShotRow(ctx));
+  variants.push(...(await crsModelRows(ctx, options.crsModels ?? {}, wanted)));
   const reindexed = await reindexedRows(ctx, wanted);
   variants.push(...reindexed.rows);
 

@@ -1,4 +1,4 @@
-import type { Aggregator, Backbone, GatingRecommender, ProgressReporter } from '@lmrec/core';
+import type { Aggregator, Backbone, CrsModel, GatingRecommender, ProgressReporter } from '@lmrec/core';
 import type { EvalResult, ResultTable } from '@lmrec/eval';
 import type { TrainReindexOptions } from '@lmrec/reindex';
 import { ADAPTER_KINDS, type AdapterKind } from '../adapters.js';
@@ -24,6 +24,8 @@ export interface RtaComparisonOptions {
   aggregator?: string | ((dim: number, seed: number) => Aggregator);
   /** Collaborative models for "alone" rows and RecSys gating. Default { FISM, SASRec } from @lmrec/recsys. */
   recommenders?: Record<string, GatingFactory>;
+  /** Zero-training conversational recommenders (dense retrievers, zero-shot LLMs) as extra rows, keyed by row label. */
+  crsModels?: Record<string, CrsModel>;
   /** Rows to run (names as in the table); default all. The Reindex baseline always runs. */
   variants?: readonly string[];
   /** Reindex training (reindex's trainReindex options). Default maxEpochs 10. */
@@ -67,7 +69,7 @@ export type RtaTrainingSummary = Omit<AdaptTrainResult, 'log'> & { log: { epoch:
 
 export interface RtaVariantResult {
   name: string;
-  kind: 'popularity' | 'recsys' | 'zero-shot' | 'reindex' | 'bias' | 'gating';
+  kind: 'popularity' | 'recsys' | 'zero-shot' | 'crs' | 'reindex' | 'bias' | 'gating';
   aggregator?: 'frozen' | 'trainable';
   adapter?: AdapterKind;
   recommender?: string;

@@ -3,12 +3,15 @@ import { basename, join } from 'node:path';
 import { Csr, LmrecError, type CfSplit } from '@lmrec/core';
 import { fileError } from '../util/fail.js';
 import { readCfFile, type CfRows } from './cf-file.js';
+import { readAlphaRecItemTexts } from './alpharec-items.js';
 import { readEmbeddingTable } from './embeddings.js';
 
 export interface AlphaRecDir {
   split: CfSplit;
   /** `file`: the embeddings file's name inside item_info/ (AlphaRec keys its MLP width by it). */
   itemEmbeddings?: { dim: number; data: Float32Array; file?: string };
+  /** Item texts (row i = item i) from `item_map.tsv` or the `itemText` file, when there is one. */
+  titles?: string[];
 }
 
 export interface AlphaRecDirOptions {
@@ -25,6 +28,8 @@ export interface AlphaRecDirOptions {
    * contiguous 0..max, as AlphaRec's loader assumes.
    */
   nItems?: number;
+  /** Tab-separated item-text file in the folder (header with new_id and text columns); default item_map.tsv when present. */
+  itemText?: string;
 }
 
 type Part = 'train' | 'valid' | 'test';
@@ -90,7 +95,8 @@ export async function loadAlphaRecDir(dir: string, options: AlphaRecDirOptions =
     }
   }
   if (!catalogue) checkContiguous(parts, csr, nItems);
-  return { split: { nUsers, nItems, ...csr }, itemEmbeddings };
+  const titles = await readAlphaRecItemTexts(dir, nItems, options.itemText);
+  return { split: { nUsers, nItems, ...csr }, itemEmbeddings, ...(titles ? { titles } : {}) };
 }
 
 /** Train users must be 0..n-1, and every valid/test user must have a train line. */
