@@ -135,8 +135,11 @@ describe('lmrec export to a PostgreSQL server (pglite-socket on loopback, reache
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/^exported AlphaRec: .* -> postgres \(env:LMREC_PG_URL\) \(run key serve-cf\/AlphaRec\)\n$/);
     for (const text of [stdout, stderr]) expect(text).not.toMatch(/hunter2secret|postgres:\/\//);
-    const served = await serveRun(await openRun(cf, { progress: new TerminalProgress('quiet') }), { index: parseTarget('postgres'), model: 'AlphaRec' });
+    // The whole run from that index: the model exported there is served, the others are named as left out.
+    const served = await serveRun(await openRun(cf, { progress: new TerminalProgress('quiet') }), { index: parseTarget('postgres') });
     try {
+      expect(served.skipped).toEqual(['MF', 'FISM']);
+      expect((await served.service.models()).map((m) => [m.name, m.backend, m.runKey])).toEqual([['AlphaRec', 'index', 'serve-cf/AlphaRec']]);
       const res = await served.app.inject({ method: 'POST', url: '/v1/recommend', payload: { history: [1, 5, 9], k: 10 } });
       expectSameAnswer(res.json().items, await recommendCli([cf, '--history', '1,5,9', '--k', '10']), 1e-5);
     } finally {

@@ -62,6 +62,7 @@ export const serveCommand: Command = {
     if (values.json) out(JSON.stringify({ url: server.url, backend: served.backend, models }));
     else out(`lmrec serve: ${server.url}  (${models.map((m) => `${m.name}: ${m.inputs.join(', ')}`).join('; ')}; from ${from})`);
     for (const m of served.models) for (const limit of m.limits) note(limit);
+    if (served.skipped.length) note(`not served: ${served.skipped.join(', ')} (not exported to ${describeTarget(index!)}; lmrec export adds them)`);
     if (!served.models.some((m) => m.titles)) note("this run's dataset has no item titles: answers carry empty titles");
     note('SIGTERM or Ctrl-C stops it: requests in flight are answered first');
     await server.stopped;

@@ -1,3 +1,4 @@
+import { LmrecError } from '@lmrec/core';
 import { buildApp, type RecommendService } from '@lmrec/serve';
 import type { VectorStore, VectorTarget } from '@lmrec/vectors';
 import type { SavedRun } from './open.js';
@@ -21,6 +22,8 @@ export interface ServedRun {
   service: RecommendService;
   models: ServedModel[];
   backend: 'exact' | 'index';
+  /** Models of the run left out: not exported to the index served. */
+  skipped: string[];
   /** Closes the app (if still open), the database and the models. */
   close(): Promise<void>;
 }
@@ -32,7 +35,19 @@ export async function serveRun(run: SavedRun, options: ServeRunOptions = {}): Pr
   try {
     store = options.index ? await openTarget(options.index, 'read') : undefined;
     const services = new Map<string, RecommendService>();
-    for (const m of models) services.set(m.label, store ? await indexServiceFor(store, runKeyOf(run, m.label), m, options.efSearch) : exactServiceFor(m));
+    const skipped: string[] = [];
+    for (const m of models) {
+      // Serving a whole run from an index: the models exported there (a named --model must be).
+      if (store && options.model === undefined && models.length > 1 && !(m.factors && (await store.run(runKeyOf(run, m.label))))) {
+        skipped.push(m.label);
+        continue;
+      }
+      services.set(m.label, store ? await indexServiceFor(store, runKeyOf(run, m.label), m, options.efSearch) : exactServiceFor(m));
+    }
+    if (services.size === 0) {
+      const known = (await store!.runs()).map((r) => r.runKey);
+      throw new LmrecError('E_NOT_FOUND', `no model of ${run.dir} was exported to this database`, { hint: `run lmrec export first${known.length ? `; exported here: ${known.join(', ')}` : ''}` });
+    }
     const service = router(services);
     const app = await buildApp(service, { title: `lmrec: ${run.config.name}`, ...(options.maxK ? { maxK: options.maxK } : {}), ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) });
     let closed = false;
@@ -44,7 +59,7 @@ export async function serveRun(run: SavedRun, options: ServeRunOptions = {}): Pr
       await store?.close();
       models.forEach((m) => m.dispose());
     };
-    return { app, service, models, backend: store ? 'index' : 'exact', close };
+    return { app, service, models: models.filter((m) => services.has(m.label)), skipped, backend: store ? 'index' : 'exact', close };
   } catch (error) {
     await store?.close();
     models.forEach((m) => m.dispose());
