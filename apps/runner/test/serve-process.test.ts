@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
@@ -96,6 +97,23 @@ describe('lmrec export, then serve --index', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('never replaces what another run folder of the same config exported, unless --replace', async () => {
+    const copy = join(tempDir('lmrec-export-copy-'), 'run');
+    cpSync(cf, copy, { recursive: true });
+    const refused = await runMain(['export', copy, '--to', db, '--model', 'MF', '--quiet']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe(
+      `lmrec: field "to": "serve-cf/MF" in this database was exported from another run folder (${cf}), not ${copy} (hint: pass --replace to replace it, or export to another target)`,
+    );
+    const replaced = await runMain(['export', copy, '--to', db, '--model', 'MF', '--replace', '--quiet']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(replaced.stdout).toContain('exported MF:');
+    expect(replaced.stdout).toContain('version 3');
+    // back to the original folder, which serve --index below reads
+    const back = await runMain(['export', cf, '--to', db, '--model', 'MF', '--replace', '--quiet']);
+    expect(back.code, back.stderr).toBe(0);
   });
 
   it('serve --index answers like the exact scorer, in this process and in a child process', async () => {
