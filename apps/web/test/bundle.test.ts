@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BundleError, loadBundle, MANIFEST_KEY, type BundleManifestFile } from '@lmrec/browser';
 import { parseSafetensors, serializeSafetensors, tempDir } from './node-helpers.js';
-import { lmrec, tinyGloveRun } from './tiny-run.js';
+import { lmrec, spawnLmrec, tinyGloveRun } from './tiny-run.js';
 
 interface Row {
   item: number;
@@ -103,5 +103,13 @@ describe('lmrec bundle + @lmrec/browser (in Node, cpu backend)', () => {
     const badVocab = await lmrec(['bundle', run, '--out', join(out, '..', 'y'), '--vocabulary', 'lots']);
     expect(badVocab.code).toBe(2);
     expect(badVocab.stderr).toContain('--vocabulary must be a whole number');
+  });
+
+  it('bundle and recommend work in a fresh process (the CLI imports @lmrec/browser without starting its tfjs backends)', async () => {
+    const fresh = await spawnLmrec(['recommend', run, '--history', '3,17,42', '--k', '3', '--json', '--quiet']);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect((JSON.parse(fresh.stdout) as Row[]).map((r) => r.item)).toEqual((await cli(run, ['--history', '3,17,42', '--k', '3'])).map((r) => r.item));
+    const bundled = await spawnLmrec(['bundle', run, '--out', join(out, '..', 'fresh'), '--quiet']);
+    expect(bundled.code, bundled.stderr).toBe(0);
   });
 });

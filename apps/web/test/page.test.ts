@@ -104,6 +104,21 @@ describe.skipIf(!CHROMIUM)('apps/web in a real Chromium', () => {
     await page.close();
   });
 
+  it('answers the same on the wasm backend (its .wasm files served by the Vite build)', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?bundle=bundles/tiny/manifest.json&backend=wasm`);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    expect(await page.textContent('#status')).toContain('on wasm');
+    const intention = 'funny comedy for kids';
+    await page.fill('#search', titles[5]);
+    await page.click('#matches li[title="item 5"]');
+    await page.fill('#intention', intention);
+    await page.waitForFunction(() => document.querySelectorAll('#top tbody tr').length === 10);
+    await page.waitForFunction(() => document.getElementById('timing')?.textContent?.includes('(wasm)'));
+    expectSame(await pageRows(page), await cli(run, ['--history', '5', '--intention', intention, '--alpha', '0.5']));
+    await page.close();
+  });
+
   it('says clearly when a bundle is truncated or of another version, and does not hang', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/?bundle=bundles/cut/manifest.json`);

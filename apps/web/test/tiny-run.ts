@@ -5,6 +5,7 @@ import { gloveTokens } from '@lmrec/encoders';
 import { randomVectors, writeGloveJson } from '@lmrec/encoders/testing';
 import { main } from '@lmrec/runner';
 import { Writable } from 'node:stream';
+import { spawn } from 'node:child_process';
 
 /** Words the tests type as intentions (besides the titles' own). */
 export const INTENTION_WORDS = ['a', 'scary', 'horror', 'movie', 'with', 'ghosts', 'funny', 'comedy', 'for', 'kids', 'romantic', 'space', 'war', 'love'];
@@ -52,4 +53,18 @@ export async function tinyGloveRun(dir: string, epochs = 3): Promise<string> {
   const r = await lmrec(['run', config, '--output', out, '--quiet']);
   if (r.code !== 0) throw new Error(`lmrec run failed (${r.code}): ${r.stderr}`);
   return out;
+}
+
+/** The CLI from source in a fresh Node process (no backend chosen by an earlier command in the same process). */
+export function spawnLmrec(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = join(import.meta.dirname, '..', '..', 'runner', 'src', 'cli.ts');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
 
@@ -13,19 +12,29 @@ export interface BackendOptions {
   wasmPaths?: string | Record<string, string>;
 }
 
-let configuredWasm = false;
+let wasmRegistered: Promise<void> | undefined;
+
+/**
+ * The wasm backend is imported only when it is tried: importing it
+ * registers a backend that outranks cpu and needs async start-up, which
+ * would break a Node process (the lmrec CLI reads this package's format)
+ * that never asked for it.
+ */
+function registerWasm(paths: BackendOptions['wasmPaths']): Promise<void> {
+  wasmRegistered ??= import('@tensorflow/tfjs-backend-wasm').then((wasm) => {
+    if (paths) wasm.setWasmPaths(paths as string);
+  });
+  return wasmRegistered;
+}
 
 /**
  * webgl where it computes in float32 (scores must match the CLI to 1e-4;
  * half-float webgl does not), otherwise wasm, otherwise plain JS.
  */
 export async function chooseBackend(options: BackendOptions = {}): Promise<BackendName> {
-  if (options.wasmPaths && !configuredWasm) {
-    setWasmPaths(options.wasmPaths as string);
-    configuredWasm = true;
-  }
   const order: BackendName[] = options.backend ? [options.backend] : ['webgl', 'wasm', 'cpu'];
   for (const name of order) {
+    if (name === 'wasm') await registerWasm(options.wasmPaths).catch(() => undefined);
     if (await tryBackend(name)) return name;
   }
   throw new Error(`no tfjs backend could start (tried ${order.join(', ')})`);
