@@ -20,7 +20,7 @@ const RECS = 40;
 async function ml100kBundle(out: string): Promise<void> {
   const config = join(WORK, 'ml100k.yaml');
   mkdirSync(WORK, { recursive: true });
-  writeFileSync(config, `name: bench-web-ml100k\nexperiment: cf\nseed: 2024\ndataset: { loader: alpharec, options: { dir: ${JSON.stringify(ML100K)} } }\nmodels: [{ name: alpharec, label: AlphaRec }]\ntrainer: { epochs: ${process.env.EPOCHS ?? 5}, evalEvery: 5 }\neval: { ks: [20] }\n`);
+  writeFileSync(config, `name: bench-web-ml100k\nexperiment: cf\nseed: 2024\ndataset: { loader: alpharec, options: { dir: ${JSON.stringify(ML100K)} } }\nmodels: [{ name: alpharec, label: AlphaRec, options: { hidden: 128 } }]\ntrainer: { epochs: ${process.env.EPOCHS ?? 5}, evalEvery: 5 }\neval: { ks: [20] }\n`);
   const run = join(WORK, 'ml100k-run');
   const r = await lmrec(['run', config, '--output', run, '--quiet']);
   if (r.code !== 0) throw new Error(r.stderr);
