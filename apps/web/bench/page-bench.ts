@@ -28,6 +28,19 @@ async function ml100kBundle(out: string): Promise<void> {
   if (b.code !== 0) throw new Error(b.stderr);
 }
 
+// Sent as text: tsx would wrap named functions in a helper the page does not have.
+const TIME_RECOMMEND = `(n) => {
+  const b = window.lmrec.bundle;
+  const history = (s) => Array.from({ length: 5 }, (_, t) => (s * 7919 + t * 104729) % b.manifest.nItems);
+  const time = (withIntention) => {
+    for (let s = 0; s < 5; s++) b.recommend({ history: history(s), k: 10, intention: withIntention ? 'w1 w20 w300' : undefined });
+    const t0 = performance.now();
+    for (let s = 0; s < n; s++) b.recommend({ history: history(s + 10), k: 10, intention: withIntention ? 'w' + s + ' w' + s * 3 + ' w' + s * 11 : undefined, alpha: 0.5 });
+    return (performance.now() - t0) / n;
+  };
+  return { backend: b.backend, plain: time(false), intention: b.manifest.intention ? time(true) : NaN };
+}`;
+
 async function measure(browser: Browser, url: string, bundle: string, backend: string) {
   const loads: number[] = [];
   let perRec = { plain: 0, intention: NaN };
@@ -40,17 +53,7 @@ async function measure(browser: Browser, url: string, bundle: string, backend: s
     if ((await page.getAttribute('body', 'data-state')) !== 'ready') throw new Error(`${bundle}: ${await page.textContent('#status')}`);
     loads.push(Number(await page.getAttribute('body', 'data-load-ms')));
     if (i === LOADS - 1) {
-      const timed = await page.evaluate((n) => {
-        const b = (window as unknown as { lmrec: { bundle: { backend: string; manifest: { nItems: number; intention: unknown }; recommend: (r: object) => unknown } } }).lmrec.bundle;
-        const history = (s: number) => Array.from({ length: 5 }, (_, t) => (s * 7919 + t * 104729) % b.manifest.nItems);
-        const time = (withIntention: boolean) => {
-          for (let s = 0; s < 5; s++) b.recommend({ history: history(s), k: 10, intention: withIntention ? 'w1 w20 w300' : undefined });
-          const t0 = performance.now();
-          for (let s = 0; s < n; s++) b.recommend({ history: history(s + 10), k: 10, intention: withIntention ? `w${s} w${s * 3} w${s * 11}` : undefined, alpha: 0.5 });
-          return (performance.now() - t0) / n;
-        };
-        return { backend: b.backend, plain: time(false), intention: b.manifest.intention ? time(true) : NaN };
-      }, RECS);
+      const timed = (await page.evaluate(`(${TIME_RECOMMEND})(${RECS})`)) as { backend: string; plain: number; intention: number };
       perRec = timed;
       used = timed.backend;
     }

@@ -27,12 +27,25 @@ function registerWasm(paths: BackendOptions['wasmPaths']): Promise<void> {
   return wasmRegistered;
 }
 
+/** The WebGL renderer when it is a software one (SwiftShader, llvmpipe), else undefined. */
+export function softwareWebGl(): string | undefined {
+  if (typeof document === 'undefined') return undefined;
+  const gl = (document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl')) as WebGLRenderingContext | null;
+  if (!gl) return undefined;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|software/i.test(renderer) ? renderer : undefined;
+}
+
 /**
- * webgl where it computes in float32 (scores must match the CLI to 1e-4;
- * half-float webgl does not), otherwise wasm, otherwise plain JS.
+ * webgl on a GPU where it computes in float32 (scores must match the CLI
+ * to 1e-4; half-float webgl does not), otherwise wasm, otherwise plain JS.
+ * Software webgl (SwiftShader) is skipped unless asked for: it scores a
+ * 50k-item catalogue ten times slower than wasm (BENCHMARKS.md).
  */
 export async function chooseBackend(options: BackendOptions = {}): Promise<BackendName> {
-  const order: BackendName[] = options.backend ? [options.backend] : ['webgl', 'wasm', 'cpu'];
+  const order: BackendName[] = options.backend ? [options.backend] : softwareWebGl() ? ['wasm', 'cpu'] : ['webgl', 'wasm', 'cpu'];
   for (const name of order) {
     if (name === 'wasm') await registerWasm(options.wasmPaths).catch(() => undefined);
     if (await tryBackend(name)) return name;
