@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildPage, CHROMIUM, CHROMIUM_ARGS } from './page-helpers.js';
 import { serveStatic } from './serve.js';
 import { tempDir } from './node-helpers.js';
-import { lmrec, tinyGloveRun } from './tiny-run.js';
+import { lmrec, tinyRun } from './tiny-run.js';
 
 /** Screenshots land here (CI keeps the folder as the test's artifact). */
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
@@ -47,7 +47,7 @@ describe.skipIf(!CHROMIUM)('apps/web in a real Chromium', () => {
 
   beforeAll(async () => {
     const dir = tempDir('lmrec-web-page-');
-    run = await tinyGloveRun(join(dir, 'tiny'));
+    run = await tinyRun(join(dir, 'tiny'));
     bundles = join(dir, 'bundles');
     expect((await lmrec(['bundle', run, '--out', join(bundles, 'tiny'), '--quiet'])).code).toBe(0);
     titles = JSON.parse(readFileSync(join(bundles, 'tiny', 'manifest.json'), 'utf8')).titles;

@@ -31,9 +31,10 @@ export async function lmrec(args: string[]): Promise<{ code: number; stdout: str
  * A small real AlphaRec run on the bundled ReDIAL sample with a glove
  * encoder over a made-up word table (every title word + the intention
  * words, seeded random vectors): trained for a few epochs, saved as
- * `lmrec run` saves it. Returns the run folder.
+ * `lmrec run` saves it (`encoder`: another encoder line for the config).
+ * Returns the run folder.
  */
-export async function tinyGloveRun(dir: string, epochs = 3): Promise<string> {
+export async function tinyRun(dir: string, epochs = 3, encoder?: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const words = new Set<string>(INTENTION_WORDS);
   const dataset = await loadBundledRedial();
@@ -45,7 +46,8 @@ export async function tinyGloveRun(dir: string, epochs = 3): Promise<string> {
   writeFileSync(
     config,
     `name: tiny\nexperiment: cf\nseed: 5\ndataset: { loader: redial-sample, filter: { user: 3 }, split: { kind: ratio } }\n` +
-      `encoder: { name: glove, options: { source: ${JSON.stringify(glove)}, cacheDir: ${JSON.stringify(join(dir, 'glove-cache'))}, cache: false } }\n` +
+      (encoder ?? `encoder: { name: glove, options: { source: ${JSON.stringify(glove)}, cacheDir: ${JSON.stringify(join(dir, 'glove-cache'))}, cache: false } }`) +
+      '\n' +
       `models: [{ name: alpharec, label: AlphaRec, options: { hidden: 32, lr: 0.005, negatives: 16 } }, { name: popularity, label: Popularity }]\n` +
       `trainer: { epochs: ${epochs}, batchSize: 256 }\neval: { ks: [10] }\n`,
   );
