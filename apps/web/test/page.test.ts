@@ -56,6 +56,12 @@ describe.skipIf(!CHROMIUM)('apps/web in a real Chromium', () => {
     copyFileSync(join(bundles, 'tiny', 'manifest.json'), join(bundles, 'cut', 'manifest.json'));
     const bytes = readFileSync(join(bundles, 'tiny', 'bundle.safetensors'));
     writeFileSync(join(bundles, 'cut', 'bundle.safetensors'), bytes.subarray(0, Math.floor(bytes.length / 2)));
+    // One byte of the last tensor changed, size unchanged: only the sha256 tells.
+    mkdirSync(join(bundles, 'tampered'));
+    copyFileSync(join(bundles, 'tiny', 'manifest.json'), join(bundles, 'tampered', 'manifest.json'));
+    const tampered = Buffer.from(bytes);
+    tampered[tampered.length - 3] ^= 0xff;
+    writeFileSync(join(bundles, 'tampered', 'bundle.safetensors'), tampered);
     const site = join(dir, 'site');
     await buildPage(site);
     server = await serveStatic({ '/bundles/': bundles, '/': site });
@@ -121,7 +127,7 @@ describe.skipIf(!CHROMIUM)('apps/web in a real Chromium', () => {
     await page.close();
   });
 
-  it('says clearly when a bundle is truncated or of another version, and does not hang', async () => {
+  it('says clearly when a bundle is truncated, of another version, for another model type or altered, and does not hang', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/?bundle=bundles/cut/manifest.json`);
     await page.waitForSelector('body[data-state="error"]', { timeout: 30_000 });
@@ -136,6 +142,17 @@ describe.skipIf(!CHROMIUM)('apps/web in a real Chromium', () => {
     await page.setInputFiles('#file', { name: 'bundle.safetensors', mimeType: 'application/octet-stream', buffer: bumped });
     await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('E_BUNDLE_VERSION'), undefined, { timeout: 30_000 });
     expect(await page.textContent('#status')).toContain('bundle format version 2 is not supported');
+
+    const other = Buffer.from(readFileSync(join(bundles, 'tiny', 'bundle.safetensors')));
+    const model = other.indexOf('\\"model\\":\\"alpharec\\"');
+    other.write('\\"model\\":\\"lightgcn\\"', model, 'latin1');
+    await page.setInputFiles('#file', { name: 'other.safetensors', mimeType: 'application/octet-stream', buffer: other });
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('E_BUNDLE_MODEL'), undefined, { timeout: 30_000 });
+    expect(await page.textContent('#status')).toContain('the bundle holds a "lightgcn" model; this reader runs "alpharec" only');
+
+    await page.fill('#bundle-url', 'bundles/tampered/manifest.json');
+    await page.click('#url-form button');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('E_BUNDLE_CHECKSUM'), undefined, { timeout: 30_000 });
     await page.close();
   });
 });
