@@ -29,7 +29,7 @@ describe('lmrec bundle + @lmrec/browser (in Node, cpu backend)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^wrote .*: AlphaRec, \d+ items, float32, \d+\.\d\d MB \(\d+ bytes\)/);
     bytes = readFileSync(join(out, 'bundle.safetensors'));
-  });
+  }, 300_000);
 
   it('writes a manifest whose size and sha256 are those of the bundle file', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as BundleManifestFile;

@@ -67,7 +67,7 @@ describe.skipIf(!CHROMIUM)('apps/web in a real Chromium', () => {
     server = await serveStatic({ '/bundles/': bundles, '/': site });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  });
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
