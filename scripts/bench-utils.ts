@@ -1,7 +1,16 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { execSync } from 'node:child_process';
 import { writeFileSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+
+// Read when a bench imports this file, i.e. when it starts: the load it ran under, beside the load at the end.
+const LOAD_AT_START = loadavg();
+
+/** Load average (1 / 5 / 15 min) when the bench started and now: timings on a busy 2-core machine are not quiet-machine timings. */
+export function loadInfo(): string {
+  const f = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+  return `load average (1/5/15 min) ${f(LOAD_AT_START)} at start, ${f(loadavg())} at the end`;
+}
 
 /** One line describing the machine a benchmark ran on. */
 export function machineInfo(): string {
@@ -12,7 +21,7 @@ export function machineInfo(): string {
   } catch {
     // not a git checkout
   }
-  return `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}, commit ${pkg}, ${new Date().toISOString()}`;
+  return `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}, commit ${pkg}, ${new Date().toISOString()}; ${loadInfo()}`;
 }
 
 /** Peak resident set size so far, in MiB (Linux: VmHWM). */

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/commands/index.js';
-import { runCli, runMain } from './cli.js';
+import { runCli, runMain, spawnCli } from './cli.js';
 import { tempDir, writePlantedAlphaRecDir } from './fixtures.js';
 
 describe('the CLI as people expect it', () => {
@@ -86,5 +86,15 @@ describe('the CLI as people expect it', () => {
     expect(code).toBe(0);
     expect(stderr).toContain('mf epoch 1:');
     expect(stderr).not.toContain('Hi, looks like you are running TensorFlow.js in Node.js');
+  });
+
+  it('a reader that closes stdout early (`| head`) ends the CLI quietly, exit 0, no EPIPE trace', async () => {
+    const child = spawnCli(['--help']);
+    child.stdout!.destroy(); // closed before the child writes a byte
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
+    expect(code).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { gatherDiff, LmrecError, tf, type GatingRecommender, type Rng } from '@lmrec/core';
+import { matMul, swapLast } from '@lmrec/recsys';
 import type { LogitAdapter } from './adapters.js';
 import type { RecSysGate } from './gate.js';
 import type { ItemIndex } from './item-index.js';
@@ -48,7 +49,8 @@ export function llmLogits(index: ItemIndex, queries: tf.Tensor2D | undefined, it
   return tf.tidy(() => {
     // Fixed full-catalogue scoring uses the cached [dim, n] layout: no transposed matmul.
     if (!items && !(training && index.trainableVariables().length > 0)) return tf.matMul(queries, index.itemsT());
-    return tf.matMul(queries, index.vectors(items, training), false, true);
+    // explicit transpose: wasm multiplies by a transposed operand ~9x slower
+    return matMul(queries, swapLast(index.vectors(items, training)));
   });
 }
 

@@ -7,7 +7,7 @@ import { AlphaRecNet, type AlphaRecNetConfig } from './model.js';
 import { loadAlphaRec, saveAlphaRec } from './persistence.js';
 import { CosineScorer, normalizeRowsInPlace } from './scorer.js';
 import type { ItemEmbeddings } from './user-vectors.js';
-import { mlpWidth } from './width.js';
+import { mlpWidth, referenceWidth } from './width.js';
 
 export { LEAK_WARNING };
 export type { AlphaRecConfig, AlphaRecOptions, AlphaRecFitOptions, AlphaRecFitResult, Recommendation, RecommendRequest };
@@ -56,7 +56,7 @@ export class AlphaRec implements Recommender {
     const items = this.requireItems();
     return {
       mapping,
-      hidden: mapping === 'mlp' ? mlpWidth(items.dim, c) : 0,
+      hidden: mapping === 'mlp' ? mlpWidth(items.dim, referenceWidth(c, items)) : 0,
       outDim: c.outDim ?? DEFAULTS.outDim,
       slope: c.slope ?? DEFAULTS.slope,
       layers: c.layers ?? (mapping === 'mlp' ? 2 : 0),

@@ -20,6 +20,8 @@ export interface InfoNceResult {
 }
 
 const EPS = 1e-12;
+/** 'auto' scores densely while the score block has at most this many cells per (user, item) sample. */
+export const DENSE_CELLS_PER_SAMPLE = 14;
 
 /**
  * InfoNCE on cosine scores with its gradient, for raw (unnormalised) user
@@ -52,7 +54,8 @@ export function infoNce(
   const iNorm = new Float32Array(ni);
   const uHat = normalizeRows(users, ids.uIds, dim, uNorm);
   const iHat = normalizeRows(items, ids.iIds, dim, iNorm);
-  const useDense = kernel === 'dense' || (kernel === 'auto' && nu * ni <= 8 * B * (K + 1));
+  // crossover measured by bench/nce-kernel.ts (1 thread, d 64, B 4096, K 256): dense is cheaper up to ~15 B (K + 1) cells
+  const useDense = kernel === 'dense' || (kernel === 'auto' && nu * ni <= DENSE_CELLS_PER_SAMPLE * B * (K + 1));
   const rows: Rows = {
     uHat,
     iHat,

@@ -4,6 +4,12 @@ import { LmrecError, type Csr } from '@lmrec/core';
 export interface ItemEmbeddings {
   dim: number;
   data: Float32Array;
+  /**
+   * The file the vectors were read from (e.g. AlphaRec's
+   * `item_cf_embeds_large3_array.npy`): without `hidden` / `multiplier`, the
+   * MLP takes the width the reference code uses for that file name.
+   */
+  file?: string;
 }
 
 /**

@@ -65,3 +65,15 @@ export function referenceMultiplierForFile(fileName: string): number | undefined
   if (key) return REFERENCE_MULTIPLIERS[key];
   return /^item_cf_embeds_.*_array\.npy$/.test(fileName) ? 9 / 32 : undefined;
 }
+
+/**
+ * The width options with the reference code's rule filled in: when neither
+ * `hidden` nor `multiplier` is set and the vectors came from a file the
+ * reference keys by language model, that model's multiplier (the rule
+ * `fromAlphaRecDir` applies, so the registry path builds the same MLP).
+ */
+export function referenceWidth(options: WidthOptions, items: { file?: string }): WidthOptions {
+  if (options.hidden !== undefined || options.multiplier !== undefined || items.file === undefined) return options;
+  const multiplier = referenceMultiplierForFile(items.file);
+  return multiplier === undefined ? options : { ...options, multiplier };
+}

@@ -11,6 +11,7 @@ import { loadInteractionTable } from './loaders/generic.js';
 import { loadMovieLens } from './loaders/movielens.js';
 import { loadRecBole } from './loaders/recbole.js';
 import * as schemas from './options.js';
+import { redialLexicalSplit } from './splits/conversations.js';
 import { DATASETS_ORIGIN } from './origin.js';
 
 /** A DatasetLoader around a load function and its (validated) options. */
@@ -50,6 +51,12 @@ async function movielens(o: z.output<typeof schemas.movielensOptions>, progress?
   return loadMovieLens({ ...rest, dir, progress });
 }
 
+async function redial(o: z.output<typeof schemas.redialOptions>) {
+  const { trainFromTest, ...rest } = o;
+  const dataset = await loadRedial(rest);
+  return trainFromTest === undefined ? dataset : { ...dataset, split: redialLexicalSplit(dataset, { fromTest: trainFromTest }) };
+}
+
 /** Every loader of this package as DatasetLoader plugin factories. */
 export const datasetLoaderPlugins = [
   loader('movielens', schemas.movielensOptions, 'MovieLens 100K/1M/10M/20M/25M/32M/latest from an extracted release folder, or downloaded once into a cache', movielens),
@@ -57,7 +64,7 @@ export const datasetLoaderPlugins = [
   loader('alpharec', schemas.alpharecOptions, "AlphaRec's cf_data/{train,valid,test}.txt + item_info/*.npy", (o) => loadAlphaRecDir(o.dir, o)),
   loader('recbole', schemas.recboleOptions, 'RecBole atomic files (.inter, .item)', (o) => loadRecBole(o)),
   loader('table', schemas.tableOptions, 'any csv/tsv/jsonl interaction table with a column mapping', (o) => loadInteractionTable(o)),
-  loader('redial', schemas.redialOptions, 'ReDIAL raw JSON lines + movies_with_mentions.csv', (o) => loadRedial(o)),
+  loader('redial', schemas.redialOptions, 'ReDIAL raw JSON lines + movies_with_mentions.csv', redial),
   loader('redial-sample', schemas.redialSampleOptions, 'the CC BY 4.0 ReDIAL sample bundled with @lmrec/datasets', () => loadBundledRedial()),
   loader('inspired', schemas.inspiredOptions, 'INSPIRED dialog_data tsv', (o) => loadInspired(o)),
   loader('reddit-movie', schemas.redditMovieOptions, 'Reddit-Movie csv + id2name.json', (o) => loadRedditMovie(o)),

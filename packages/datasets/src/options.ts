@@ -39,6 +39,7 @@ export const alpharecOptions = z.strictObject({
   embeddings: z.string().min(1).describe('file name inside item_info/, .npy or .safetensors (default: the only such file there, else item_cf_embeds_large3_array.npy)').optional(),
   tensor: z.string().min(1).describe('tensor to read from a .safetensors embeddings file holding several').optional(),
   nItems: z.number().int().positive().describe('catalogue size when there is no embeddings file and some items have no interaction (default: ids must be contiguous 0..max)').optional(),
+  itemText: z.string().min(1).describe('tab-separated item-text file in dir, header with an id (new_id) and a text column; default item_map.tsv when present').optional(),
 });
 
 export const recboleOptions = z.strictObject({
@@ -92,6 +93,7 @@ export const redialOptions = z.strictObject({
   name: name.optional(),
   turns: z.enum(['merge', 'message']).describe("'merge' consecutive messages of one sender into one turn (default), or one turn per 'message' (the RTA reference)").optional(),
   catalogue: z.enum(['file', 'mentioned']).describe("'file': every movie of the csv (default); 'mentioned': only movies mentioned in a loaded message, id = rank of ascending movieId (the RTA reference)").optional(),
+  trainFromTest: z.number().int().nonnegative().describe('move the n lowest-id test conversations to train, every part in ascending id (redial_lexical: 742; see redialLexicalSplit)').optional(),
 });
 
 export const redialSampleOptions = z.strictObject({});

@@ -12,6 +12,7 @@ export { buildInputs, type ModelInputs } from './onnx/inputs.js';
 export { OpenAiEncoder, type OpenAiEncoderOptions } from './http/openai-encoder.js';
 export { displayUrl, endpointUrl, redactSecrets, type EndpointUrl } from './http/url.js';
 export { parseRetryAfter, runPool, abortableSleep } from './http/retry.js';
+export { JsonPostClient, type JsonPostClientOptions } from './http/client.js';
 export { PrecomputedEncoder, type PrecomputedEncoderOptions } from './precomputed/precomputed-encoder.js';
 export { CachedEncoder, type CachedEncoderOptions, type CacheStats } from './cache/cached-encoder.js';
 export { encodeChunk, decodeChunk } from './cache/chunk-file.js';

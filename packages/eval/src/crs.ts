@@ -1,4 +1,5 @@
 import { LmrecError, silentProgress, type ProgressReporter } from '@lmrec/core';
+import { clean, countRank, counts } from './crs-rank.js';
 import { checkKs } from './full-ranking.js';
 import { checkDdof, standardErrorRule, summarise, type Ddof } from './stats.js';
 import type { EvalResult } from './types.js';
@@ -32,78 +33,11 @@ export interface CrsOptions {
   ddof?: Ddof;
 }
 
+export { crsRank } from './crs-rank.js';
+
 export const DEFAULT_CRS_KS = [1, 5, 10, 50] as const;
 
 export const CRS_RANK_RULE = 'rank = floor((#higher + #higher_or_equal) / 2), 0-based over the candidates, the target counted in #higher_or_equal; NaN scores rank as -Infinity';
-
-/**
- * Tie-averaged 0-based rank of `target` among the items whose flag is set
- * (RTA protocol). Exposed for tests and for users ranking one list.
- */
-export function crsRank(scores: ArrayLike<number>, offset: number, nItems: number, target: number, allowed?: Uint8Array): number {
-  const st = clean(scores[offset + target]);
-  let higher = 0;
-  let equal = 0;
-  if (st === -Infinity) {
-    // NaN ties with a -Infinity (or NaN) target: take the slow path with the NaN mapping
-    for (let j = 0; j < nItems; j++) {
-      if (allowed && !allowed[j]) continue;
-      const s = clean(scores[offset + j]);
-      if (s > st) higher++;
-      else if (s === st) equal++;
-    }
-  } else if (allowed) {
-    // NaN compares false both ways: counted below a finite target, as -Infinity would be
-    for (let j = 0; j < nItems; j++) {
-      if (!allowed[j]) continue;
-      const s = scores[offset + j];
-      if (s > st) higher++;
-      else if (s === st) equal++;
-    }
-  } else {
-    for (let j = 0; j < nItems; j++) {
-      const s = scores[offset + j];
-      if (s > st) higher++;
-      else if (s === st) equal++;
-    }
-  }
-  return Math.floor((2 * higher + equal) / 2);
-}
-
-function clean(s: number): number {
-  return s !== s ? -Infinity : s;
-}
-
-const counts = { higher: 0, equal: 0 };
-
-/** #higher and #equal (target included) over every item or a candidate list; NaN as -Infinity. */
-function countRank(scores: ArrayLike<number>, offset: number, nItems: number, st: number, list: Int32Array | undefined): void {
-  let higher = 0;
-  let equal = 0;
-  const n = list ? list.length : nItems;
-  if (st === -Infinity) {
-    for (let i = 0; i < n; i++) {
-      const s = clean(scores[offset + (list ? list[i] : i)]);
-      if (s > st) higher++;
-      else if (s === st) equal++;
-    }
-  } else if (list) {
-    for (let i = 0; i < n; i++) {
-      const s = scores[offset + list[i]];
-      if (s > st) higher++;
-      else if (s === st) equal++;
-    }
-  } else {
-    // NaN compares false both ways: below a finite target, as -Infinity would be
-    for (let j = 0; j < n; j++) {
-      const s = scores[offset + j];
-      if (s > st) higher++;
-      else if (s === st) equal++;
-    }
-  }
-  counts.higher = higher;
-  counts.equal = equal;
-}
 
 /**
  * Conversational recommendation evaluation (RTA.md): one unit per example,
@@ -119,25 +53,8 @@ export async function evaluateCrs(scorer: CrsScorer, examples: readonly CrsExamp
   }
   const excludeMentioned = options.excludeMentioned ?? false;
   const ddof = checkDdof(options.ddof);
-
-  let allowed: Uint8Array | undefined;
-  let candidateList: Int32Array | undefined;
-  let nCandidates = nItems;
-  if (options.candidates) {
-    allowed = new Uint8Array(nItems);
-    nCandidates = 0;
-    for (let i = 0; i < options.candidates.length; i++) {
-      const j = options.candidates[i];
-      if (!(Number.isInteger(j) && j >= 0 && j < nItems)) {
-        throw new LmrecError('E_RANGE', `candidate ${j} is outside [0, ${nItems})`, { field: 'candidates' });
-      }
-      if (!allowed[j]) nCandidates++;
-      allowed[j] = 1;
-    }
-    candidateList = new Int32Array(nCandidates);
-    for (let j = 0, w = 0; j < nItems; j++) if (allowed[j]) candidateList[w++] = j;
-  }
-  const isRemoved = new Uint8Array(nItems);
+  const candidates = candidateSet(options.candidates, nItems);
+  const rankOf = exampleRanker(nItems, candidates, excludeMentioned);
 
   const n = examples.length;
   const hit = ks.map(() => new Float64Array(n));
@@ -146,8 +63,7 @@ export async function evaluateCrs(scorer: CrsScorer, examples: readonly CrsExamp
   const task = (options.progress ?? silentProgress).start('evaluate crs', n, 'examples');
   try {
     for (let start = 0; start < n; start += blockSize) {
-      const end = Math.min(n, start + blockSize);
-      const indices = new Int32Array(end - start);
+      const indices = new Int32Array(Math.min(n, start + blockSize) - start);
       for (let i = 0; i < indices.length; i++) indices[i] = start + i;
       const scores = await scorer.scoreExamples(indices);
       if (scores.length !== indices.length * nItems) {
@@ -155,39 +71,8 @@ export async function evaluateCrs(scorer: CrsScorer, examples: readonly CrsExamp
       }
       for (let i = 0; i < indices.length; i++) {
         const e = start + i;
-        const { target, history } = examples[e];
-        if (!(Number.isInteger(target) && target >= 0 && target < nItems)) {
-          throw new LmrecError('E_RANGE', `example ${e}: target ${target} is outside [0, ${nItems})`, { field: 'target' });
-        }
-        if (allowed && !allowed[target]) {
-          throw new LmrecError('E_ARGUMENT', `example ${e}: target ${target} is not among the candidates`, {
-            field: 'candidates',
-            hint: "the candidate set must be the target's dataset catalogue",
-          });
-        }
-        const offset = i * nItems;
-        const st = clean(scores[offset + target]);
-        countRank(scores, offset, nItems, st, candidateList);
-        let { higher, equal } = counts;
-        // excluded history items: subtract their contribution instead of rescanning the catalogue
-        let removed = 0;
-        if (excludeMentioned) {
-          for (let h = 0; h < history.length; h++) {
-            const j = history[h];
-            if (j === target || !(j >= 0 && j < nItems) || isRemoved[j] || (allowed && !allowed[j])) continue;
-            isRemoved[j] = 1;
-            removed++;
-            const s = clean(scores[offset + j]);
-            if (s > st) higher--;
-            else if (s === st) equal--;
-          }
-          for (let h = 0; h < history.length; h++) {
-            const j = history[h];
-            if (j >= 0 && j < nItems) isRemoved[j] = 0;
-          }
-        }
-        const rank = Math.floor((2 * higher + equal) / 2);
-        candidateSum += nCandidates - removed;
+        const { rank, removed } = rankOf(scores, i * nItems, examples[e], e);
+        candidateSum += candidates.count - removed;
         ks.forEach((k, c) => {
           if (rank < k) {
             hit[c][e] = 1;
@@ -216,8 +101,8 @@ export async function evaluateCrs(scorer: CrsScorer, examples: readonly CrsExamp
       exclusion: excludeMentioned ? "the example's history items except the target are removed from the candidates" : 'none (reference protocol)',
       nItems,
       candidates: options.candidates ? 'subset' : 'all items',
-      candidateCount: nCandidates,
-      meanCandidates: n > 0 ? candidateSum / n : nCandidates,
+      candidateCount: candidates.count,
+      meanCandidates: n > 0 ? candidateSum / n : candidates.count,
       standardError: standardErrorRule(ddof),
       ddof,
       sampled: false,
@@ -226,5 +111,66 @@ export async function evaluateCrs(scorer: CrsScorer, examples: readonly CrsExamp
     metrics,
     perUnit,
     ids: examples.map((e, i) => e.id ?? i),
+  };
+}
+
+interface CandidateSet {
+  /** allowed[j] = 1 for a candidate; undefined when every item is one. */
+  allowed?: Uint8Array;
+  list?: Int32Array;
+  count: number;
+}
+
+function candidateSet(candidates: ArrayLike<number> | undefined, nItems: number): CandidateSet {
+  if (!candidates) return { count: nItems };
+  const allowed = new Uint8Array(nItems);
+  let count = 0;
+  for (let i = 0; i < candidates.length; i++) {
+    const j = candidates[i];
+    if (!(Number.isInteger(j) && j >= 0 && j < nItems)) {
+      throw new LmrecError('E_RANGE', `candidate ${j} is outside [0, ${nItems})`, { field: 'candidates' });
+    }
+    if (!allowed[j]) count++;
+    allowed[j] = 1;
+  }
+  const list = new Int32Array(count);
+  for (let j = 0, w = 0; j < nItems; j++) if (allowed[j]) list[w++] = j;
+  return { allowed, list, count };
+}
+
+/** One example's rank among the candidates, and how many of its mentioned items were removed from them. */
+function exampleRanker(nItems: number, { allowed, list }: CandidateSet, excludeMentioned: boolean) {
+  const isRemoved = new Uint8Array(nItems);
+  return (scores: Float32Array, offset: number, { target, history }: CrsExampleLike, e: number) => {
+    if (!(Number.isInteger(target) && target >= 0 && target < nItems)) {
+      throw new LmrecError('E_RANGE', `example ${e}: target ${target} is outside [0, ${nItems})`, { field: 'target' });
+    }
+    if (allowed && !allowed[target]) {
+      throw new LmrecError('E_ARGUMENT', `example ${e}: target ${target} is not among the candidates`, {
+        field: 'candidates',
+        hint: "the candidate set must be the target's dataset catalogue",
+      });
+    }
+    const st = clean(scores[offset + target]);
+    countRank(scores, offset, nItems, st, list);
+    let { higher, equal } = counts;
+    // excluded history items: subtract their contribution instead of rescanning the catalogue
+    let removed = 0;
+    if (excludeMentioned) {
+      for (let h = 0; h < history.length; h++) {
+        const j = history[h];
+        if (j === target || !(j >= 0 && j < nItems) || isRemoved[j] || (allowed && !allowed[j])) continue;
+        isRemoved[j] = 1;
+        removed++;
+        const s = clean(scores[offset + j]);
+        if (s > st) higher--;
+        else if (s === st) equal--;
+      }
+      for (let h = 0; h < history.length; h++) {
+        const j = history[h];
+        if (j >= 0 && j < nItems) isRemoved[j] = 0;
+      }
+    }
+    return { rank: Math.floor((2 * higher + equal) / 2), removed };
   };
 }

@@ -9,12 +9,14 @@ import {
   type ProgressReporter,
   type Scorer,
 } from '@lmrec/core';
-import { popularityRanks, resolveAggregates, type AggregateAccumulator, type AggregateMetric } from './metrics/aggregate.js';
-import { resolveMetrics } from './metrics/ranking.js';
+import { checkKs, DEFAULT_CF_KS, fullRankingProtocol, planEvaluation, type EvaluationPlan, type Factors } from './full-ranking-plan.js';
+import { popularityRanks, type AggregateAccumulator, type AggregateMetric } from './metrics/aggregate.js';
 import { MaskBuilder } from './mask.js';
-import { sampledTopK, SAMPLED_WARNING, type SampledOptions } from './sampled.js';
-import { checkDdof, standardErrorRule, summarise, type Ddof } from './stats.js';
+import { sampledTopK, type SampledOptions } from './sampled.js';
+import { summarise, type Ddof } from './stats.js';
 import type { EvalResult } from './types.js';
+
+export { checkKs, DEFAULT_CF_KS };
 
 export interface FullRankingOptions {
   /** Which part holds the targets. Model selection must use 'valid'. */
@@ -39,8 +41,6 @@ export interface FullRankingOptions {
   ddof?: Ddof;
 }
 
-export const DEFAULT_CF_KS = [10, 20, 50] as const;
-
 /**
  * Full-ranking evaluation of a collaborative model (EVAL.md): every item is a
  * candidate except the user's other-split items (train + valid at test,
@@ -48,132 +48,34 @@ export const DEFAULT_CF_KS = [10, 20, 50] as const;
  * users without targets are skipped; per-user values are kept in `perUnit`.
  */
 export async function evaluateFullRanking(scorer: Scorer, split: CfSplit, options: FullRankingOptions): Promise<EvalResult> {
-  const on = options?.on;
-  if (on !== 'valid' && on !== 'test') {
-    throw new LmrecError('E_ARGUMENT', `evaluateFullRanking needs on: 'valid' | 'test', got ${String(on)}`, {
-      field: 'on',
-      hint: "use 'valid' for model selection and early stopping, 'test' once for the final numbers",
-    });
-  }
-  const ddof = checkDdof(options.ddof);
-  const nItems = split.nItems;
-  if (scorer.nItems !== nItems) {
-    throw new LmrecError('E_SHAPE', `scorer ranks ${scorer.nItems} items but the split has ${nItems}`);
-  }
-  for (const [name, part] of [['train', split.train], ['valid', split.valid], ['test', split.test]] as const) {
-    if (part.nRows !== split.nUsers || part.nCols !== nItems) {
-      throw new LmrecError('E_SHAPE', `split.${name} is ${part.nRows} x ${part.nCols}, expected ${split.nUsers} x ${nItems}`, { field: name });
-    }
-  }
-  const ks = checkKs(options.ks ?? DEFAULT_CF_KS);
-  const maxK = ks[ks.length - 1];
-  const factors = scorer.factors?.();
-  // the fused kernel never materialises the score block, so larger blocks only cost the mask and
-  // the gathered user rows; they amortise the kernel's per-call setup (item matrix copy)
-  const blockSize = options.blockSize ?? (factors && !options.sampled ? 4096 : 256);
-  if (!(Number.isInteger(blockSize) && blockSize > 0)) {
-    throw new LmrecError('E_ARGUMENT', `blockSize must be a positive integer, got ${blockSize}`, { field: 'blockSize' });
-  }
-  const metrics = resolveMetrics(options.metrics);
-  const sampled = options.sampled;
-  const aggregates = options.aggregates === false || sampled ? [] : resolveAggregates(options.aggregates);
-
+  const plan = planEvaluation(scorer, split, options);
+  const { on, ks, metrics, sampled, blockSize } = plan;
   const targets = on === 'test' ? split.test : split.valid;
   const other = on === 'test' ? split.valid : split.test;
   const users = eligibleUsers(targets, options.users);
-  const nUnits = users.length;
-
-  const keys: string[] = [];
-  const columns = new Map<string, Float64Array>();
-  for (const m of metrics) {
-    for (const k of ks) {
-      const key = `${m.name}@${k}`;
-      keys.push(key);
-      columns.set(key, new Float64Array(nUnits));
-    }
-  }
-  const accumulators = startAggregates(aggregates, ks, split.train, nItems);
-
-  if (factors && (factors.itemsT.length !== factors.dim * nItems || factors.users.length < split.nUsers * factors.dim)) {
-    throw new LmrecError('E_SHAPE', `scorer.factors(): users ${factors.users.length} / itemsT ${factors.itemsT.length} do not fit dim ${factors.dim}, ${split.nUsers} users, ${nItems} items`);
-  }
-  const dim = factors?.dim ?? 0;
-  const userBuf = factors ? new Float32Array(blockSize * dim) : undefined;
+  const columns = metricColumns(metrics, ks, users.length);
+  const accumulators = startAggregates(plan.aggregates, ks, split.train, split.nItems);
+  const rank = blockRanker(scorer, plan, split, targets);
   const masks = new MaskBuilder(split.train, other, targets, blockSize);
-  const isTarget = new Uint8Array(nItems);
-  const hits = new Uint8Array(maxK);
+  const record = blockRecorder(targets, ks, metrics, columns, accumulators);
 
   let runningSum = 0;
-  const task = (options.progress ?? silentProgress).start(`evaluate ${on}${sampled ? ' (sampled)' : ''}`, nUnits, 'users');
+  const firstKey = columns.keys().next().value!;
+  const task = (options.progress ?? silentProgress).start(`evaluate ${on}${sampled ? ' (sampled)' : ''}`, users.length, 'users');
   try {
-    for (let start = 0; start < nUnits; start += blockSize) {
-      const block = users.subarray(start, Math.min(nUnits, start + blockSize));
-      const rows = block.length;
-      const mask = masks.build(block);
-      let topK: Int32Array;
-      if (sampled) {
-        const score = await sampledScorer(scorer, factors, block, nItems);
-        topK = sampledTopK(block, mask, targets, nItems, maxK, sampled, score);
-      } else if (factors) {
-        const u = userBuf!.subarray(0, rows * dim);
-        for (let r = 0; r < rows; r++) u.set(factors.users.subarray(block[r] * dim, (block[r] + 1) * dim), r * dim);
-        topK = scoreTopK({ users: u, itemsT: factors.itemsT, dim, nItems, k: maxK, exclude: mask }).ids;
-      } else {
-        const scores = await scorer.scoreBlock(block);
-        if (scores.length !== rows * nItems) {
-          throw new LmrecError('E_SHAPE', `scorer.scoreBlock returned ${scores.length} scores for ${rows} users x ${nItems} items`);
-        }
-        topK = topKBlock(scores, rows, nItems, maxK, { exclude: mask }).ids;
-      }
-
-      for (let r = 0; r < rows; r++) {
-        const unit = start + r;
-        const tRow = targets.row(block[r]);
-        for (let t = 0; t < tRow.length; t++) isTarget[tRow[t]] = 1;
-        const list = topK.subarray(r * maxK, (r + 1) * maxK);
-        for (let p = 0; p < maxK; p++) hits[p] = list[p] >= 0 && isTarget[list[p]] ? 1 : 0;
-        for (let t = 0; t < tRow.length; t++) isTarget[tRow[t]] = 0;
-        let c = 0;
-        for (const m of metrics) {
-          for (const k of ks) columns.get(keys[c++])![unit] = m.compute(hits.subarray(0, k), tRow.length, k, list.subarray(0, k));
-        }
-        for (const { k, acc } of accumulators) acc.add(list.subarray(0, k));
-      }
-      const first = columns.get(keys[0])!;
-      runningSum += first.subarray(start, start + rows).reduce((a, b) => a + b, 0);
-      task.set({ [keys[0]]: Number((runningSum / (start + rows)).toFixed(4)) });
-      task.tick(rows);
+    for (let start = 0; start < users.length; start += blockSize) {
+      const block = users.subarray(start, Math.min(users.length, start + blockSize));
+      record(start, block, await rank(block, masks.build(block)));
+      runningSum += columns.get(firstKey)!.subarray(start, start + block.length).reduce((a, b) => a + b, 0);
+      task.set({ [firstKey]: Number((runningSum / (start + block.length)).toFixed(4)) });
+      task.tick(block.length);
     }
   } finally {
     task.end();
   }
 
-  const { metrics: summaries, perUnit } = summarise(columns, ddof);
-  const result: EvalResult = {
-    protocol: {
-      kind: sampled ? 'sampled' : 'full-ranking',
-      on,
-      ks: [...ks],
-      nItems,
-      candidates: sampled ? `targets + ${sampled.negatives} sampled negatives per target` : 'all items',
-      masked: on === 'test' ? 'train + valid items, except test targets' : 'train + test items, except valid targets',
-      users: 'users with at least one target',
-      tieBreak: 'score descending, ties to the lower item id',
-      ndcg: 'IDCG over min(|T|, K) positions',
-      precision: 'hits / K',
-      standardError: standardErrorRule(ddof),
-      ddof,
-      metrics: metrics.map((m) => m.name),
-      aggregates: sampled ? 'not computed under sampling' : aggregates.map((a) => a.name),
-      scoring: sampled ? 'candidates only' : factors ? 'factors + scoreTopK' : 'scoreBlock + topKBlock',
-      sampled: Boolean(sampled),
-      ...(sampled ? { negativesPerTarget: sampled.negatives, seed: sampled.seed ?? 0, warning: SAMPLED_WARNING } : {}),
-    },
-    n: nUnits,
-    metrics: summaries,
-    perUnit,
-    ids: Array.from(users),
-  };
+  const { metrics: summaries, perUnit } = summarise(columns, plan.ddof);
+  const result: EvalResult = { protocol: fullRankingProtocol(plan, split.nItems), n: users.length, metrics: summaries, perUnit, ids: Array.from(users) };
   if (accumulators.length) {
     result.aggregates = {};
     for (const { key, acc } of accumulators) result.aggregates[key] = acc.result();
@@ -181,12 +83,61 @@ export async function evaluateFullRanking(scorer: Scorer, split: CfSplit, option
   return result;
 }
 
-export function checkKs(ks: readonly number[]): number[] {
-  if (ks.length === 0) throw new LmrecError('E_ARGUMENT', 'ks is empty', { field: 'ks' });
-  for (const k of ks) {
-    if (!(Number.isInteger(k) && k > 0)) throw new LmrecError('E_ARGUMENT', `every K must be a positive integer, got ${k}`, { field: 'ks' });
-  }
-  return [...new Set(ks)].sort((a, b) => a - b);
+/** One per-user column per metric@k, in metric-major order (the order results list them). */
+function metricColumns(metrics: Metric[], ks: number[], nUnits: number): Map<string, Float64Array> {
+  const columns = new Map<string, Float64Array>();
+  for (const m of metrics) for (const k of ks) columns.set(`${m.name}@${k}`, new Float64Array(nUnits));
+  return columns;
+}
+
+/** The top-maxK ids of a block of users, by the fastest path the scorer offers. */
+function blockRanker(scorer: Scorer, plan: EvaluationPlan, split: CfSplit, targets: Csr) {
+  const { factors, sampled, blockSize } = plan;
+  const nItems = split.nItems;
+  const maxK = plan.ks[plan.ks.length - 1];
+  const dim = factors?.dim ?? 0;
+  const userBuf = factors ? new Float32Array(blockSize * dim) : undefined;
+  return async (block: Int32Array, mask: Csr): Promise<Int32Array> => {
+    const rows = block.length;
+    if (sampled) {
+      const score = await sampledScorer(scorer, factors, block, nItems);
+      return sampledTopK(block, mask, targets, nItems, maxK, sampled, score);
+    }
+    if (factors) {
+      const u = userBuf!.subarray(0, rows * dim);
+      for (let r = 0; r < rows; r++) u.set(factors.users.subarray(block[r] * dim, (block[r] + 1) * dim), r * dim);
+      return scoreTopK({ users: u, itemsT: factors.itemsT, dim, nItems, k: maxK, exclude: mask }).ids;
+    }
+    const scores = await scorer.scoreBlock(block);
+    if (scores.length !== rows * nItems) {
+      throw new LmrecError('E_SHAPE', `scorer.scoreBlock returned ${scores.length} scores for ${rows} users x ${nItems} items`);
+    }
+    return topKBlock(scores, rows, nItems, maxK, { exclude: mask }).ids;
+  };
+}
+
+type Accumulators = { key: string; k: number; acc: AggregateAccumulator }[];
+
+/** Writes each user's per-metric values (and the list-level accumulators) from a block's top-K lists. */
+function blockRecorder(targets: Csr, ks: number[], metrics: Metric[], columns: Map<string, Float64Array>, accumulators: Accumulators) {
+  const maxK = ks[ks.length - 1];
+  const isTarget = new Uint8Array(targets.nCols);
+  const hits = new Uint8Array(maxK);
+  const cols = [...columns.values()];
+  return (start: number, block: Int32Array, topK: Int32Array): void => {
+    for (let r = 0; r < block.length; r++) {
+      const tRow = targets.row(block[r]);
+      for (let t = 0; t < tRow.length; t++) isTarget[tRow[t]] = 1;
+      const list = topK.subarray(r * maxK, (r + 1) * maxK);
+      for (let p = 0; p < maxK; p++) hits[p] = list[p] >= 0 && isTarget[list[p]] ? 1 : 0;
+      for (let t = 0; t < tRow.length; t++) isTarget[tRow[t]] = 0;
+      let c = 0;
+      for (const m of metrics) {
+        for (const k of ks) cols[c++][start + r] = m.compute(hits.subarray(0, k), tRow.length, k, list.subarray(0, k));
+      }
+      for (const { k, acc } of accumulators) acc.add(list.subarray(0, k));
+    }
+  };
 }
 
 function eligibleUsers(targets: Csr, subset: ArrayLike<number> | undefined): Int32Array {
@@ -216,8 +167,6 @@ function startAggregates(aggregates: AggregateMetric[], ks: number[], train: Csr
   }
   return out;
 }
-
-type Factors = { dim: number; users: Float32Array; itemsT: Float32Array };
 
 async function sampledScorer(scorer: Scorer, factors: Factors | undefined, block: Int32Array, nItems: number) {
   if (factors) {

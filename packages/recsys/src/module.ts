@@ -5,6 +5,9 @@ import { MfBpr } from './models/mf.js';
 import { MultVae } from './models/multvae.js';
 import { Popularity } from './models/popularity.js';
 import { SasRec, SasRecNet } from './models/sasrec.js';
+import { BcLoss } from './models/bc-loss.js';
+import { Sgl } from './models/sgl.js';
+import { XSimGcl } from './models/xsimgcl.js';
 import * as schemas from './options.js';
 import { RECSYS_ORIGIN } from './origin.js';
 
@@ -15,6 +18,9 @@ export const recommenderPlugins = [
   definePlugin<Recommender, typeof schemas.multvaeOptions>({ name: 'multvae', description: 'Mult-VAE with KL annealing', options: schemas.multvaeOptions, create: (o) => new MultVae(o) }),
   definePlugin<Recommender, typeof schemas.fismOptions>({ name: 'fism', description: 'FISM item-similarity model over the user history', options: schemas.fismOptions, create: (o) => new Fism(o) }),
   definePlugin<Recommender, typeof schemas.sasrecOptions>({ name: 'sasrec', description: 'SASRec causal self-attention over the history', options: schemas.sasrecOptions, create: (o) => new SasRec(o) }),
+  definePlugin<Recommender, typeof schemas.sglOptions>({ name: 'sgl', description: 'SGL: LightGCN + InfoNCE between two augmented graph views', options: schemas.sglOptions, create: (o) => new Sgl(o) }),
+  definePlugin<Recommender, typeof schemas.xsimgclOptions>({ name: 'xsimgcl', description: 'XSimGCL: noise-perturbed LightGCN layers, cross-layer contrastive loss', options: schemas.xsimgclOptions, create: (o) => new XSimGcl(o) }),
+  definePlugin<Recommender, typeof schemas.bclossOptions>({ name: 'bcloss', description: 'BC Loss: popularity-margin contrastive loss on MF or LightGCN', options: schemas.bclossOptions, create: (o) => new BcLoss(o) }),
 ];
 
 /** What every gating net is built with: the catalogue size, and the run's seed when the pipeline has one. */

@@ -27,6 +27,9 @@ export const mfOptions = z.strictObject({
   reg: z.number().nonnegative().describe("L2 on the batch's embeddings (default 1e-4)").optional(),
   initStd: z.number().positive().describe('init N(0, initStd^2) (default 0.1)').optional(),
   negatives: positiveInt.describe('negatives per positive (default 1)').optional(),
+  init: z.enum(['normal', 'xavier']).describe("'normal' N(0, initStd^2) (default) or 'xavier': xavier_normal_ per table, as AlphaRec's code").optional(),
+  dropLast: z.boolean().describe('skip the last incomplete batch, as the official drop_last=True (default false)').optional(),
+  kernel: z.enum(['fused', 'tape']).describe("'fused' loss + gradient on plain arrays (default) or 'tape' (tfjs ops)").optional(),
 });
 
 export const lightgcnOptions = z.strictObject({
@@ -35,6 +38,9 @@ export const lightgcnOptions = z.strictObject({
   layers: z.number().int().nonnegative().describe('propagation layers (default 3)').optional(),
   reg: z.number().nonnegative().describe("L2 on the batch's layer-0 embeddings (default 1e-4)").optional(),
   initStd: z.number().positive().describe('init N(0, initStd^2) (default 0.1)').optional(),
+  init: z.enum(['normal', 'xavier']).describe("'normal' N(0, initStd^2) (default) or 'xavier': xavier_normal_ per table, as AlphaRec's code").optional(),
+  dropLast: z.boolean().describe('skip the last incomplete batch, as the official drop_last=True (default false)').optional(),
+  kernel: z.enum(['fused', 'tape']).describe("'fused' loss + gradient on plain arrays (default) or 'tape' (tfjs ops)").optional(),
 });
 
 export const multvaeOptions = z.strictObject({
@@ -49,6 +55,7 @@ const fismNet = {
   dim: positiveInt.describe('embedding size (default 64)').optional(),
   initStd: z.number().positive().describe('init N(0, initStd^2) (default 0.01)').optional(),
   maxHistory: positiveInt.describe('histories cut to their last n items (default 128)').optional(),
+  padRow: z.boolean().describe("the official RTA code's frozen, non-zero PAD row summed into every history padded to maxHistory (default false)").optional(),
 };
 
 const sasrecNet = {
@@ -70,3 +77,39 @@ export const sasrecOptions = z.strictObject({
 /** Gating nets: the catalogue size and seed come from the pipeline (DEPS.NItems, DEPS.Seed). */
 export const fismNetOptions = z.strictObject(fismNet);
 export const sasrecNetOptions = z.strictObject(sasrecNet);
+
+const temperature = z.number().positive();
+
+export const sglOptions = lightgcnOptions.extend({
+  augmentation: z.enum(['edge', 'node', 'walk']).describe("graph augmentation: edge dropout (default), node dropout or random walk").optional(),
+  dropRatio: z.number().min(0).lt(1).describe('augmentation dropout ratio rho (default 0.1)').optional(),
+  tau: temperature.describe('InfoNCE temperature (default 0.2)').optional(),
+  sslWeight: z.number().nonnegative().describe('weight of the self-supervised loss (default 0.1)').optional(),
+});
+
+export const xsimgclOptions = z
+  .strictObject({
+    ...trainOptions,
+    dim: positiveInt.describe('embedding size (default 64)').optional(),
+    layers: positiveInt.describe('propagation layers L (default 2)').optional(),
+    clLayer: positiveInt.describe('layer l* contrasted with the final embedding, 1..layers (default 1)').optional(),
+    eps: z.number().nonnegative().describe('noise magnitude (default 0.2)').optional(),
+    tau: temperature.describe('InfoNCE temperature (default 0.2)').optional(),
+    sslWeight: z.number().nonnegative().describe('weight of the contrastive loss (default 0.2)').optional(),
+    reg: z.number().nonnegative().describe("L2 on the batch's layer-0 embeddings (default 1e-4)").optional(),
+    initStd: z.number().positive().describe('init N(0, initStd^2) (default 0.1)').optional(),
+  })
+  .refine((o) => (o.clLayer ?? 1) <= (o.layers ?? 2), { message: 'clLayer must be at most layers', path: ['clLayer'] });
+
+export const bclossOptions = z.strictObject({
+  ...trainOptions,
+  backbone: z.enum(['mf', 'lightgcn']).describe("embedding backbone (default 'lightgcn')").optional(),
+  dim: positiveInt.describe('embedding size (default 64)').optional(),
+  layers: positiveInt.describe('LightGCN layers (default 2)').optional(),
+  tau1: temperature.describe('temperature of the bias-aware loss (default 0.1)').optional(),
+  tau2: temperature.describe('temperature of the popularity branch (default 0.1)').optional(),
+  popWeight: rate.describe('lambda: (1 - lambda) L_BC + lambda L_pop (default 0.5)').optional(),
+  popGroups: z.number().int().min(2).describe('popularity groups by train degree (default 10)').optional(),
+  reg: z.number().nonnegative().describe("L2 on the batch's layer-0 embeddings (default 1e-4)").optional(),
+  initStd: z.number().positive().describe('init N(0, initStd^2) (default 0.1)').optional(),
+});

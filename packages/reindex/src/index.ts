@@ -51,3 +51,8 @@ export { encodeContexts } from './encode.js';
 export { reindexModule, aggregatorPlugins, backbonePlugins } from './module.js';
 export * as reindexOptions from './options.js';
 export { REINDEX_ORIGIN } from './origin.js';
+export { DenseRetriever } from './crs/dense-retriever.js';
+export { LlmGenerator, completionTitles, generatorMessages, type GeneratorStats } from './crs/llm-generator.js';
+export { contextText, type ContextTextOptions } from './crs/context-text.js';
+export { crsModule, crsModelPlugins } from './crs/module.js';
+export { denseRetrieverOptions, llmGeneratorOptions, type DenseRetrieverOptions, type LlmGeneratorOptions } from './crs/options.js';

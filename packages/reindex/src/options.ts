@@ -20,12 +20,16 @@ export const weightedOptions = z.strictObject({
 export const rnnOptions = z.strictObject({
   hidden: positiveInt.describe('GRU hidden size per direction (default max(8, d / 4); reference 1024 for d = 4096)').optional(),
   outDim: positiveInt.describe('output width (default: the input width)').optional(),
+  read: z.enum(['packed', 'padded']).describe("backward direction: 'packed' final state (default) or 'padded', the official code's padded output at the last valid token").optional(),
+  padTo: positiveInt.describe("with read 'padded': pad titles to at least this many tokens (official: the catalogue's longest title; default the batch's longest)").optional(),
   seed: seed.optional(),
 });
 
 export const trmOptions = z.strictObject({
   heads: positiveInt.describe('attention heads; must divide d (reference 8)').optional(),
-  ffnDim: positiveInt.describe('feed-forward width (default min(2048, 4 d))').optional(),
+  ffnDim: positiveInt.describe('feed-forward width (default min(2048, 4 d); the official code: 2048)').optional(),
+  mask: z.boolean().describe('mask padded keys in attention (default true); the official code does not (false), so padding (zero vectors) is attended to').optional(),
+  padTo: positiveInt.describe('pad titles to at least this many tokens (official: the catalogue longest title; matters with mask false)').optional(),
   dropout: z.number().min(0).max(1).describe('dropout on attention weights and residual branches (reference 0.1)').optional(),
   seed: seed.optional(),
 });
@@ -33,7 +37,7 @@ export const trmOptions = z.strictObject({
 const prompt = z.strictObject({ system: z.string(), user: z.string().includes('{context}', { message: 'the user template must contain {context}' }) }).describe('chat prompt (default: the RTA reference prompt)');
 
 export const artifactsOptions = z.strictObject({
-  dir: pathOption('folder with manifest.json + artifacts.safetensors'),
+  dir: pathOption('folder with manifest.json + artifacts.safetensors, or the numpy layout of ../shared/data/redial_lexical (token_embeddings.npy, items.tsv, title_token_ids.json, examples_/contexts_{split})'),
 });
 
 export const transformersOptions = z.strictObject({

@@ -1,6 +1,6 @@
 import { LmrecError, Rng, tf, type ProgressReporter } from '@lmrec/core';
 import { evaluateCrs, type CrsExampleLike, type EvalResult } from '@lmrec/eval';
-import { Trainer, type EpochRecord, type Trainable, type TrainerOptions } from '@lmrec/recsys';
+import { matMul, swapLast, Trainer, type EpochRecord, type Trainable, type TrainerOptions } from '@lmrec/recsys';
 import type { ReindexModel } from './model.js';
 import { ReindexPairSampler, type ReindexBatch, type ReindexPairs } from './pair-sampler.js';
 
@@ -73,7 +73,8 @@ export interface TrainReindexResult {
 export function reindexLoss(q: tf.Tensor2D, positives: tf.Tensor2D, negatives: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
     const pos = tf.sum(tf.mul(q, positives), 1, true);
-    const neg = tf.matMul(q, negatives, false, true);
+    // explicit transpose: wasm multiplies by a transposed operand ~9x slower (BENCHMARKS.md, RTA epochs)
+    const neg = matMul(q, swapLast(negatives));
     const logits = tf.concat([pos, neg], 1);
     return tf.mean(tf.sub(tf.logSumExp(logits, 1), tf.squeeze(pos, [1]))) as tf.Scalar;
   });

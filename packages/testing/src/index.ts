@@ -8,6 +8,7 @@ export { aggregatorContract, aggregatorSuite, type AggregatorCase } from './aggr
 export { backboneContract, backboneSuite, type BackboneCase } from './backbone.js';
 export { datasetLoaderContract, datasetLoaderSuite, type BrokenInput, type DatasetLoaderCase } from './dataset-loader.js';
 export { expectConversationDataset, expectInteractionDataset, expectSplitData, expectValidCsr } from './dataset-shapes.js';
+export { crsModelContract, crsModelSuite, type CrsModelCase } from './crs-model.js';
 export { gatingRecommenderContract, gatingRecommenderSuite, type GatingRecommenderCase } from './gating.js';
 export { metricContract, metricSuite, METRIC_EDGES, type MetricCase, type MetricEdge } from './metric.js';
 export { pluginFactoryContract, pluginFactorySuite, type PluginFactoryCase } from './plugin-factory.js';

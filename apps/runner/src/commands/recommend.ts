@@ -114,7 +114,8 @@ export const recommendCommand: Command = {
     const ranked = request ? await fromCf(run, request, note) : await fromConversation(run, conversation!, k, Boolean(values['exclude-mentioned']), note);
     const titles = 'titles' in ranked ? (ranked.titles as readonly string[]) : await run.titles();
     if (!titles) note('this run\'s dataset has no item titles');
-    const rows = ranked.items.map((item, r) => ({ rank: r + 1, item, score: Number(ranked.scores[r].toFixed(4)), title: titles?.[item] ?? '' }));
+    // --json keeps the model's float32 score as is (lmrec serve answers the same numbers); the table rounds.
+    const rows = ranked.items.map((item, r) => ({ rank: r + 1, item, score: ranked.scores[r], title: titles?.[item] ?? '' }));
     if (values.json) out(JSON.stringify(rows));
     else for (const r of rows) out(`${String(r.rank).padStart(3)}  ${String(r.item).padStart(6)}  ${r.score.toFixed(4).padStart(8)}  ${r.title}`);
     return 0;

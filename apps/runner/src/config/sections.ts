@@ -53,5 +53,9 @@ export function pluginSections(config: RunConfig): PluginSection[] {
     if (typeof ref === 'string') out.push({ field: `study.recommenders.${label}`, point: 'GatingRecommender', name: ref, nameField: `study.recommenders.${label}`, options: {}, set: () => {} });
     else add(`study.recommenders.${label}`, 'GatingRecommender', ref as unknown as Obj, 'plugin');
   }
+  for (const [label, ref] of Object.entries((study.crs as Record<string, Obj> | undefined) ?? {})) {
+    add(`study.crs.${label}`, 'CrsModel', ref, 'plugin');
+    if (ref.encoder && typeof ref.encoder === 'object') add(`study.crs.${label}.encoder`, 'TextEncoder', ref.encoder as Obj, 'name');
+  }
   return out;
 }

@@ -2,7 +2,7 @@ import { REINDEX_ROW, type RtaComparisonResult } from '@lmrec/adapt';
 import { aggregatorUse } from '../config/sections.js';
 import type { RtaStudy } from '../config/study.js';
 import { safeName, type ExperimentRunner } from '../context.js';
-import { AGGREGATOR_ABLATION_ROWS, aggregatorLabel } from '../plan/labels.js';
+import { aggregatorLabel, aggregatorVariants } from '../plan/labels.js';
 import type { ModelRow } from '../report/types.js';
 import { compare } from './rta.js';
 import { saveReindexed } from './rta-model.js';
@@ -29,13 +29,15 @@ export const runRtaAggregators: ExperimentRunner = async (ctx) => {
   const study = ctx.config.study as RtaStudy;
   const aggregators = study.aggregators ?? [];
   const ks = ctx.config.eval.ks ?? [1, 5, 10, 50];
-  const variants = study.variants ?? AGGREGATOR_ABLATION_ROWS;
   const rows: ModelRow[] = [];
   let last: RtaComparisonResult | undefined;
   for (const [i, aggregator] of aggregators.entries()) {
     const label = aggregatorLabel(aggregator);
     const comparison = { id: `rta-aggregator-${safeName(label)}`, label: `study.aggregators.${i} (${label})`, aggregator, aggregatorField: `study.aggregators.${i}` };
-    const { result, step } = await compare(ctx, { ...comparison, overrides: { variants, alsoExcludeMentioned: false } }, study);
+    const own = typeof aggregator === 'object' ? aggregator : {};
+    const reindex = 'reindex' in own && own.reindex ? { ...study.reindex, ...own.reindex } : study.reindex;
+    const variants = aggregatorVariants(study, aggregator);
+    const { result, step } = await compare(ctx, { ...comparison, overrides: { variants, reindex, alsoExcludeMentioned: false } }, study);
     last = result;
     rows.push(...rtaRows(result, (v) => v.test, (v) => `${v.name} [${label}]`, step).map((r) => ({ ...r, source: r.label })));
   }
@@ -47,7 +49,7 @@ export const runRtaAggregators: ExperimentRunner = async (ctx) => {
       mainMetric: 'hit@10',
       baseline: rows.find((r) => r.label === ctx.config.eval.baseline)?.label ?? rows[0]?.label,
       rows,
-      notes: [`Aggregators: ${aggregators.map((a) => aggregatorUse(a).name).join(', ')}; rows: ${variants.join(', ')}.`],
+      notes: [`Aggregators: ${aggregators.map((a) => `${aggregatorLabel(a)} (${aggregatorUse(a).name}): ${aggregatorVariants(study, a).join(', ')}`).join('; ')}.`],
     },
   ];
 };

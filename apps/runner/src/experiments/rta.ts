@@ -5,6 +5,7 @@ import { aggregatorUse, DEFAULT_BACKBONE, gatingUse } from '../config/sections.j
 import type { AggregatorRef, RtaStudy } from '../config/study.js';
 import { safeName, type ExperimentContext } from '../context.js';
 import { isConversationDataset, loadDataset } from './data.js';
+import { crsMaterial, crsModelsOf } from './rta-crs.js';
 import { backboneOf, createAggregator } from './rta-model.js';
 
 
@@ -35,7 +36,8 @@ async function comparisonMaterial(ctx: ExperimentContext, c: Comparison, study: 
     backbone: await ctx.material('Backbone', ctx.config.backbone ?? DEFAULT_BACKBONE, 'backbone'),
     aggregator: await ctx.material('Aggregator', aggregatorUse(c.aggregator), c.aggregatorField),
     recommenders,
-    study: options,
+    // Under `study`, which per-row keys leave out: adding a CRS row reuses every finished row (CRS rows key on their model's id).
+    study: study.crs ? { ...options, crs: await crsMaterial(ctx, study) } : options,
     seed: ctx.config.seed,
   };
 }
@@ -65,6 +67,9 @@ export async function compare(ctx: ExperimentContext, c: Comparison, study: RtaS
     recsys: study.recsys,
     ks: ctx.config.eval.ks ?? [1, 5, 10, 50],
     maxHistory: study.maxHistory,
+    history: study.history,
+    popularity: study.popularity,
+    ddof: study.ddof,
     maxExamples: study.maxExamples,
     alsoExcludeMentioned: ctx.config.eval.excludeMentioned ?? true,
     ...c.overrides,
@@ -79,6 +84,7 @@ export async function compare(ctx: ExperimentContext, c: Comparison, study: RtaS
       backbone: await backboneOf(ctx, dataset),
       aggregator: (dim, seed) => createAggregator(ctx, c.aggregator, dim, seed, c.aggregatorField),
       recommenders: study.recommenders ? gatingFactoriesFromRegistry(ctx.registry, study.recommenders) : undefined,
+      crsModels: await crsModelsOf(ctx, study),
       keepPerUnit: true,
       seed: ctx.config.seed,
       progress: ctx.progress,

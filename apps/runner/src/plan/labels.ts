@@ -1,7 +1,7 @@
 import { REINDEX_ROW, rtaVariantNames } from '@lmrec/adapt';
 import type { RunConfig } from '../config/schema.js';
 import { aggregatorUse } from '../config/sections.js';
-import type { AggregatorRef, RtaStudy } from '../config/study.js';
+import type { AggregatorRef, AggregatorRun, RtaStudy } from '../config/study.js';
 
 /** A table row a config asks for, before anything runs. */
 export interface PlannedRow {
@@ -15,13 +15,22 @@ export interface PlannedRow {
   when?: string;
 }
 
+/** The rows of one aggregator's comparison: its own variants, else the study's, else the ablation's (Reindex always). */
+export function aggregatorVariants(study: RtaStudy, a: AggregatorRun): string[] {
+  const own = typeof a === 'object' && 'variants' in a ? a.variants : undefined;
+  return rtaVariants(own ? { ...study, variants: own } : study, AGGREGATOR_ABLATION_ROWS);
+}
+
 const modelLabel = (m: RunConfig['models'][number]) => m.label ?? m.name;
 
 export const aggregatorLabel = (ref: AggregatorRef) => (typeof ref === 'object' && ref.label) || aggregatorUse(ref).name;
 
 /** The rows of an RTA comparison: the study's variants (Reindex always), or every row for its recommenders. */
 export function rtaVariants(study: RtaStudy, fallback?: readonly string[]): string[] {
-  const all = rtaVariantNames(study.recommenders ? Object.keys(study.recommenders) : undefined);
+  const names = rtaVariantNames(study.recommenders ? Object.keys(study.recommenders) : undefined);
+  // CRS rows (study.crs) come right after the backbone's zero-shot row, as the comparison runs them.
+  const at = names.indexOf('Zero-shot (sum)') + 1;
+  const all = [...names.slice(0, at), ...Object.keys(study.crs ?? {}), ...names.slice(at)];
   const wanted = study.variants ?? fallback ?? all;
   return all.filter((name) => wanted.includes(name) || name === REINDEX_ROW);
 }
@@ -50,8 +59,7 @@ export function plannedRows(config: RunConfig): PlannedRow[] {
     case 'rta':
       return rtaVariants(study).map((v) => ({ label: v, source: v, field: 'study.variants' }));
     case 'rta-aggregators': {
-      const variants = rtaVariants(study, AGGREGATOR_ABLATION_ROWS);
-      return (study.aggregators ?? []).flatMap((a, i) => variants.map((v) => ({ label: `${v} [${aggregatorLabel(a)}]`, source: `${v} [${aggregatorLabel(a)}]`, field: `study.aggregators.${i}` })));
+      return (study.aggregators ?? []).flatMap((a, i) => aggregatorVariants(study, a).map((v) => ({ label: `${v} [${aggregatorLabel(a)}]`, source: `${v} [${aggregatorLabel(a)}]`, field: `study.aggregators.${i}` })));
     }
   }
 }

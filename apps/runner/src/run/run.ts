@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import { initBackend, LmrecError, writeFileAtomic, writeJsonAtomic, type BackendCandidate, type PluginRegistry, type ProgressReporter } from '@lmrec/core';
+import { LmrecError, writeFileAtomic, writeJsonAtomic, type PluginRegistry, type ProgressReporter } from '@lmrec/core';
+import { startBackend } from '../backend.js';
 import type { LoadedConfig } from '../config/load.js';
 import { resolveConfigPaths } from '../config/resolve.js';
 import type { RunConfig } from '../config/schema.js';
@@ -50,9 +51,7 @@ export async function runConfig(loaded: LoadedConfig, options: RunOptions): Prom
   await writeJsonAtomic(join(dir, 'config.json'), config);
   const started = new Date();
   const t0 = performance.now();
-  // Every TensorBackend plugin competes, lmrec's own and third-party ones, by priority.
-  const candidates = registry.names('TensorBackend').map((name) => registry.create<BackendCandidate>('TensorBackend', name, {}));
-  const backend = await initBackend({ prefer: config.backend, candidates });
+  const backend = await startBackend(registry, config.backend);
   options.progress.log?.(`backend: ${backend.name}${backend.skipped.length ? ` (skipped ${backend.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : ''}`);
   const run = EXPERIMENTS[config.experiment];
   if (!run) throw new LmrecError('E_CONFIG', `no experiment kind "${config.experiment}"`, { field: 'experiment' });

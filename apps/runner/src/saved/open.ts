@@ -4,6 +4,7 @@ import { DEPS, LmrecError, type CfSplit, type PluginRegistry, type ProgressRepor
 import { loadSplit } from '@lmrec/datasets';
 import { validateConfig } from '../config/load.js';
 import type { RunConfig } from '../config/schema.js';
+import { startBackend } from '../backend.js';
 import { assemble } from '../container.js';
 import { createContext, modelDir, type DepSource, type ExperimentContext } from '../context.js';
 import { splitDir } from '../experiments/data.js';
@@ -61,6 +62,7 @@ export async function openRun(dirArg: string, options: OpenOptions): Promise<Sav
   const marker = await readMarker(dir);
   const { registry } = await assemble(options.allowPlugins ? config.plugins : [], marker?.pluginsFrom ?? dir);
   planRun(config, registry, { file });
+  await startBackend(registry, config.backend);
   const ctx = createContext({ config, file, outDir: dir, registry, progress: options.progress });
   const records = await rowRecords(dir, config);
   return {

@@ -17,11 +17,18 @@ export function mentionCounts(dataset: ConversationDataset): Float64Array {
   return counts;
 }
 
+/** Train target frequency: how often each item is the target of a train example (the official RTA popularity). */
+export function targetCounts(nItems: number, train: readonly CrsExample[]): Float64Array {
+  const counts = new Float64Array(nItems);
+  for (const e of train) counts[e.target]++;
+  return counts;
+}
+
 /** RTA examples of the three parts (capped by `maxExamples`); an empty train or test part is an error. */
 export function comparisonExamples(dataset: ConversationDataset, options: RtaComparisonOptions): Record<'train' | 'valid' | 'test', CrsExample[]> {
   const maxHistory = options.maxHistory ?? 128;
   const part = (name: 'train' | 'valid' | 'test') => {
-    const list = toCrsExamples(dataset, dataset.split[name], { maxHistory });
+    const list = toCrsExamples(dataset, dataset.split[name], { maxHistory, history: options.history ?? 'all' });
     const n = options.maxExamples?.[name];
     return n === undefined ? list : list.slice(0, n);
   };

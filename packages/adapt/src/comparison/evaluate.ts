@@ -20,8 +20,8 @@ export async function evaluateRow(ctx: ComparisonContext, row: Omit<RtaVariantRe
       return scores;
     },
   };
-  const test = await evaluateCrs(withDiagnostics, parts.test.examples, { ks, blockSize: 256, progress: ctx.progress });
-  const testExcludeMentioned = options.alsoExcludeMentioned === false ? undefined : await evaluateCrs(scorer, parts.test.examples, { ks, blockSize: 256, excludeMentioned: true });
+  const test = await evaluateCrs(withDiagnostics, parts.test.examples, { ks, blockSize: 256, progress: ctx.progress, ddof: options.ddof });
+  const testExcludeMentioned = options.alsoExcludeMentioned === false ? undefined : await evaluateCrs(scorer, parts.test.examples, { ks, blockSize: 256, excludeMentioned: true, ddof: options.ddof });
   const result: RtaVariantResult = { ...row, test, testExcludeMentioned, diagnostics: diag.result(), seconds: (performance.now() - t0) / 1000 };
   ctx.log(
     `${row.name}: hit@10 ${test.metrics['hit@10']?.mean.toFixed(4)} ndcg@10 ${test.metrics['ndcg@10']?.mean.toFixed(4)}${row.gate === undefined ? '' : ` gate ${row.gate.toFixed(3)}`} (${result.seconds.toFixed(1)} s)`,

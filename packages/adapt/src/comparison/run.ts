@@ -3,8 +3,9 @@ import type { ConversationDataset } from '@lmrec/datasets';
 import { createAggregator, LexicalBackbone, ReindexModel } from '@lmrec/reindex';
 import { FixedItemIndex } from '../item-index.js';
 import { runEveryStep, type ComparisonContext } from './context.js';
-import { comparisonExamples, encodeParts, fingerprint, mentionCounts, partFingerprint } from './data.js';
+import { comparisonExamples, encodeParts, fingerprint, mentionCounts, partFingerprint, targetCounts } from './data.js';
 import { defaultRecommenders } from './registry.js';
+import { crsModelRows } from './crs-rows.js';
 import { comparisonTables, diagnosticsTable, dropPerUnit } from './report.js';
 import { reindexStep } from './reindex-step.js';
 import { biasRows, gatingRows, popularityRow, recommenderRows, reindexRow, zeroShotRow } from './rows.js';
@@ -22,6 +23,12 @@ async function comparisonBackbone(dataset: ConversationDataset, options: RtaComp
   return backbone;
 }
 
+/** The protocol options a caller set (left out when unset, so the keys of earlier runs stay valid). */
+function officialProtocol(options: RtaComparisonOptions): Partial<Pick<RtaComparisonOptions, 'history' | 'popularity' | 'ddof'>> {
+  const { history, popularity, ddof } = options;
+  return Object.fromEntries(Object.entries({ history, popularity, ddof }).filter(([, v]) => v !== undefined));
+}
+
 /** Data, backbone and protocol every row shares, and what they depend on. */
 async function prepare(dataset: ConversationDataset, options: RtaComparisonOptions): Promise<ComparisonContext> {
   const seed = options.seed ?? 0;
@@ -33,14 +40,14 @@ async function prepare(dataset: ConversationDataset, options: RtaComparisonOptio
   log(`examples: train ${examples.train.length}, valid ${examples.valid.length}, test ${examples.test.length}; items ${nItems}`);
   const backbone = await comparisonBackbone(dataset, options, seed);
   const parts = await encodeParts(backbone, examples, progress);
-  const popularity = mentionCounts(dataset);
+  const popularity = options.popularity === 'targets' ? targetCounts(nItems, examples.train) : mentionCounts(dataset);
   const ks = options.ks ?? [1, 5, 10, 50];
   const base = {
     comparison: 'lmrec-rta-comparison/1',
     dataset: { name: dataset.name, nItems, examples: { train: examples.train.length, valid: examples.valid.length, test: examples.test.length } },
     data: { train: partFingerprint(parts.train), valid: partFingerprint(parts.valid), test: partFingerprint(parts.test), popularity: fingerprint(popularity), titles: fingerprint(dataset.items.titles.join('\n')) },
     backbone: { id: backbone.id, dim: backbone.dim },
-    protocol: { seed, maxHistory, maxExamples: options.maxExamples ?? null, ks, alsoExcludeMentioned: options.alsoExcludeMentioned ?? true, diagnosticsK: options.diagnosticsK ?? 10 },
+    protocol: { seed, maxHistory, ...officialProtocol(options), maxExamples: options.maxExamples ?? null, ks, alsoExcludeMentioned: options.alsoExcludeMentioned ?? true, diagnosticsK: options.diagnosticsK ?? 10 },
   };
   return {
     dataset,
@@ -99,7 +106,7 @@ async function reindexedRows(ctx: ComparisonContext, wanted: (name: string) => b
  */
 export async function runRtaComparison(dataset: ConversationDataset, options: RtaComparisonOptions = {}): Promise<RtaComparisonResult> {
   const started = performance.now();
-  const allNames = rtaVariantNames(Object.keys(options.recommenders ?? defaultRecommenders(options.maxHistory ?? 128)));
+  const allNames = [...rtaVariantNames(Object.keys(options.recommenders ?? defaultRecommenders(options.maxHistory ?? 128))), ...Object.keys(options.crsModels ?? {})];
   const wantedSet = new Set(options.variants ?? allNames);
   for (const name of wantedSet) {
     if (!allNames.includes(name)) throw new LmrecError('E_ARGUMENT', `unknown comparison row "${name}"`, { field: 'variants', hint: `known: ${allNames.join(', ')}` });
@@ -111,6 +118,7 @@ export async function runRtaComparison(dataset: ConversationDataset, options: Rt
   if (wanted('Popularity')) variants.push(await popularityRow(ctx));
   variants.push(...(await recommenderRows(ctx, wanted)));
   if (wanted('Zero-shot (sum)')) variants.push(await zeroShotRow(ctx));
+  variants.push(...(await crsModelRows(ctx, options.crsModels ?? {}, wanted)));
   const reindexed = await reindexedRows(ctx, wanted);
   variants.push(...reindexed.rows);
 

@@ -1,4 +1,4 @@
-import type { Aggregator, Backbone, GatingRecommender, ProgressReporter } from '@lmrec/core';
+import type { Aggregator, Backbone, CrsModel, GatingRecommender, ProgressReporter } from '@lmrec/core';
 import type { EvalResult, ResultTable } from '@lmrec/eval';
 import type { TrainReindexOptions } from '@lmrec/reindex';
 import { ADAPTER_KINDS, type AdapterKind } from '../adapters.js';
@@ -24,6 +24,8 @@ export interface RtaComparisonOptions {
   aggregator?: string | ((dim: number, seed: number) => Aggregator);
   /** Collaborative models for "alone" rows and RecSys gating. Default { FISM, SASRec } from @lmrec/recsys. */
   recommenders?: Record<string, GatingFactory>;
+  /** Zero-training conversational recommenders (dense retrievers, zero-shot LLMs) as extra rows, keyed by row label. */
+  crsModels?: Record<string, CrsModel>;
   /** Rows to run (names as in the table); default all. The Reindex baseline always runs. */
   variants?: readonly string[];
   /** Reindex training (reindex's trainReindex options). Default maxEpochs 10. */
@@ -38,6 +40,12 @@ export interface RtaComparisonOptions {
   ks?: readonly number[];
   /** Longest item history (RTA: 128). */
   maxHistory?: number;
+  /** History of an example: every mention in order ('all', default) or each item once in first-mention order ('distinct', the official RTA code). */
+  history?: 'all' | 'distinct';
+  /** Popularity row scores: train mentions of each item ('mentions', default) or train example targets ('targets', the official RTA code). */
+  popularity?: 'mentions' | 'targets';
+  /** Standard error's ddof: 1 (default, sample std) or 0 (numpy's std, the official RTA code's). */
+  ddof?: 0 | 1;
   /** Cap the number of examples per part (first n, in dataset order) to bound run time. */
   maxExamples?: { train?: number; valid?: number; test?: number };
   /** Also evaluate with items already mentioned in the context removed from the candidates (default true). */
@@ -61,7 +69,7 @@ export type RtaTrainingSummary = Omit<AdaptTrainResult, 'log'> & { log: { epoch:
 
 export interface RtaVariantResult {
   name: string;
-  kind: 'popularity' | 'recsys' | 'zero-shot' | 'reindex' | 'bias' | 'gating';
+  kind: 'popularity' | 'recsys' | 'zero-shot' | 'crs' | 'reindex' | 'bias' | 'gating';
   aggregator?: 'frozen' | 'trainable';
   adapter?: AdapterKind;
   recommender?: string;

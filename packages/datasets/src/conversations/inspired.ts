@@ -35,88 +35,14 @@ const REQUIRED = ['dialog_id', 'speaker', 'text', 'movies'] as const;
  * `movie_database.tsv` when given, plus every title mentioned.
  */
 export async function loadInspired(options: InspiredOptions): Promise<ConversationDataset> {
-  const ids: string[] = [];
-  const index = new Map<string, number>();
-  const itemOf = (title: string) => {
-    let i = index.get(title);
-    if (i === undefined) {
-      i = ids.length;
-      index.set(title, i);
-      ids.push(title);
-    }
-    return i;
-  };
-  const ended = async (file: string, last: number) => {
-    if (options.requireFinalNewline ?? true) await assertEndsWithNewline(file, last, 'the file looks cut short; pass requireFinalNewline: false if it is complete');
-  };
-  if (options.movies) {
-    let titleCol = -1;
-    let width = 0;
-    let last = 0;
-    for await (const { text, line } of readLines(options.movies)) {
-      last = line;
-      const cells = text.split('\t');
-      if (line === 1) {
-        titleCol = cells.indexOf('title');
-        width = cells.length;
-        if (titleCol < 0) parseError('no "title" column', options.movies, line, 'title');
-        continue;
-      }
-      if (text.trim() === '') continue;
-      if (cells.length !== width) parseError(`expected ${width} tab-separated fields, found ${cells.length}`, options.movies, line);
-      const title = normalizeTitle(cells[titleCol]);
-      if (title === '') parseError('empty title', options.movies, line, 'title');
-      itemOf(title);
-    }
-    await ended(options.movies, last);
-  }
+  const catalogue = new TitleCatalogue();
+  const finalNewline = options.requireFinalNewline ?? true;
+  if (options.movies) await readMovieDatabase(options.movies, catalogue, finalNewline);
   const conversations: Conversation[] = [];
   const readAll = async (files: string | string[] | undefined): Promise<number[]> => {
     const out: number[] = [];
     for (const file of typeof files === 'string' ? [files] : (files ?? [])) {
-      let col: Record<string, number> = {};
-      let width = 0;
-      let current: Conversation | undefined;
-      let lastRole: string | undefined;
-      const closed = new Set<string>();
-      let last = 0;
-      for await (const { text, line } of readLines(file)) {
-        last = line;
-        const cells = text.split('\t');
-        if (line === 1) {
-          col = Object.fromEntries(cells.map((c, k) => [c.trim(), k]));
-          for (const name of REQUIRED) if (col[name] === undefined) parseError(`no "${name}" column`, file, line, name);
-          width = cells.length;
-          continue;
-        }
-        if (text.trim() === '') continue;
-        if (cells.length !== width) parseError(`expected ${width} tab-separated fields, found ${cells.length}`, file, line);
-        const dialog = cells[col.dialog_id];
-        const speaker = cells[col.speaker];
-        if (dialog === '') parseError('empty dialog_id', file, line, 'dialog_id');
-        if (speaker !== 'SEEKER' && speaker !== 'RECOMMENDER') parseError(`speaker must be SEEKER or RECOMMENDER, got "${speaker}"`, file, line, 'speaker');
-        if (!current || current.id !== dialog) {
-          if (current) closed.add(current.id);
-          if (closed.has(dialog)) parseError(`dialogue "${dialog}" continues after another one started`, file, line, 'dialog_id');
-          current = { id: dialog, turns: [] };
-          out.push(conversations.length);
-          conversations.push(current);
-          lastRole = undefined;
-        }
-        const role = speaker === 'SEEKER' ? 'seeker' : 'recommender';
-        const utterance = cells[col.text].replace(/QUOTATION_MARK/g, '"').trim();
-        const items = splitTitles(cells[col.movies]).map(itemOf);
-        if (role === lastRole) {
-          const turn = current.turns[current.turns.length - 1];
-          turn.text = [turn.text, utterance].filter(Boolean).join(' ');
-          for (const i of items) if (!turn.items.includes(i)) (turn.items as number[]).push(i);
-        } else {
-          current.turns.push({ role, text: utterance, items: [...new Set(items)] } as ConversationTurn);
-          lastRole = role;
-        }
-      }
-      if (!current) fileError('E_EMPTY', 'no dialogues in file', file);
-      await ended(file, last);
+      for (const c of await readDialogueFile(file, catalogue, finalNewline)) out.push(conversations.push(c) - 1);
     }
     return out;
   };
@@ -129,5 +55,109 @@ export async function loadInspired(options: InspiredOptions): Promise<Conversati
     if (seen.has(c.id)) throw new LmrecError('E_PARSE', `dialogue "${c.id}" appears in two files or twice`, { field: 'dialog_id' });
     seen.add(c.id);
   }
+  const ids = catalogue.ids;
   return { name: options.name ?? 'inspired', items: { ids, titles: ids.slice() }, conversations, split: { train, valid, test } };
+}
+
+/** Item ids by normalised title, in order of first appearance. */
+class TitleCatalogue {
+  readonly ids: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  itemOf(title: string): number {
+    let i = this.index.get(title);
+    if (i === undefined) {
+      i = this.ids.length;
+      this.index.set(title, i);
+      this.ids.push(title);
+    }
+    return i;
+  }
+}
+
+async function ended(file: string, last: number, finalNewline: boolean): Promise<void> {
+  if (finalNewline) await assertEndsWithNewline(file, last, 'the file looks cut short; pass requireFinalNewline: false if it is complete');
+}
+
+/** Tab-separated rows after the header, each checked against the header's width; blank lines skipped. */
+async function* tsvRows(file: string): AsyncGenerator<{ header: string[]; cells: string[]; line: number }> {
+  let header: string[] = [];
+  for await (const { text, line } of readLines(file)) {
+    const cells = text.split('\t');
+    if (line === 1) header = cells;
+    else if (text.trim() !== '') {
+      if (cells.length !== header.length) parseError(`expected ${header.length} tab-separated fields, found ${cells.length}`, file, line);
+      yield { header, cells, line };
+      continue;
+    }
+    yield { header, cells: [], line };
+  }
+}
+
+async function readMovieDatabase(file: string, catalogue: TitleCatalogue, finalNewline: boolean): Promise<void> {
+  let last = 0;
+  let titleCol = -1;
+  for await (const { header, cells, line } of tsvRows(file)) {
+    last = line;
+    if (line === 1) {
+      titleCol = header.indexOf('title');
+      if (titleCol < 0) parseError('no "title" column', file, line, 'title');
+    }
+    if (cells.length === 0) continue;
+    const title = normalizeTitle(cells[titleCol]);
+    if (title === '') parseError('empty title', file, line, 'title');
+    catalogue.itemOf(title);
+  }
+  await ended(file, last, finalNewline);
+}
+
+async function readDialogueFile(file: string, catalogue: TitleCatalogue, finalNewline: boolean): Promise<Conversation[]> {
+  const out: Conversation[] = [];
+  let col: Record<string, number> = {};
+  let current: Conversation | undefined;
+  let lastRole: string | undefined;
+  const closed = new Set<string>();
+  let last = 0;
+  for await (const { header, cells, line } of tsvRows(file)) {
+    last = line;
+    if (line === 1) {
+      col = Object.fromEntries(header.map((c, k) => [c.trim(), k]));
+      for (const name of REQUIRED) if (col[name] === undefined) parseError(`no "${name}" column`, file, line, name);
+    }
+    if (cells.length === 0) continue;
+    const row = parseRow(cells, col, file, line);
+    if (!current || current.id !== row.dialog) {
+      if (current) closed.add(current.id);
+      if (closed.has(row.dialog)) parseError(`dialogue "${row.dialog}" continues after another one started`, file, line, 'dialog_id');
+      current = { id: row.dialog, turns: [] };
+      out.push(current);
+      lastRole = undefined;
+    }
+    addUtterance(current, row.role === lastRole, row.role, row.utterance, row.titles.map((t) => catalogue.itemOf(t)));
+    lastRole = row.role;
+  }
+  if (!current) fileError('E_EMPTY', 'no dialogues in file', file);
+  await ended(file, last, finalNewline);
+  return out;
+}
+
+function parseRow(cells: string[], col: Record<string, number>, file: string, line: number) {
+  const dialog = cells[col.dialog_id];
+  const speaker = cells[col.speaker];
+  if (dialog === '') parseError('empty dialog_id', file, line, 'dialog_id');
+  if (speaker !== 'SEEKER' && speaker !== 'RECOMMENDER') parseError(`speaker must be SEEKER or RECOMMENDER, got "${speaker}"`, file, line, 'speaker');
+  const role: ConversationTurn['role'] = speaker === 'SEEKER' ? 'seeker' : 'recommender';
+  const utterance = cells[col.text].replace(/QUOTATION_MARK/g, '"').trim();
+  return { dialog, role, utterance, titles: splitTitles(cells[col.movies]) };
+}
+
+/** Consecutive utterances of one speaker form one turn. */
+function addUtterance(conversation: Conversation, sameSpeaker: boolean, role: ConversationTurn['role'], utterance: string, items: number[]): void {
+  if (sameSpeaker) {
+    const turn = conversation.turns[conversation.turns.length - 1];
+    turn.text = [turn.text, utterance].filter(Boolean).join(' ');
+    for (const i of items) if (!turn.items.includes(i)) (turn.items as number[]).push(i);
+  } else {
+    conversation.turns.push({ role, text: utterance, items: [...new Set(items)] } as ConversationTurn);
+  }
 }

@@ -136,44 +136,46 @@ export class InteractionBuilder {
    * items follow the catalogue when one was given, else ascending id too.
    */
   build(name: string, options: { items?: Items; dedup?: DedupRule } = {}): InteractionDataset {
-    const dedup = options.dedup ?? 'error';
     const n = this.n;
     const userRank = rankKeys(this.userKeys);
-    let itemRank: Int32Array | undefined;
-    let items = options.items;
-    if (!this.fixedItems) {
-      itemRank = rankKeys(this.itemKeys);
-      const sortedKeys = new Array<string>(this.itemKeys.length);
-      this.itemKeys.forEach((key, j) => (sortedKeys[itemRank![j]] = String(key)));
-      items ??= new Items(sortedKeys, sortedKeys.map(() => ''));
-    }
-    if (!items) throw new LmrecError('E_ARGUMENT', 'a fixed catalogue needs the Items table');
+    const { items, itemRank } = this.catalogue(options.items);
     const nUsers = this.userKeys.length;
-    const nItems = items.size;
     const users = new DenseIdMap(sortedStrings(this.userKeys, userRank));
     const u = this.u;
     const it = this.i;
     if (userRank) for (let k = 0; k < n; k++) u[k] = userRank[u[k]];
     if (itemRank) for (let k = 0; k < n; k++) it[k] = itemRank[it[k]];
+    const { indptr, order } = rowOrder(u.subarray(0, n), it.subarray(0, n), nUsers, items.size);
+    const rows = this.compact(indptr, order, options.dedup ?? 'error', (x, j) => `user ${users.ids[x]} and item ${items.ids[j]}`);
+    const w = rows.indptr[nUsers];
+    const trim = <T extends Int32Array | Float32Array | Float64Array>(a: T | undefined): T | undefined => (a && w < n ? (a.slice(0, w) as T) : a);
+    return new InteractionDataset({
+      name,
+      users,
+      items,
+      interactions: new Csr(nUsers, items.size, rows.indptr, trim(rows.indices)!),
+      ratings: trim(rows.ratings),
+      timestamps: trim(rows.timestamps),
+    });
+  }
 
-    // Counting sort by item, then stably by user: rows end up sorted by item.
-    const byItem = new Int32Array(n);
-    {
-      const start = new Int32Array(nItems + 1);
-      for (let k = 0; k < n; k++) start[it[k] + 1]++;
-      for (let j = 0; j < nItems; j++) start[j + 1] += start[j];
-      for (let k = 0; k < n; k++) byItem[start[it[k]]++] = k;
+  /** The catalogue: the fixed one given, else the items seen, numbered by ascending id. */
+  private catalogue(given: Items | undefined): { items: Items; itemRank?: Int32Array } {
+    if (this.fixedItems) {
+      if (!given) throw new LmrecError('E_ARGUMENT', 'a fixed catalogue needs the Items table');
+      return { items: given };
     }
-    const indptr = new Int32Array(nUsers + 1);
-    for (let k = 0; k < n; k++) indptr[u[k] + 1]++;
-    for (let x = 0; x < nUsers; x++) indptr[x + 1] += indptr[x];
-    const cursor = indptr.slice(0, nUsers);
-    const order = new Int32Array(n); // position -> record
-    for (let p = 0; p < n; p++) {
-      const k = byItem[p];
-      order[cursor[u[k]]++] = k;
-    }
-    // Compact duplicates (adjacent within a row now).
+    const itemRank = rankKeys(this.itemKeys);
+    const sortedKeys = new Array<string>(this.itemKeys.length);
+    this.itemKeys.forEach((key, j) => (sortedKeys[itemRank[j]] = String(key)));
+    return { items: given ?? new Items(sortedKeys, sortedKeys.map(() => '')), itemRank };
+  }
+
+  /** Rows in `order`, duplicates (adjacent within a row) resolved by the dedup rule. */
+  private compact(indptr: Int32Array, order: Int32Array, dedup: DedupRule, pair: (user: number, item: number) => string) {
+    const n = order.length;
+    const nUsers = indptr.length - 1;
+    const it = this.i;
     const indices = new Int32Array(n);
     const ratings = this.r ? new Float32Array(n) : undefined;
     const timestamps = this.t ? new Float64Array(n) : undefined;
@@ -187,7 +189,7 @@ export class InteractionBuilder {
         if (w > rowStart && indices[w - 1] === j) {
           const prev = order[p - 1];
           if (dedup === 'error') {
-            throw new LmrecError('E_DUPLICATE', `user ${users.ids[x]} and item ${items.ids[j]} already appear on line ${this.lineOf(Math.min(prev, k))}`, {
+            throw new LmrecError('E_DUPLICATE', `${pair(x, j)} already appear on line ${this.lineOf(Math.min(prev, k))}`, {
               file: this.file,
               line: this.lineOf(Math.max(prev, k)),
               field: 'item',
@@ -211,16 +213,28 @@ export class InteractionBuilder {
       }
       outIndptr[x + 1] = w;
     }
-    const trim = <T extends Int32Array | Float32Array | Float64Array>(a: T | undefined): T | undefined => (a && w < n ? (a.slice(0, w) as T) : a);
-    return new InteractionDataset({
-      name,
-      users,
-      items,
-      interactions: new Csr(nUsers, nItems, outIndptr, trim(indices)!),
-      ratings: trim(ratings),
-      timestamps: trim(timestamps),
-    });
+    return { indptr: outIndptr, indices, ratings, timestamps };
   }
+}
+
+/** Record order sorted by user, then stably by item (a counting sort by item, then one by user). */
+function rowOrder(u: Int32Array, it: Int32Array, nUsers: number, nItems: number): { indptr: Int32Array; order: Int32Array } {
+  const n = u.length;
+  const byItem = new Int32Array(n);
+  const start = new Int32Array(nItems + 1);
+  for (let k = 0; k < n; k++) start[it[k] + 1]++;
+  for (let j = 0; j < nItems; j++) start[j + 1] += start[j];
+  for (let k = 0; k < n; k++) byItem[start[it[k]]++] = k;
+  const indptr = new Int32Array(nUsers + 1);
+  for (let k = 0; k < n; k++) indptr[u[k] + 1]++;
+  for (let x = 0; x < nUsers; x++) indptr[x + 1] += indptr[x];
+  const cursor = indptr.slice(0, nUsers);
+  const order = new Int32Array(n); // position -> record
+  for (let p = 0; p < n; p++) {
+    const k = byItem[p];
+    order[cursor[u[k]]++] = k;
+  }
+  return { indptr, order };
 }
 
 /** rank[j] = position of key j in ascending order (numeric if all keys are numbers). */

@@ -1,13 +1,17 @@
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Csr, LmrecError, type CfSplit } from '@lmrec/core';
 import { fileError } from '../util/fail.js';
 import { readCfFile, type CfRows } from './cf-file.js';
+import { readAlphaRecItemTexts } from './alpharec-items.js';
 import { readEmbeddingTable } from './embeddings.js';
 
 export interface AlphaRecDir {
   split: CfSplit;
-  itemEmbeddings?: { dim: number; data: Float32Array };
+  /** `file`: the embeddings file's name inside item_info/ (AlphaRec keys its MLP width by it). */
+  itemEmbeddings?: { dim: number; data: Float32Array; file?: string };
+  /** Item texts (row i = item i) from `item_map.tsv` or the `itemText` file, when there is one. */
+  titles?: string[];
 }
 
 export interface AlphaRecDirOptions {
@@ -24,6 +28,8 @@ export interface AlphaRecDirOptions {
    * contiguous 0..max, as AlphaRec's loader assumes.
    */
   nItems?: number;
+  /** Tab-separated item-text file in the folder (header with new_id and text columns); default item_map.tsv when present. */
+  itemText?: string;
 }
 
 type Part = 'train' | 'valid' | 'test';
@@ -77,7 +83,7 @@ export async function loadAlphaRecDir(dir: string, options: AlphaRecDirOptions =
       throw new LmrecError('E_SHAPE', `${table.rows} embedding rows but nItems is ${catalogue.n}`, { file: embeddingsFile, field: 'shape', hint: 'row i must be item i' });
     }
     catalogue = { n: table.rows, source: `the ${table.rows} rows of ${embeddingsFile} (row i = item i)` };
-    itemEmbeddings = { dim: table.dim, data: table.data };
+    itemEmbeddings = { dim: table.dim, data: table.data, file: basename(embeddingsFile) };
   }
   const nItems = catalogue ? checkItemRange(parts, catalogue) : maxItem(parts) + 1;
   const csr = {} as Record<Part, Csr>;
@@ -89,7 +95,8 @@ export async function loadAlphaRecDir(dir: string, options: AlphaRecDirOptions =
     }
   }
   if (!catalogue) checkContiguous(parts, csr, nItems);
-  return { split: { nUsers, nItems, ...csr }, itemEmbeddings };
+  const titles = await readAlphaRecItemTexts(dir, nItems, options.itemText);
+  return { split: { nUsers, nItems, ...csr }, itemEmbeddings, ...(titles ? { titles } : {}) };
 }
 
 /** Train users must be 0..n-1, and every valid/test user must have a train line. */

@@ -6,145 +6,126 @@
  * offset on anything else; callers turn it into a located LmrecError.
  */
 export function parsePythonLiteral(text: string): unknown {
-  let i = 0;
-  const n = text.length;
-  const ws = () => {
-    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-  };
-  const fail = (what: string): never => {
-    throw new Error(`${what} at offset ${i}`);
-  };
-  const value = (): unknown => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      const out: Record<string, unknown> = {};
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return out;
-      }
-      for (;;) {
-        const key = value();
-        if (typeof key !== 'string' && typeof key !== 'number') fail('dict key must be a string or number');
-        ws();
-        if (text[i] !== ':') fail('expected ":"');
-        i++;
-        out[String(key)] = value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          ws();
-          if (text[i] === '}') {
-            i++;
-            return out;
-          }
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return out;
-        }
-        fail('expected "," or "}"');
+  const parser = new PyLiteralParser(text);
+  const v = parser.value();
+  parser.ws();
+  if (parser.i !== text.length) parser.fail('trailing characters');
+  return v;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+const NUMBER = /^-?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?)/;
+
+class PyLiteralParser {
+  i = 0;
+
+  constructor(private readonly text: string) {}
+
+  ws(): void {
+    const t = this.text;
+    while (this.i < t.length && (t[this.i] === ' ' || t[this.i] === '\t' || t[this.i] === '\n' || t[this.i] === '\r')) this.i++;
+  }
+
+  fail(what: string): never {
+    throw new Error(`${what} at offset ${this.i}`);
+  }
+
+  value(): unknown {
+    this.ws();
+    const t = this.text;
+    const c = t[this.i];
+    if (c === '{') return this.dict();
+    if (c === '[' || c === '(') return this.sequence(c === '[' ? ']' : ')');
+    if ((c === 'u' || c === 'b') && (t[this.i + 1] === "'" || t[this.i + 1] === '"')) {
+      this.i++;
+      return this.value();
+    }
+    if (c === "'" || c === '"') return this.str(c);
+    for (const [word, v] of [['True', true], ['False', false], ['None', null]] as const) {
+      if (t.startsWith(word, this.i)) {
+        this.i += word.length;
+        return v;
       }
     }
-    if (c === '[' || c === '(') {
-      const close = c === '[' ? ']' : ')';
-      i++;
-      const out: unknown[] = [];
-      ws();
-      if (text[i] === close) {
-        i++;
-        return out;
+    const m = NUMBER.exec(t.slice(this.i, this.i + 64));
+    if (!m) return this.fail('unexpected character');
+    this.i += m[0].length;
+    return Number(m[0]);
+  }
+
+  private dict(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    this.items('}', () => {
+      const key = this.value();
+      if (typeof key !== 'string' && typeof key !== 'number') this.fail('dict key must be a string or number');
+      this.ws();
+      if (this.text[this.i] !== ':') this.fail('expected ":"');
+      this.i++;
+      out[String(key)] = this.value();
+    });
+    return out;
+  }
+
+  private sequence(close: string): unknown[] {
+    const out: unknown[] = [];
+    this.items(close, () => out.push(this.value()));
+    return out;
+  }
+
+  /** Comma-separated entries after an opening bracket, a trailing comma allowed, up to `close`. */
+  private items(close: string, entry: () => void): void {
+    this.i++;
+    this.ws();
+    if (this.text[this.i] === close) {
+      this.i++;
+      return;
+    }
+    for (;;) {
+      entry();
+      this.ws();
+      if (this.text[this.i] === ',') {
+        this.i++;
+        this.ws();
+        if (this.text[this.i] === close) break;
+        continue;
       }
-      for (;;) {
-        out.push(value());
-        ws();
-        if (text[i] === ',') {
-          i++;
-          ws();
-          if (text[i] === close) {
-            i++;
-            return out;
-          }
-          continue;
-        }
-        if (text[i] === close) {
-          i++;
-          return out;
-        }
-        fail(`expected "," or "${close}"`);
-      }
+      if (this.text[this.i] === close) break;
+      this.fail(`expected "," or "${close}"`);
     }
-    if ((c === 'u' || c === 'b') && (text[i + 1] === "'" || text[i + 1] === '"')) {
-      i++;
-      return value();
-    }
-    if (c === "'" || c === '"') return str(c);
-    if (text.startsWith('True', i)) return (i += 4), true;
-    if (text.startsWith('False', i)) return (i += 5), false;
-    if (text.startsWith('None', i)) return (i += 4), null;
-    const m = /^-?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?)/.exec(text.slice(i, i + 64));
-    if (m) {
-      i += m[0].length;
-      return Number(m[0]);
-    }
-    return fail('unexpected character');
-  };
-  const str = (quote: string): string => {
-    i++;
+    this.i++;
+  }
+
+  private str(quote: string): string {
+    const t = this.text;
+    this.i++;
     let out = '';
     for (;;) {
-      if (i >= n) fail('unterminated string');
-      const c = text[i];
+      if (this.i >= t.length) this.fail('unterminated string');
+      const c = t[this.i];
       if (c === quote) {
-        i++;
+        this.i++;
         return out;
       }
       if (c === '\\') {
-        const e = text[i + 1];
-        i += 2;
-        switch (e) {
-          case 'n':
-            out += '\n';
-            break;
-          case 't':
-            out += '\t';
-            break;
-          case 'r':
-            out += '\r';
-            break;
-          case '\\':
-          case "'":
-          case '"':
-            out += e;
-            break;
-          case 'x': {
-            const h = text.slice(i, i + 2);
-            if (!/^[0-9a-fA-F]{2}$/.test(h)) fail('bad \\x escape');
-            out += String.fromCharCode(parseInt(h, 16));
-            i += 2;
-            break;
-          }
-          case 'u': {
-            const h = text.slice(i, i + 4);
-            if (!/^[0-9a-fA-F]{4}$/.test(h)) fail('bad \\u escape');
-            out += String.fromCharCode(parseInt(h, 16));
-            i += 4;
-            break;
-          }
-          default:
-            out += `\\${e}`;
-        }
+        out += this.escape();
         continue;
       }
       out += c;
-      i++;
+      this.i++;
     }
-  };
-  const v = value();
-  ws();
-  if (i !== n) fail('trailing characters');
-  return v;
+  }
+
+  private escape(): string {
+    const e = this.text[this.i + 1];
+    this.i += 2;
+    if (e in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[e];
+    if (e === 'x' || e === 'u') {
+      const width = e === 'x' ? 2 : 4;
+      const h = this.text.slice(this.i, this.i + width);
+      if (!new RegExp(`^[0-9a-fA-F]{${width}}$`).test(h)) this.fail(`bad \\${e} escape`);
+      this.i += width;
+      return String.fromCharCode(parseInt(h, 16));
+    }
+    return `\\${e}`;
+  }
 }

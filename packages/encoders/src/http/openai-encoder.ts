@@ -1,7 +1,7 @@
-import { LmrecError, Rng, silentProgress, type EncodeOptions, type TextEncoder } from '@lmrec/core';
+import { LmrecError, silentProgress, type EncodeOptions, type TextEncoder } from '@lmrec/core';
 import { checkBatchSize, l2Normalize } from '../util/batch.js';
-import { abortableSleep, parseRetryAfter, runPool } from './retry.js';
-import { endpointUrl, redactSecrets, type EndpointUrl } from './url.js';
+import { JsonPostClient } from './client.js';
+import { runPool } from './retry.js';
 
 export interface OpenAiEncoderOptions {
   /**
@@ -41,15 +41,6 @@ export interface OpenAiEncoderOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-class RetryableError extends Error {
-  constructor(
-    message: string,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
-}
-
 /**
  * Embeddings from an OpenAI-compatible `POST /embeddings` endpoint (OpenAI,
  * vLLM, llama.cpp server, TEI, Ollama's /v1): batched, a bounded number of
@@ -63,10 +54,9 @@ export class OpenAiEncoder implements TextEncoder {
   readonly dim: number;
   /** The endpoint as shown in messages: no credentials, no query. */
   readonly url: string;
-  private readonly endpoint: EndpointUrl;
+  private readonly client: JsonPostClient;
   readonly model: string;
   private readonly options: OpenAiEncoderOptions;
-  private readonly rng: Rng;
 
   constructor(options: OpenAiEncoderOptions) {
     if (!options.baseUrl) throw new LmrecError('E_ARGUMENT', 'openai encoder: baseUrl is required', { field: 'baseUrl' });
@@ -74,17 +64,13 @@ export class OpenAiEncoder implements TextEncoder {
     if (!Number.isInteger(options.dim) || options.dim < 1) {
       throw new LmrecError('E_ARGUMENT', `openai encoder: dim must be a positive integer, got ${options.dim}`, { field: 'dim', hint: "the model's embedding size, e.g. 1536 for text-embedding-3-small" });
     }
-    this.endpoint = endpointUrl(options.baseUrl, '/embeddings');
-    if (this.endpoint.basicAuth && options.apiKeyEnv) {
-      throw new LmrecError('E_ARGUMENT', 'openai encoder: baseUrl carries credentials and apiKeyEnv names a key; give one of them', { field: 'apiKeyEnv' });
-    }
+    this.client = new JsonPostClient({ ...options, path: '/embeddings', owner: 'openai encoder' });
     this.options = options;
     this.model = options.model;
     this.dim = options.dim;
-    this.url = this.endpoint.shown;
-    this.rng = new Rng(options.seed ?? 0);
+    this.url = this.client.url;
     // The id is a cache key and gets logged: it names the endpoint without credentials or query.
-    const parts = [`url=${this.endpoint.shown.replace(/\/embeddings$/, '')}`, `model=${options.model}`, `dim=${options.dim}`];
+    const parts = [`url=${this.url.replace(/\/embeddings$/, '')}`, `model=${options.model}`, `dim=${options.dim}`];
     if (options.dimensions !== undefined) parts.push(`dimensions=${options.dimensions}`);
     parts.push(options.normalize ? 'l2' : 'raw');
     this.id = `openai(${parts.join(',')})`;
@@ -95,13 +81,13 @@ export class OpenAiEncoder implements TextEncoder {
     signal?.throwIfAborted();
     const batchSize = checkBatchSize(options?.batchSize ?? this.options.batchSize, 64);
     if (texts.length === 0) return [];
-    const key = this.apiKey();
+    const key = this.client.apiKey();
     const batches: (readonly string[])[] = [];
     for (let i = 0; i < texts.length; i += batchSize) batches.push(texts.slice(i, i + batchSize));
     const task = (options?.progress ?? silentProgress).start('openai encode', texts.length, 'texts');
     try {
       const results = await runPool(batches.length, this.options.concurrency ?? 4, signal, async (b, poolSignal) => {
-        const rows = await this.requestWithRetries(batches[b], key, poolSignal, options?.progress?.log?.bind(options.progress));
+        const rows = this.parseRows(await this.client.post(this.body(batches[b]), key, poolSignal, options?.progress?.log?.bind(options.progress)), batches[b].length);
         task.tick(rows.length);
         return rows;
       });
@@ -111,95 +97,12 @@ export class OpenAiEncoder implements TextEncoder {
     }
   }
 
-  private apiKey(): string | undefined {
-    const name = this.options.apiKeyEnv;
-    if (!name) return undefined;
-    const key = process.env[name];
-    if (!key) {
-      throw new LmrecError('E_CONFIG', `openai encoder: environment variable ${name} is not set`, { field: 'apiKeyEnv', hint: `export ${name}=<your API key>` });
-    }
-    return key;
-  }
-
-  private async requestWithRetries(batch: readonly string[], key: string | undefined, signal: AbortSignal, log?: (message: string) => void): Promise<Float32Array[]> {
-    const maxRetries = this.options.maxRetries ?? 5;
-    const initial = this.options.initialBackoffMs ?? 500;
-    const cap = this.options.maxBackoffMs ?? 60_000;
-    const sleep = this.options.sleep ?? abortableSleep;
-    for (let attempt = 0; ; attempt++) {
-      signal.throwIfAborted();
-      try {
-        return await this.request(batch, key, signal);
-      } catch (error) {
-        if (!(error instanceof RetryableError) || signal.aborted) throw this.redact(error, key);
-        if (attempt >= maxRetries) {
-          throw new LmrecError('E_HTTP', `POST ${this.url} failed after ${attempt + 1} attempts: ${this.redactText(error.message, key)}`, {
-            hint: 'the server kept failing; check that it is up and not overloaded, or raise maxRetries',
-          });
-        }
-        const exp = Math.min(cap, initial * 2 ** attempt);
-        const jittered = exp / 2 + (this.rng.float() * exp) / 2;
-        const delay = error.retryAfterMs !== undefined ? Math.min(cap, error.retryAfterMs) : jittered;
-        log?.(`openai encoder: ${this.redactText(error.message, key)}; retry ${attempt + 1}/${maxRetries} in ${Math.round(delay)} ms`);
-        await sleep(delay, signal);
-      }
-    }
-  }
-
-  private async request(batch: readonly string[], key: string | undefined, signal: AbortSignal): Promise<Float32Array[]> {
+  private body(batch: readonly string[]): Record<string, unknown> {
     const body: Record<string, unknown> = { model: this.model, input: batch };
     const format = this.options.encodingFormat === undefined ? 'float' : this.options.encodingFormat;
     if (format) body.encoding_format = format;
     if (this.options.dimensions !== undefined) body.dimensions = this.options.dimensions;
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...this.options.headers };
-    if (key) headers.authorization = `Bearer ${key}`;
-    else if (this.endpoint.basicAuth) headers.authorization = this.endpoint.basicAuth;
-    const timeoutMs = this.options.timeoutMs ?? 60_000;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = AbortSignal.any([signal, timeout]);
-    const doFetch = this.options.fetch ?? fetch;
-    let text: string;
-    let status: number;
-    let retryAfter: string | null;
-    try {
-      const response = await doFetch(this.endpoint.request, { method: 'POST', headers, body: JSON.stringify(body), signal: combined });
-      status = response.status;
-      retryAfter = response.headers.get('retry-after');
-      text = await response.text();
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      if (timeout.aborted) throw new RetryableError(`no response within ${timeoutMs} ms`);
-      throw new RetryableError(`network error: ${(error as Error).message}${causeText(error)}`);
-    }
-    if (status === 429 || status >= 500) {
-      throw new RetryableError(`HTTP ${status}: ${snippet(this.redactText(text, key))}`, parseRetryAfter(retryAfter));
-    }
-    if (status < 200 || status >= 300) {
-      throw new LmrecError('E_HTTP', `POST ${this.url}: HTTP ${status}: ${snippet(this.redactText(text, key))}`, {
-        hint: status === 401 || status === 403 ? `check the API key in ${this.options.apiKeyEnv ?? '(no apiKeyEnv set)'}` : status === 404 ? 'check baseUrl (it usually ends in /v1) and the model name' : undefined,
-      });
-    }
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      // A cut connection can still end a chunked body cleanly: treat as transient.
-      throw new RetryableError(`response is not valid JSON (${(error as Error).message}; ${text.length} bytes)`);
-    }
-    return this.parseRows(json, batch.length);
-  }
-
-  /** `text` without the API key, the URL's credentials or its query values. */
-  private redactText(text: string, key: string | undefined): string {
-    return redactSecrets(text, key ? [key, ...this.endpoint.secrets] : this.endpoint.secrets, this.endpoint.queryKeys);
-  }
-
-  private redact(error: unknown, key: string | undefined): unknown {
-    if (error instanceof Error) {
-      const clean = this.redactText(error.message, key);
-      if (clean !== error.message) error.message = clean;
-    }
-    return error;
+    return body;
   }
 
   private parseRows(json: any, n: number): Float32Array[] {
@@ -229,15 +132,3 @@ export class OpenAiEncoder implements TextEncoder {
     return rows;
   }
 }
-
-function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}...` : flat || '(empty body)';
-}
-
-function causeText(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return cause ? ` (${cause.code ?? cause.message})` : '';
-}
-
-

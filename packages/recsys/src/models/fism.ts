@@ -1,7 +1,7 @@
 import { Csr, LmrecError, readTidy, Rng, tf, type CfSplit, type GatingRecommender } from '@lmrec/core';
 import { InteractionSampler, type InteractionBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler } from '../trainer/types.js';
-import { normalVariable } from '../nn/init.js';
+import { normalValues, normalVariable } from '../nn/init.js';
 import { matMul, pooledRows } from '../nn/ops.js';
 import { factorScorer, fitDefaults, TrainedRecommender, type TrainConfig } from './base.js';
 import { checkHistory, lastN } from './history.js';
@@ -16,6 +16,13 @@ export interface FismNetOptions {
   maxHistory?: number;
   /** Seed for the initial weights (when no rng is passed). Default 2024. */
   seed?: number;
+  /**
+   * The official RTA code's PAD row (default false): it pads every history
+   * to maxHistory with a PAD item whose embedding keeps its N(0, initStd^2)
+   * initial value (`padding_idx` blocks its gradient) and is summed with the
+   * history, so u = (e_cls + sum_h e_h + (maxHistory - n) e_pad) / sqrt(n + 1).
+   */
+  padRow?: boolean;
 }
 
 /**
@@ -31,6 +38,8 @@ export class FismNet implements GatingRecommender {
   /** [nItems + 1, dim], row nItems is [CLS]. */
   private emb: tf.Variable;
   private bias: tf.Variable;
+  /** [1, dim], the frozen PAD embedding (padRow only). */
+  private pad?: tf.Variable;
 
   constructor(options: FismNetOptions, rng?: Rng) {
     this.nItems = options.nItems;
@@ -39,6 +48,7 @@ export class FismNet implements GatingRecommender {
     const r = rng ?? new Rng(options.seed ?? 2024);
     this.emb = normalVariable(r.fork('item'), [this.nItems + 1, this.dim], options.initStd ?? 0.01);
     this.bias = tf.tidy(() => tf.variable(tf.zeros([this.nItems])));
+    if (options.padRow) this.pad = tf.tidy(() => tf.variable(tf.tensor(normalValues(r.fork('pad'), this.dim, options.initStd ?? 0.01), [1, this.dim]), false));
   }
 
   /** Pooling matrix [histories, nItems + 1] with weight 1/sqrt(n) on each history item and [CLS]. */
@@ -63,7 +73,14 @@ export class FismNet implements GatingRecommender {
 
   /** [B, dim] user vectors. */
   userVectors(histories: readonly ArrayLike<number>[]): tf.Tensor2D {
-    return pooledRows(this.emb as tf.Tensor2D, this.pooling(histories));
+    const pooled = pooledRows(this.emb as tf.Tensor2D, this.pooling(histories));
+    if (!this.pad) return pooled;
+    // each history's PAD positions, weighted like its items: (maxHistory - n) / sqrt(n + 1)
+    const weights = Float32Array.from(histories, (h) => {
+      const n = Math.min(h.length, this.maxHistory);
+      return (this.maxHistory - n) / Math.sqrt(n + 1);
+    });
+    return tf.tidy(() => tf.add(pooled, tf.matMul(tf.tensor2d(weights, [histories.length, 1]), this.pad!)) as tf.Tensor2D);
   }
 
   /** Item side laid out [dim, nItems] so scoring is a plain (fast) matMul on wasm. */
@@ -80,7 +97,7 @@ export class FismNet implements GatingRecommender {
   }
 
   state(): Record<string, tf.Tensor> {
-    return { 'item.embedding': this.emb, 'item.bias': this.bias };
+    return { 'item.embedding': this.emb, 'item.bias': this.bias, ...(this.pad ? { 'item.pad': this.pad } : {}) };
   }
 
   loadState(state: Record<string, tf.Tensor>): void {
@@ -90,6 +107,7 @@ export class FismNet implements GatingRecommender {
   dispose(): void {
     this.emb.dispose();
     this.bias.dispose();
+    this.pad?.dispose();
   }
 }
 
@@ -120,8 +138,8 @@ export class Fism extends TrainedRecommender<InteractionBatch, FismConfig> {
   }
 
   protected build(rng: Rng): void {
-    const { dim, initStd, maxHistory } = this.config;
-    this.net = new FismNet({ nItems: this.nItems, dim, initStd, maxHistory }, rng);
+    const { dim, initStd, maxHistory, padRow } = this.config;
+    this.net = new FismNet({ nItems: this.nItems, dim, initStd, maxHistory, padRow }, rng);
   }
 
   trainableVariables(): tf.Variable[] {

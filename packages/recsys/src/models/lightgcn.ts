@@ -1,11 +1,12 @@
 import { gatherDiff, normalizedAdjacency, tf, type CfSplit, type Csr, type Rng } from '@lmrec/core';
-import { propagate, propagateTensor } from '../nn/graph.js';
+import { propagate, propagateBackward, propagateTensor } from '../nn/graph.js';
 import { transposeRows } from '../nn/transpose.js';
 import { InteractionSampler, type InteractionBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler } from '../trainer/types.js';
-import { normalVariable } from '../nn/init.js';
+import { normalValues, tableStd, type TableInit } from '../nn/init.js';
 import { factorScorer, fitDefaults, TrainedRecommender, type TrainConfig } from './base.js';
 import { bprLoss, rowDot } from './bpr.js';
+import { bprStep, hostLoss } from './bpr-kernel.js';
 
 export interface LightGcnConfig extends TrainConfig {
   /** Default 64. */
@@ -14,8 +15,14 @@ export interface LightGcnConfig extends TrainConfig {
   layers?: number;
   /** L2 on the batch's ego (layer-0) embeddings. Default 1e-4. */
   reg?: number;
-  /** Init N(0, initStd^2). Default 0.1 (reference code). */
+  /** Init N(0, initStd^2) when `init` is 'normal'. Default 0.1 (reference code). */
   initStd?: number;
+  /** 'normal' (default) or 'xavier': xavier_normal_ on the user and the item table separately, std sqrt(2 / (rows + dim)) (AlphaRec's code). */
+  init?: TableInit;
+  /** Skip the last incomplete batch of an epoch (the official DataLoader's drop_last=True). Default false. */
+  dropLast?: boolean;
+  /** 'fused' (default): loss and gradient on plain arrays, propagation by core's spmm; 'tape': taped tfjs ops. */
+  kernel?: 'fused' | 'tape';
 }
 
 /**
@@ -43,7 +50,18 @@ export class LightGcn extends TrainedRecommender<InteractionBatch, LightGcnConfi
 
   protected build(rng: Rng): void {
     this.adj = normalizedAdjacency(this.requireTrain());
-    this.ego = normalVariable(rng.fork('ego'), [this.nUsers + this.nItems, this.dim], this.config.initStd ?? 0.1);
+    this.ego = tf.tidy(() => tf.variable(tf.tensor(this.initialRows(rng.fork('ego')), [this.nUsers + this.nItems, this.dim]), true));
+  }
+
+  /** Layer-0 rows: one N(0, std^2) stream over users then items, with each table's std. */
+  private initialRows(rng: Rng): Float32Array {
+    const o = { init: this.config.init, initStd: this.config.initStd ?? 0.1 };
+    const su = tableStd(this.nUsers, this.dim, o);
+    const si = tableStd(this.nItems, this.dim, o);
+    const out = normalValues(rng, (this.nUsers + this.nItems) * this.dim, 1);
+    const split = this.nUsers * this.dim;
+    for (let i = 0; i < out.length; i++) out[i] *= i < split ? su : si;
+    return out;
   }
 
   trainableVariables(): tf.Variable[] {
@@ -55,7 +73,7 @@ export class LightGcn extends TrainedRecommender<InteractionBatch, LightGcnConfi
   }
 
   sampler(split: CfSplit): Sampler<InteractionBatch> {
-    return new InteractionSampler(split.train, { negatives: 1 });
+    return new InteractionSampler(split.train, { negatives: 1, dropLast: this.config.dropLast ?? false });
   }
 
   /** Layer mean of the propagated embeddings, differentiable. */
@@ -64,6 +82,10 @@ export class LightGcn extends TrainedRecommender<InteractionBatch, LightGcnConfi
   }
 
   loss(batch: InteractionBatch): tf.Scalar {
+    const reg = this.config.reg ?? 1e-4;
+    // the L2 term over the configured batch size, as the official `regularizer / self.batch_size`
+    const divisor = batch.batchSize ?? batch.users.length;
+    if ((this.config.kernel ?? 'fused') === 'fused') return hostLoss([this.ego!], () => this.fusedStep(batch, reg, divisor));
     const all = this.propagate();
     const nU = this.nUsers;
     const shift = (ids: Int32Array) => ids.map((j) => j + nU);
@@ -74,7 +96,24 @@ export class LightGcn extends TrainedRecommender<InteractionBatch, LightGcnConfi
     const egos = [gatherDiff(ego, batch.users), gatherDiff(ego, shift(batch.pos)), gatherDiff(ego, shift(batch.neg))];
     const k = batch.negatives;
     const sNeg = tf.sum(tf.mul(u.expandDims(1), n.reshape([batch.users.length, k, this.dim])), 2);
-    return bprLoss(rowDot(u, p).expandDims(1), sNeg, this.config.reg ?? 1e-4, egos, batch.users.length);
+    return bprLoss(rowDot(u, p).expandDims(1), sNeg, reg, egos, divisor);
+  }
+
+  /** Propagation, BPR and the way back on plain arrays: d loss / d layer 0. */
+  private fusedStep(batch: InteractionBatch, reg: number, divisor: number): { loss: number; grads: Float32Array[] } {
+    const d = this.dim;
+    const split = this.nUsers * d;
+    const ego = this.ego!.dataSync() as Float32Array;
+    const all = propagate(this.adj!, ego, d, this.layers);
+    const part = (x: Float32Array) => ({ users: x.subarray(0, split), items: x.subarray(split) });
+    const r = bprStep(part(all), part(ego), d, batch, reg, divisor);
+    const dAll = new Float32Array(all.length);
+    dAll.set(r.dScore.users, 0);
+    dAll.set(r.dScore.items, split);
+    const g = propagateBackward(this.adj!, dAll, d, this.layers);
+    for (let i = 0; i < split; i++) g[i] += r.dReg.users[i];
+    for (let i = split; i < g.length; i++) g[i] += r.dReg.items[i - split];
+    return { loss: r.loss, grads: [g] };
   }
 
   /** Final embeddings on typed arrays (no tape): [nUsers + nItems, dim]. */

@@ -1,18 +1,25 @@
 import { gatherDiff, tf, type CfSplit, type Rng } from '@lmrec/core';
 import { InteractionSampler, type InteractionBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler } from '../trainer/types.js';
-import { normalVariable } from '../nn/init.js';
+import { tableInit, type TableInit } from '../nn/init.js';
 import { factorScorer, fitDefaults, TrainedRecommender, type TrainConfig } from './base.js';
 import { transposeRows } from '../nn/transpose.js';
 import { bprLoss, rowDot } from './bpr.js';
+import { bprStep, hostLoss } from './bpr-kernel.js';
 
 export interface MfBprConfig extends TrainConfig {
   /** Embedding size. Default 64. */
   dim?: number;
   /** L2 on the batch's embeddings. Default 1e-4. */
   reg?: number;
-  /** Init N(0, initStd^2). Default 0.1 (LightGCN reference MF). */
+  /** Init N(0, initStd^2) when `init` is 'normal'. Default 0.1 (LightGCN reference MF). */
   initStd?: number;
+  /** 'normal' N(0, initStd^2) (default) or 'xavier': torch's xavier_normal_ per table, std sqrt(2 / (rows + dim)) (AlphaRec's code). */
+  init?: TableInit;
+  /** Skip the last incomplete batch of an epoch, as the official code's DataLoader(drop_last=True). Default false. */
+  dropLast?: boolean;
+  /** 'fused' (default): loss and gradient in one pass on plain arrays; 'tape': the same loss as taped tfjs ops. */
+  kernel?: 'fused' | 'tape';
   /** Negatives per positive (BPR uses 1; more averages the pairwise loss). Default 1. */
   negatives?: number;
 }
@@ -35,9 +42,9 @@ export class MfBpr extends TrainedRecommender<InteractionBatch, MfBprConfig> {
   }
 
   protected build(rng: Rng): void {
-    const std = this.config.initStd ?? 0.1;
-    this.users = normalVariable(rng.fork('users'), [this.nUsers, this.dim], std);
-    this.items = normalVariable(rng.fork('items'), [this.nItems, this.dim], std);
+    const init = { init: this.config.init, initStd: this.config.initStd ?? 0.1 };
+    this.users = tableInit(rng.fork('users'), this.nUsers, this.dim, init);
+    this.items = tableInit(rng.fork('items'), this.nItems, this.dim, init);
   }
 
   trainableVariables(): tf.Variable[] {
@@ -49,17 +56,30 @@ export class MfBpr extends TrainedRecommender<InteractionBatch, MfBprConfig> {
   }
 
   sampler(split: CfSplit): Sampler<InteractionBatch> {
-    return new InteractionSampler(split.train, { negatives: this.config.negatives ?? 1 });
+    return new InteractionSampler(split.train, { negatives: this.config.negatives ?? 1, dropLast: this.config.dropLast ?? false });
   }
 
   loss(batch: InteractionBatch, _ctx?: unknown): tf.Scalar {
+    const reg = this.config.reg ?? 1e-4;
+    // the L2 term over the configured batch size, as the official `regularizer / self.batch_size`
+    const divisor = batch.batchSize ?? batch.users.length;
+    if ((this.config.kernel ?? 'fused') === 'fused') {
+      const vars = [this.users!, this.items!];
+      return hostLoss(vars, () => {
+        const t = { users: this.users!.dataSync() as Float32Array, items: this.items!.dataSync() as Float32Array };
+        const r = bprStep(t, t, this.dim, batch, reg, divisor);
+        for (let i = 0; i < r.dReg.users.length; i++) r.dScore.users[i] += r.dReg.users[i];
+        for (let i = 0; i < r.dReg.items.length; i++) r.dScore.items[i] += r.dReg.items[i];
+        return { loss: r.loss, grads: [r.dScore.users, r.dScore.items] };
+      });
+    }
     const u = gatherDiff(this.users as tf.Tensor2D, batch.users);
     const p = gatherDiff(this.items as tf.Tensor2D, batch.pos);
     const n = gatherDiff(this.items as tf.Tensor2D, batch.neg);
     const k = batch.negatives;
     const sPos = rowDot(u, p);
     const sNeg = tf.sum(tf.mul(u.expandDims(1), n.reshape([batch.users.length, k, this.dim])), 2);
-    return bprLoss(sPos.expandDims(1), sNeg, this.config.reg ?? 1e-4, [u, p, n], batch.users.length);
+    return bprLoss(sPos.expandDims(1), sNeg, reg, [u, p, n], divisor);
   }
 
   scorer(): EvalScorer {

@@ -51,3 +51,18 @@ export function propagateTensor(adj: Csr, e0: tf.Tensor2D, nLayers: number): tf.
     return tf.div(sum, nLayers + 1);
   });
 }
+
+/**
+ * Every layer of the propagation as differentiable ops, layer 0 first, with
+ * one adjacency per layer (SGL's random-walk views) and an optional
+ * per-layer perturbation applied to each propagated layer (XSimGCL's noise).
+ */
+export function propagateLayersTensor(adj: Csr | readonly Csr[], e0: tf.Tensor2D, nLayers: number, perturb?: (layer: tf.Tensor2D, k: number) => tf.Tensor2D): tf.Tensor2D[] {
+  const out = [e0];
+  for (let k = 0; k < nLayers; k++) {
+    const a = Array.isArray(adj) ? (adj as readonly Csr[])[k] : (adj as Csr);
+    const next = spmmOp(a, out[k]);
+    out.push(perturb ? perturb(next, k) : next);
+  }
+  return out;
+}

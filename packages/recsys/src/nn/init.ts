@@ -31,3 +31,17 @@ export function constantVariable(shape: number[], value: number, name?: string):
 function size(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
+
+export type TableInit = 'normal' | 'xavier';
+
+/**
+ * An embedding table [rows, dim]: N(0, initStd^2), or torch's xavier_normal_
+ * on an nn.Embedding weight (fan_in = dim, fan_out = rows), std sqrt(2 / (rows + dim)).
+ */
+export function tableInit(rng: Rng, rows: number, dim: number, o: { init?: TableInit; initStd: number }): tf.Variable {
+  return normalVariable(rng, [rows, dim], tableStd(rows, dim, o));
+}
+
+export function tableStd(rows: number, dim: number, o: { init?: TableInit; initStd: number }): number {
+  return (o.init ?? 'normal') === 'xavier' ? Math.sqrt(2 / (rows + dim)) : o.initStd;
+}

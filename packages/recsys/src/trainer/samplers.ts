@@ -7,6 +7,8 @@ export interface InteractionBatch {
   pos: Int32Array;
   neg: Int32Array;
   negatives: number;
+  /** The batch size asked for (a last incomplete batch has fewer rows). */
+  batchSize?: number;
 }
 
 export interface InteractionSamplerOptions {
@@ -121,7 +123,7 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
         users[r] = u;
         if (negatives > 0) this.drawNegatives(rng, u, seen, neg, r * negatives);
       }
-      yield { batch: { users, pos, neg, negatives }, size };
+      yield { batch: { users, pos, neg, negatives, batchSize }, size };
     }
   }
 

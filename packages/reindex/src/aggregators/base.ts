@@ -1,4 +1,5 @@
 import { LmrecError, tf, type Aggregator } from '@lmrec/core';
+import { matMul } from '@lmrec/recsys';
 import { uniqueName } from './init.js';
 
 /**
@@ -106,7 +107,7 @@ export function selectPositions(x: tf.Tensor3D, oneHot: tf.Tensor2D): tf.Tensor2
 /** [n, T, a] x [a, b] -> [n, T, b]. */
 export function dense3(x: tf.Tensor3D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor3D {
   const [n, t, a] = x.shape;
-  let y = tf.matMul(tf.reshape(x, [n * t, a]), w) as tf.Tensor2D;
+  let y = matMul(tf.reshape(x, [n * t, a]) as tf.Tensor2D, w);
   if (b) y = tf.add(y, b);
   return tf.reshape(y, [n, t, w.shape[1]]);
 }

@@ -1,5 +1,6 @@
 import { Rng, tf } from '@lmrec/core';
-import { BaseAggregator, dense3 } from './base.js';
+import { matMul } from '@lmrec/recsys';
+import { BaseAggregator, dense3, lastValidOneHot } from './base.js';
 import { uniformVariable } from './init.js';
 
 export interface RnnAggregatorOptions {
@@ -10,6 +11,17 @@ export interface RnnAggregatorOptions {
   /** Output width (default d). */
   outDim?: number;
   seed?: number;
+  /**
+   * What the backward direction gives (default 'packed'): 'packed' = its
+   * state after running back over the valid tokens to position 0 (PyTorch's
+   * h_n of a packed sequence); 'padded' = the official RTA code's read of the
+   * padded output at the last valid token: the backward GRU first runs over
+   * the padding (zero vectors, the PAD row of redial_lexical) from position
+   * `padTo - 1` down, then reads the last valid token.
+   */
+  read?: 'packed' | 'padded';
+  /** With read 'padded': pad every title to at least this many tokens (the official code pads to the catalogue's longest title). Default: the batch's longest. */
+  padTo?: number;
 }
 
 /**
@@ -27,6 +39,8 @@ export class RnnAggregator extends BaseAggregator {
   readonly dim: number;
   readonly inputDim: number;
   readonly hidden: number;
+  readonly read: 'packed' | 'padded';
+  readonly padTo: number;
 
   constructor(options: RnnAggregatorOptions) {
     super();
@@ -35,6 +49,8 @@ export class RnnAggregator extends BaseAggregator {
     this.dim = options.outDim ?? d;
     const h = options.hidden ?? Math.max(8, Math.floor(d / 4));
     this.hidden = h;
+    this.read = options.read ?? 'packed';
+    this.padTo = options.padTo ?? 1;
     const rng = new Rng(options.seed ?? 0).fork('rnn');
     const bound = 1 / Math.sqrt(h);
     for (const dir of ['fwd', 'bwd']) {
@@ -51,37 +67,62 @@ export class RnnAggregator extends BaseAggregator {
   apply(tokens: tf.Tensor3D, mask: tf.Tensor2D, _training: boolean): tf.Tensor2D {
     this.checkInput(tokens, mask);
     return tf.tidy(() => {
-      const m = tf.cast(mask, 'float32') as tf.Tensor2D;
-      const fwd = this.run('fwd', tokens, m, false);
-      const bwd = this.run('bwd', tokens, m, true);
+      let m = tf.cast(mask, 'float32') as tf.Tensor2D;
+      let x = tokens;
+      if (this.read === 'padded') {
+        const extra = Math.max(0, this.padTo - tokens.shape[1]);
+        // padding reads as zero vectors, however the caller filled it
+        x = tf.pad(tf.mul(tokens, tf.expandDims(m, 2)), [[0, 0], [0, extra], [0, 0]]) as tf.Tensor3D;
+        m = tf.pad(m, [[0, 0], [0, extra]]) as tf.Tensor2D;
+      }
+      const fwd = this.run('fwd', x, m, false);
+      const bwd = this.read === 'padded' ? this.runPaddedBackward(x, m) : this.run('bwd', x, m, true);
       const both = tf.concat([fwd, bwd], 1);
-      return tf.add(tf.matMul(both, this.variable('linear.weight')), this.variable('linear.bias')) as tf.Tensor2D;
+      return tf.add(matMul(both, this.variable('linear.weight')), this.variable('linear.bias')) as tf.Tensor2D;
     });
   }
 
   private run(dir: string, tokens: tf.Tensor3D, m: tf.Tensor2D, reverse: boolean): tf.Tensor2D {
-    const h = this.hidden;
     const [n, T] = tokens.shape;
-    const xi = dense3(tokens, this.variable(`gru.${dir}.w_ih`) as tf.Tensor2D, this.variable(`gru.${dir}.b_ih`) as tf.Tensor1D);
-    const steps = timeSteps(xi);
+    const steps = this.inputGates(dir, tokens);
     const maskSteps = timeSteps(tf.expandDims(m, 2) as tf.Tensor3D);
-    const whh = this.variable(`gru.${dir}.w_hh`);
-    const bhh = this.variable(`gru.${dir}.b_hh`);
-    let state = tf.zeros([n, h]) as tf.Tensor2D;
+    let state = tf.zeros([n, this.hidden]) as tf.Tensor2D;
     for (let s = 0; s < T; s++) {
       const t = reverse ? T - 1 - s : s;
-      const gx = steps[t];
-      const gh = tf.add(tf.matMul(state, whh), bhh);
-      const [xr, xz, xn] = tf.split(gx, 3, 1);
-      const [hr, hz, hn] = tf.split(gh, 3, 1);
-      const r = tf.sigmoid(tf.add(xr, hr));
-      const z = tf.sigmoid(tf.add(xz, hz));
-      const cand = tf.tanh(tf.add(xn, tf.mul(r, hn)));
-      const next = tf.add(tf.mul(tf.sub(1, z), cand), tf.mul(z, state));
       const mt = maskSteps[t];
-      state = tf.add(tf.mul(mt, next), tf.mul(tf.sub(1, mt), state)) as tf.Tensor2D;
+      state = tf.add(tf.mul(mt, this.cell(dir, steps[t], state)), tf.mul(tf.sub(1, mt), state)) as tf.Tensor2D;
     }
     return state;
+  }
+
+  /** The backward GRU over every position (padding included), read at each row's last valid token. */
+  private runPaddedBackward(tokens: tf.Tensor3D, m: tf.Tensor2D): tf.Tensor2D {
+    const [n, T] = tokens.shape;
+    const steps = this.inputGates('bwd', tokens);
+    const pick = timeSteps(tf.expandDims(lastValidOneHot(m), 2) as tf.Tensor3D);
+    let state = tf.zeros([n, this.hidden]) as tf.Tensor2D;
+    let out = tf.zeros([n, this.hidden]) as tf.Tensor2D;
+    for (let t = T - 1; t >= 0; t--) {
+      state = this.cell('bwd', steps[t], state);
+      out = tf.add(out, tf.mul(pick[t], state)) as tf.Tensor2D;
+    }
+    return out;
+  }
+
+  /** W_ih x + b_ih of every position, as T tensors [n, 3h]. */
+  private inputGates(dir: string, tokens: tf.Tensor3D): tf.Tensor2D[] {
+    return timeSteps(dense3(tokens, this.variable(`gru.${dir}.w_ih`) as tf.Tensor2D, this.variable(`gru.${dir}.b_ih`) as tf.Tensor1D));
+  }
+
+  /** One GRU step (PyTorch's gate order r, z, n). */
+  private cell(dir: string, gx: tf.Tensor2D, state: tf.Tensor2D): tf.Tensor2D {
+    const gh = tf.add(matMul(state, this.variable(`gru.${dir}.w_hh`)), this.variable(`gru.${dir}.b_hh`));
+    const [xr, xz, xn] = tf.split(gx, 3, 1);
+    const [hr, hz, hn] = tf.split(gh, 3, 1);
+    const r = tf.sigmoid(tf.add(xr, hr));
+    const z = tf.sigmoid(tf.add(xz, hz));
+    const cand = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+    return tf.add(tf.mul(tf.sub(1, z), cand), tf.mul(z, state)) as tf.Tensor2D;
   }
 }
 

@@ -1,4 +1,5 @@
 import { LmrecError, Rng, tf } from '@lmrec/core';
+import { matMul, swapLast } from '@lmrec/recsys';
 import { BaseAggregator, dense3, lastValidOneHot, selectPositions } from './base.js';
 import { constantVariable, seededDropout, uniformVariable } from './init.js';
 
@@ -12,6 +13,14 @@ export interface TrmAggregatorOptions {
   /** Dropout on attention weights and both residual branches (reference 0.1). */
   dropout?: number;
   seed?: number;
+  /**
+   * Mask padded keys in attention (default true). The official RTA code
+   * passes no mask (false): padding, zero vectors here, is attended to, so
+   * a title's vector depends on how far it is padded (see padTo).
+   */
+  mask?: boolean;
+  /** Pad titles to at least this many tokens (the official code: the catalogue's longest title). Default: the batch's longest. */
+  padTo?: number;
 }
 
 /**
@@ -27,6 +36,8 @@ export class TrmAggregator extends BaseAggregator {
   readonly heads: number;
   readonly ffnDim: number;
   readonly dropout: number;
+  readonly mask: boolean;
+  readonly padTo: number;
   private readonly dropoutRng: Rng;
 
   constructor(options: TrmAggregatorOptions) {
@@ -38,6 +49,8 @@ export class TrmAggregator extends BaseAggregator {
     if (d % this.heads !== 0) throw new LmrecError('E_ARGUMENT', `trm aggregator: heads (${this.heads}) must divide dim (${d})`);
     this.ffnDim = options.ffnDim ?? Math.min(2048, 4 * d);
     this.dropout = options.dropout ?? 0.1;
+    this.mask = options.mask ?? true;
+    this.padTo = options.padTo ?? 1;
     const rng = new Rng(options.seed ?? 0).fork('trm');
     this.dropoutRng = new Rng(options.seed ?? 0).fork('trm.dropout');
     const xavier = (a: number, b: number) => Math.sqrt(6 / (a + b));
@@ -63,10 +76,14 @@ export class TrmAggregator extends BaseAggregator {
   apply(tokens: tf.Tensor3D, mask: tf.Tensor2D, training: boolean): tf.Tensor2D {
     this.checkInput(tokens, mask);
     return tf.tidy(() => {
-      const m = tf.cast(mask, 'float32') as tf.Tensor2D;
-      const drop = (x: tf.Tensor) => (training ? seededDropout(x, this.dropout, this.dropoutRng) : x);
-      const attn = this.selfAttention(tokens, m, drop);
-      const x1 = this.layerNorm(tf.add(tokens, drop(attn)) as tf.Tensor3D, 'norm1');
+      const valid = tf.cast(mask, 'float32') as tf.Tensor2D;
+      const extra = Math.max(0, this.padTo - tokens.shape[1]);
+      // padding reads as zero vectors, however the caller filled it
+      const x = tf.pad(tf.mul(tokens, tf.expandDims(valid, 2)), [[0, 0], [0, extra], [0, 0]]) as tf.Tensor3D;
+      const m = tf.pad(valid, [[0, 0], [0, extra]]) as tf.Tensor2D;
+      const drop = (t: tf.Tensor) => (training ? seededDropout(t, this.dropout, this.dropoutRng) : t);
+      const attn = this.selfAttention(x, this.mask ? m : undefined, drop);
+      const x1 = this.layerNorm(tf.add(x, drop(attn)) as tf.Tensor3D, 'norm1');
       const hidden = drop(tf.relu(dense3(x1, this.variable('ffn.1.weight') as tf.Tensor2D, this.variable('ffn.1.bias') as tf.Tensor1D)));
       const ffn = dense3(hidden as tf.Tensor3D, this.variable('ffn.2.weight') as tf.Tensor2D, this.variable('ffn.2.bias') as tf.Tensor1D);
       const x2 = this.layerNorm(tf.add(x1, drop(ffn)) as tf.Tensor3D, 'norm2');
@@ -74,7 +91,8 @@ export class TrmAggregator extends BaseAggregator {
     });
   }
 
-  private selfAttention(x: tf.Tensor3D, m: tf.Tensor2D, drop: (x: tf.Tensor) => tf.Tensor): tf.Tensor3D {
+  /** Multi-head self-attention; keys where `m` is 0 are masked out (none without `m`). */
+  private selfAttention(x: tf.Tensor3D, m: tf.Tensor2D | undefined, drop: (x: tf.Tensor) => tf.Tensor): tf.Tensor3D {
     const [n, T, d] = x.shape;
     const H = this.heads;
     const dh = d / H;
@@ -85,11 +103,10 @@ export class TrmAggregator extends BaseAggregator {
     const q = proj('q');
     const k = proj('k');
     const v = proj('v');
-    const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
-    const keyMask = tf.reshape(m, [n, 1, 1, T]);
-    const masked = tf.where(tf.broadcastTo(tf.greater(keyMask, 0), scores.shape), scores, tf.fill(scores.shape, -1e9));
+    const scores = tf.mul(matMul(q, swapLast(k)), 1 / Math.sqrt(dh));
+    const masked = m ? tf.where(tf.broadcastTo(tf.greater(tf.reshape(m, [n, 1, 1, T]), 0), scores.shape), scores, tf.fill(scores.shape, -1e9)) : scores;
     const weights = drop(tf.softmax(masked, 3));
-    const ctx = tf.reshape(tf.transpose(tf.matMul(weights as tf.Tensor4D, v), [0, 2, 1, 3]), [n, T, d]) as tf.Tensor3D;
+    const ctx = tf.reshape(tf.transpose(matMul(weights as tf.Tensor4D, v), [0, 2, 1, 3]), [n, T, d]) as tf.Tensor3D;
     return dense3(ctx, this.variable('attn.o.weight') as tf.Tensor2D, this.variable('attn.o.bias') as tf.Tensor1D);
   }
 

@@ -1,4 +1,5 @@
 import { LmrecError, Rng, tf } from '@lmrec/core';
+import { matMul } from '@lmrec/recsys';
 import { BaseAggregator } from './base.js';
 import { constantVariable, eyeVariable, uniformVariable } from './init.js';
 
@@ -55,7 +56,7 @@ export class WeightedAggregator extends BaseAggregator {
       // rows without a single valid token get weight 0 everywhere
       const weights = tf.mul(tf.softmax(masked, 1), m);
       const pooled = tf.sum(tf.mul(x, tf.expandDims(weights, 2)), 1) as tf.Tensor2D;
-      return tf.add(tf.matMul(pooled, this.variable('linear.weight')), this.variable('linear.bias')) as tf.Tensor2D;
+      return tf.add(matMul(pooled, this.variable('linear.weight')), this.variable('linear.bias')) as tf.Tensor2D;
     });
   }
 }

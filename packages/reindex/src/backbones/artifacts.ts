@@ -14,6 +14,7 @@ import {
   type SafeTensor,
 } from '@lmrec/core';
 import { contextKey, renderContext, renderPrompt, RTA_PROMPT, type PromptTemplate } from '../prompt.js';
+import { isNpyLayout, loadNpyLayout } from './npy-layout.js';
 
 export const ARTIFACTS_FORMAT = 'lmrec-rta-artifacts';
 export const MANIFEST_FILE = 'manifest.json';
@@ -94,7 +95,7 @@ export async function writeArtifacts(dir: string, data: ArtifactsData): Promise<
 }
 
 export interface ArtifactsBackboneOptions {
-  /** Folder with manifest.json + artifacts.safetensors. */
+  /** Folder with manifest.json + artifacts.safetensors, or the numpy layout of `npy-layout.ts` (e.g. redial_lexical). */
   dir: string;
 }
 
@@ -213,7 +214,25 @@ interface LoadedArtifacts {
   keyRow?: Map<string, number>;
 }
 
+/** The numpy layout as loaded artifacts: a manifest made from its files, token id = row. */
+async function loadNpyArtifacts(dir: string): Promise<LoadedArtifacts> {
+  const a = await loadNpyLayout(dir);
+  const manifest: ArtifactsManifest = { format: ARTIFACTS_FORMAT, version: 1, model: `npy:${dir}`, prompt: RTA_PROMPT, dim: a.dim, titles: a.titles, example_ids: a.exampleIds, context_keys: a.contextKeys };
+  const manifestFile = join(dir, 'items.tsv');
+  const titleIndex = new Map<string, number>();
+  a.titles.forEach((t, i) => titleIndex.has(t) || titleIndex.set(t, i));
+  const exampleRow = new Map<string, number>();
+  a.exampleIds.forEach((id, r) => {
+    if (exampleRow.has(id)) throw new LmrecError('E_ARTIFACTS', `example id "${id}" appears twice`, { file: dir, field: 'example_id' });
+    exampleRow.set(id, r);
+  });
+  const keyRow = new Map<string, number>();
+  a.contextKeys.forEach((k, r) => keyRow.has(k) || keyRow.set(k, r));
+  return { manifest, manifestFile, tensorsFile: join(dir, 'token_embeddings.npy'), rows: a.rows, tokenEmbeddings: a.tokenEmbeddings, titleTokenIds: a.titleTokenIds, titleOffsets: a.titleOffsets, titleIndex, contextVectors: a.contextVectors, exampleRow, keyRow };
+}
+
 async function loadArtifacts(dir: string): Promise<LoadedArtifacts> {
+  if (isNpyLayout(dir)) return loadNpyArtifacts(dir);
   const manifestFile = join(dir, MANIFEST_FILE);
   const tensorsFile = join(dir, TENSORS_FILE);
   let manifest: ArtifactsManifest;

@@ -1,0 +1,58 @@
+/**
+ * Why +Bias (gW+b, frozen sum, official settings) moves with the seed on
+ * redial_lexical: for each seed, VALID Recall@10 (389 examples) and TEST
+ * H@10 (2,364) of every checkpoint the official schedule evaluates (every 10
+ * epochs), and the one keep-best selects. Writes bench/bias-seeds.md.
+ *   pnpm --filter @lmrec/adapt exec tsx --conditions source bench/bias-seeds.ts [--seeds 0,1,2] [--kind gW+b] [--lr 1e-4]
+ */
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { initBackend, tf, writeFileAtomic } from '@lmrec/core';
+import { ReindexModel, SumAggregator } from '@lmrec/reindex';
+import { BiasAdaptedModel, createAdapter, FixedItemIndex, trainAdapt, validRecall, type AdapterKind } from '../src/index.js';
+import { loadRedialLexical } from './redial-lexical.js';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const seeds = arg('seeds', '0,1,2').split(',').map(Number);
+const kind = arg('kind', 'gW+b') as AdapterKind;
+const lr = Number(arg('lr', '1e-4'));
+const epochs = Number(arg('epochs', '200'));
+const every = Number(arg('every', '10'));
+
+await initBackend();
+const data = await loadRedialLexical();
+if (!data) process.exit(0);
+const sum = await ReindexModel.fromBackbone(data.backbone, new SumAggregator({ dim: data.backbone.dim }), data.titles);
+const frozen = FixedItemIndex.freeze(sum);
+const lines = [`+Bias ${kind} (frozen sum), lr ${lr}, ${epochs} epochs, AdamW wd 0, clip 5, valid every ${every} epochs, patience 10, no initial evaluation. load ${loadavg()[0].toFixed(1)}`, ''];
+const header = ['seed', 'selected epoch', 'test H@10 (selected)', ...Array.from({ length: epochs / every }, (_, i) => `ep ${(i + 1) * every} valid / test`)];
+lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
+for (const seed of seeds) {
+  const adapter = createAdapter(kind, data.nItems);
+  const model = new BiasAdaptedModel(frozen, adapter, `bias-${seed}`);
+  const snapshots = new Map<number, Record<string, tf.Tensor>>();
+  const r = await trainAdapt(model, data.parts.train.set, data.parts.valid.set, {
+    epochs, learningRate: lr, weightDecay: 0, clipNorm: 5, evalEvery: every, patience: 10, evalAtStart: false, seed,
+    onEpoch: (log) => {
+      if (log.valid !== undefined) snapshots.set(log.epoch, Object.fromEntries(Object.entries(model.state()).map(([k, t]) => [k, tf.clone(t)])));
+    },
+  });
+  const selectedTest = await validRecall(model, data.parts.test.set, 10);
+  const cells: string[] = [];
+  for (const [epoch, state] of snapshots) {
+    model.loadState(state);
+    const test = await validRecall(model, data.parts.test.set, 10);
+    const valid = r.log.find((l) => l.epoch === epoch)?.valid ?? NaN;
+    cells.push(`${valid.toFixed(4)} / ${test.toFixed(4)}${epoch === r.bestEpoch ? ' *' : ''}`);
+    tf.dispose(Object.values(state));
+  }
+  const row = `| ${seed} | ${r.bestEpoch} | ${selectedTest.toFixed(4)} | ${cells.join(' | ')} |`;
+  console.log(row);
+  lines.push(row);
+  adapter.dispose();
+}
+lines.push('', `\\* = the checkpoint keep-best selected (highest valid, earliest on ties). ${new Date().toISOString()}`);
+await writeFileAtomic(join(import.meta.dirname, `bias-seeds-${kind}.md`), `${lines.join('\n')}\n`);

@@ -1,0 +1,97 @@
+/**
+ * CPU seconds per training epoch of the RTA steps on ../shared/data/redial_lexical
+ * with the official settings (the rows of configs/rta-redial-lexical.yaml):
+ * reindex with the rnn and trm aggregators, +Bias gW+b and FISM gating on the
+ * frozen sum catalogue. Process CPU time (user + system) beside the load average,
+ * since the 2-core machine is shared. Writes bench/epochs.md.
+ *   pnpm --filter @lmrec/adapt exec tsx --conditions source bench/epochs.ts [--trm-batches 1] [--rnn-batches 18]
+ */
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { initBackend, writeFileAtomic } from '@lmrec/core';
+import { loadRedial, redialLexicalSplit, toCrsExamples } from '@lmrec/datasets';
+import { FismNet } from '@lmrec/recsys';
+import { ArtifactsBackbone, createAggregator, dataLabelPairs, ReindexModel, SumAggregator, trainReindex } from '@lmrec/reindex';
+import { sharedData } from '../../../scripts/bench-utils.js';
+import { BiasAdaptedModel, createAdapter, FixedItemIndex, GatedModel, RecSysGate, trainAdapt, type AdaptExamples } from '../src/index.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+async function measure(label: string, units: string, run: () => Promise<number>): Promise<string> {
+  const load0 = loadavg()[0];
+  const c0 = cpu();
+  const t0 = performance.now();
+  const epochs = await run();
+  const c = (cpu() - c0) / epochs;
+  const w = (performance.now() - t0) / 1000 / epochs;
+  const line = `| ${label} | ${units} | ${c.toFixed(2)} | ${w.toFixed(2)} | ${load0.toFixed(1)} - ${loadavg()[0].toFixed(1)} |`;
+  console.log(line);
+  return line;
+}
+
+await initBackend();
+const redial = sharedData('redial');
+const lexical = sharedData('redial_lexical');
+if (!redial || !lexical) {
+  console.log('skipped: ../shared/data/redial and ../shared/data/redial_lexical are needed');
+  process.exit(0);
+}
+const ds = await loadRedial({ movies: join(redial, 'movies_with_mentions.csv'), train: join(redial, 'extra_train.jsonl'), valid: join(redial, 'extra_valid.jsonl'), test: join(redial, 'test_data.jsonl.gz'), turns: 'message', catalogue: 'mentioned' });
+ds.split = redialLexicalSplit(ds);
+const train = toCrsExamples(ds, ds.split.train, { history: 'distinct' });
+const backbone = await ArtifactsBackbone.open(lexical);
+const d = backbone.dim;
+const vectors = await backbone.contextVectors(train.map((e) => e.context));
+const queries = new Float32Array(train.length * d);
+vectors.forEach((v, i) => queries.set(v, i * d));
+const nItems = ds.items.ids.length;
+const rows: string[] = [];
+
+for (const [name, options, batches] of [
+  ['rnn', { read: 'padded', padTo: 15 }, arg('rnn-batches', 18)],
+  ['trm', { mask: false, padTo: 15, ffnDim: 2048 }, arg('trm-batches', 1)],
+] as const) {
+  const n = Math.min(train.length, batches * 256);
+  const model = await ReindexModel.fromBackbone(backbone, createAggregator(name, { dim: d, seed: 0, ...options }), ds.items.titles);
+  rows.push(
+    await measure(`reindex ${name} ${JSON.stringify(options)}`, `${n} of ${train.length} pairs (x ${(train.length / n).toFixed(2)} = 1 epoch)`, async () => {
+      await trainReindex(model, dataLabelPairs(queries.subarray(0, n * d), train.slice(0, n)), undefined, { maxEpochs: 1, lr: 1e-4, weightDecay: 0, clipNorm: 5 });
+      return n / train.length;
+    }),
+  );
+  model.aggregator.dispose();
+  model.dispose();
+}
+
+const sum = await ReindexModel.fromBackbone(backbone, new SumAggregator({ dim: d }), ds.items.titles);
+const frozen = FixedItemIndex.freeze(sum);
+const set: AdaptExamples = { targets: Int32Array.from(train, (e) => e.target), histories: train.map((e) => e.history), queries, dim: d };
+const adaptOptions = { epochs: 3, weightDecay: 0, clipNorm: 5, evalAtStart: false };
+rows.push(await measure('+Bias gW+b (frozen sum)', `${train.length} examples, 3 epochs`, async () => {
+  const adapter = createAdapter('gW+b', nItems);
+  await trainAdapt(new BiasAdaptedModel(frozen, adapter, 'bias'), set, undefined, { ...adaptOptions, learningRate: 1e-4 });
+  adapter.dispose();
+  return 3;
+}));
+rows.push(await measure('+RecSys FISM gating (frozen sum, padRow)', `${train.length} examples, 3 epochs`, async () => {
+  const gate = new RecSysGate(new FismNet({ nItems, padRow: true, seed: 0 }));
+  await trainAdapt(new GatedModel(frozen, gate, 'gating'), set, undefined, { ...adaptOptions, learningRate: 1e-3 });
+  gate.dispose();
+  return 3;
+}));
+
+const md = [
+  '| step | measured on | CPU s / epoch | wall s / epoch | load average (1 min, start - end) |',
+  '|---|---|---:|---:|---|',
+  ...rows,
+  '',
+  `Official code (PyTorch, same machine, wall s / epoch): rnn 10, +Bias 0.21, FISM gating 0.56. ${new Date().toISOString()}`,
+].join('\n');
+await writeFileAtomic(join(import.meta.dirname, 'epochs.md'), `${md}\n`);

@@ -1,0 +1,118 @@
+import { initBackend, Rng, tf } from '@lmrec/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { InteractionSampler, LightGcn, MfBpr, type InteractionBatch } from '../../src/index.js';
+import { bprStep } from '../../src/models/bpr-kernel.js';
+import { plantedSplit } from '../helpers.js';
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+function randomRows(rng: Rng, n: number): Float32Array {
+  return Float32Array.from({ length: n }, () => rng.normal() * 0.3);
+}
+
+/** The BPR loss written out element by element in float64, and its gradient by central differences. */
+function referenceLoss(U: Float32Array | Float64Array, I: Float32Array | Float64Array, d: number, b: InteractionBatch, reg: number, divisor: number): number {
+  const dot = (x: Float32Array | Float64Array, xo: number, y: Float32Array | Float64Array, yo: number) => {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += x[xo + t] * y[yo + t];
+    return s;
+  };
+  let rank = 0;
+  let l2 = 0;
+  const K = b.negatives;
+  for (let r = 0; r < b.users.length; r++) {
+    const u = b.users[r] * d;
+    const p = b.pos[r] * d;
+    l2 += dot(U, u, U, u) + dot(I, p, I, p);
+    for (let k = 0; k < K; k++) {
+      const n = b.neg[r * K + k] * d;
+      rank += -Math.log(1 / (1 + Math.exp(-(dot(U, u, I, p) - dot(U, u, I, n)))));
+      l2 += dot(I, n, I, n);
+    }
+  }
+  return rank / (b.users.length * K) + (reg * l2) / 2 / divisor;
+}
+
+describe('bprStep (the fused BPR kernel)', () => {
+  const rng = new Rng(3);
+  const [nU, nI, d] = [7, 9, 5];
+  const U = randomRows(rng, nU * d);
+  const I = randomRows(rng, nI * d);
+  const batch: InteractionBatch = { users: Int32Array.from([0, 3, 3, 6]), pos: Int32Array.from([1, 2, 2, 8]), neg: Int32Array.from([4, 5, 0, 7, 1, 1, 3, 2]), negatives: 2 };
+
+  it('gives the loss of the formula, L2 over the given divisor', () => {
+    const r = bprStep({ users: U, items: I }, { users: U, items: I }, d, batch, 0.1, 4096);
+    expect(r.loss).toBeCloseTo(referenceLoss(U, I, d, batch, 0.1, 4096), 5);
+  });
+
+  it('gives the gradient of central differences', () => {
+    const r = bprStep({ users: U, items: I }, { users: U, items: I }, d, batch, 0.1, 3);
+    const h = 1e-4;
+    const check = (which: 'U' | 'I', grad: Float32Array) => {
+      for (let i = 0; i < grad.length; i++) {
+        const plus = Float64Array.from(which === 'U' ? U : I);
+        const minus = Float64Array.from(plus);
+        plus[i] += h;
+        minus[i] -= h;
+        const f = (x: Float64Array) => (which === 'U' ? referenceLoss(x, I, d, batch, 0.1, 3) : referenceLoss(U, x, d, batch, 0.1, 3));
+        expect(grad[i]).toBeCloseTo((f(plus) - f(minus)) / (2 * h), 4);
+      }
+    };
+    const add = (a: Float32Array, b: Float32Array) => a.map((v, i) => v + b[i]);
+    check('U', add(r.dScore.users, r.dReg.users));
+    check('I', add(r.dScore.items, r.dReg.items));
+  });
+});
+
+describe('official BPR options (AlphaRec code: drop_last, xavier_normal_, L2 / batch_size)', () => {
+  const split = plantedSplit({ users: 60, items: 40 });
+  const nnz = split.train.nnz;
+
+  it('dropLast trains floor(n / batch) steps of full batches', async () => {
+    const fit = { epochs: 1, batchSize: 64, evalEvery: 0, seed: 1 };
+    const dropped = await new MfBpr({ dropLast: true }).fit(split, fit);
+    const kept = await new MfBpr().fit(split, fit);
+    expect(dropped.log[0].steps).toBe(Math.floor(nnz / 64));
+    expect(dropped.log[0].samples).toBe(Math.floor(nnz / 64) * 64);
+    expect(kept.log[0].steps).toBe(Math.ceil(nnz / 64));
+  });
+
+  it("divides a short last batch's L2 by the configured batch size", () => {
+    const sampler = new InteractionSampler(split.train, { negatives: 1 });
+    const batches = [...sampler.batches(new Rng(2), 64)];
+    const last = batches[batches.length - 1].batch;
+    expect(last.users.length).toBeLessThan(64);
+    expect(last.batchSize).toBe(64);
+    const mf = new MfBpr({ reg: 0.5, kernel: 'tape' });
+    mf.init(split, new Rng(5));
+    const [U, I] = mf.trainableVariables().map((v) => v.dataSync() as Float32Array);
+    const loss = tf.tidy(() => mf.loss(last).dataSync()[0]);
+    expect(loss).toBeCloseTo(referenceLoss(U, I, mf.dim, last, 0.5, 64), 5);
+  });
+
+  it("xavier init draws each table with torch's xavier_normal_ std sqrt(2 / (rows + dim))", () => {
+    const big = plantedSplit({ users: 400, items: 150 });
+    const std = (x: Float32Array) => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length);
+    const mf = new MfBpr({ init: 'xavier', dim: 32 });
+    mf.init(big, new Rng(1));
+    const [u, i] = mf.trainableVariables().map((v) => v.dataSync() as Float32Array);
+    expect(std(u)).toBeCloseTo(Math.sqrt(2 / (400 + 32)), 2);
+    expect(std(i)).toBeCloseTo(Math.sqrt(2 / (150 + 32)), 2);
+    const gcn = new LightGcn({ init: 'xavier', dim: 32 });
+    gcn.init(big, new Rng(1));
+    const ego = gcn.trainableVariables()[0].dataSync() as Float32Array;
+    expect(std(ego.subarray(0, 400 * 32))).toBeCloseTo(Math.sqrt(2 / (400 + 32)), 2);
+    expect(std(ego.subarray(400 * 32))).toBeCloseTo(Math.sqrt(2 / (150 + 32)), 2);
+  });
+
+  it('the fused kernel trains the same loss curve as the taped ops (MF and LightGCN)', async () => {
+    const fit = { epochs: 3, batchSize: 50, lr: 1e-2, evalEvery: 0, seed: 4 };
+    for (const make of [(k: 'fused' | 'tape') => new MfBpr({ kernel: k, reg: 1e-3 }), (k: 'fused' | 'tape') => new LightGcn({ kernel: k, layers: 2, reg: 1e-3 })]) {
+      const fused = await make('fused').fit(split, fit);
+      const tape = await make('tape').fit(split, fit);
+      fused.log.forEach((r, e) => expect(r.loss).toBeCloseTo(tape.log[e].loss, 5));
+    }
+  });
+});
