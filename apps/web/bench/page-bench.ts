@@ -20,13 +20,26 @@ const RECS = 40;
 async function ml100kBundle(out: string): Promise<void> {
   const config = join(WORK, 'ml100k.yaml');
   mkdirSync(WORK, { recursive: true });
-  writeFileSync(config, `name: bench-web-ml100k\nexperiment: cf\nseed: 2024\ndataset: { loader: alpharec, options: { dir: ${JSON.stringify(ML100K)} } }\nmodels: [{ name: alpharec, label: AlphaRec }]\ntrainer: { epochs: ${process.env.EPOCHS ?? 5}, evalEvery: 5 }\neval: { ks: [20] }\n`);
+  writeFileSync(config, `name: bench-web-ml100k\nexperiment: cf\nseed: 2024\ndataset: { loader: alpharec, options: { dir: ${JSON.stringify(ML100K)} } }\nmodels: [{ name: alpharec, label: AlphaRec, options: { hidden: 128 } }]\ntrainer: { epochs: ${process.env.EPOCHS ?? 5}, evalEvery: 5 }\neval: { ks: [20] }\n`);
   const run = join(WORK, 'ml100k-run');
   const r = await lmrec(['run', config, '--output', run, '--quiet']);
   if (r.code !== 0) throw new Error(r.stderr);
   const b = await lmrec(['bundle', run, '--out', out, '--quiet']);
   if (b.code !== 0) throw new Error(b.stderr);
 }
+
+// Sent as text: tsx would wrap named functions in a helper the page does not have.
+const TIME_RECOMMEND = `(n) => {
+  const b = window.lmrec.bundle;
+  const history = (s) => Array.from({ length: 5 }, (_, t) => (s * 7919 + t * 104729) % b.manifest.nItems);
+  const time = (withIntention) => {
+    for (let s = 0; s < 5; s++) b.recommend({ history: history(s), k: 10, intention: withIntention ? 'w1 w20 w300' : undefined });
+    const t0 = performance.now();
+    for (let s = 0; s < n; s++) b.recommend({ history: history(s + 10), k: 10, intention: withIntention ? 'w' + s + ' w' + s * 3 + ' w' + s * 11 : undefined, alpha: 0.5 });
+    return (performance.now() - t0) / n;
+  };
+  return { backend: b.backend, plain: time(false), intention: b.manifest.intention ? time(true) : NaN };
+}`;
 
 async function measure(browser: Browser, url: string, bundle: string, backend: string) {
   const loads: number[] = [];
@@ -40,17 +53,7 @@ async function measure(browser: Browser, url: string, bundle: string, backend: s
     if ((await page.getAttribute('body', 'data-state')) !== 'ready') throw new Error(`${bundle}: ${await page.textContent('#status')}`);
     loads.push(Number(await page.getAttribute('body', 'data-load-ms')));
     if (i === LOADS - 1) {
-      const timed = await page.evaluate((n) => {
-        const b = (window as unknown as { lmrec: { bundle: { backend: string; manifest: { nItems: number; intention: unknown }; recommend: (r: object) => unknown } } }).lmrec.bundle;
-        const history = (s: number) => Array.from({ length: 5 }, (_, t) => (s * 7919 + t * 104729) % b.manifest.nItems);
-        const time = (withIntention: boolean) => {
-          for (let s = 0; s < 5; s++) b.recommend({ history: history(s), k: 10, intention: withIntention ? 'w1 w20 w300' : undefined });
-          const t0 = performance.now();
-          for (let s = 0; s < n; s++) b.recommend({ history: history(s + 10), k: 10, intention: withIntention ? `w${s} w${s * 3} w${s * 11}` : undefined, alpha: 0.5 });
-          return (performance.now() - t0) / n;
-        };
-        return { backend: b.backend, plain: time(false), intention: b.manifest.intention ? time(true) : NaN };
-      }, RECS);
+      const timed = (await page.evaluate(`(${TIME_RECOMMEND})(${RECS})`)) as { backend: string; plain: number; intention: number };
       perRec = timed;
       used = timed.backend;
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BundleError, loadBundle, MANIFEST_KEY, type BundleManifestFile } from '@lmrec/browser';
 import { parseSafetensors, serializeSafetensors, tempDir } from './node-helpers.js';
-import { lmrec, tinyGloveRun } from './tiny-run.js';
+import { lmrec, spawnLmrec, tinyRun } from './tiny-run.js';
 
 interface Row {
   item: number;
@@ -23,13 +23,13 @@ describe('lmrec bundle + @lmrec/browser (in Node, cpu backend)', () => {
   let bytes: Uint8Array;
   beforeAll(async () => {
     const dir = tempDir('lmrec-bundle-');
-    run = await tinyGloveRun(join(dir, 'tiny'));
+    run = await tinyRun(join(dir, 'tiny'));
     out = join(dir, 'bundle');
     const r = await lmrec(['bundle', run, '--out', out, '--vocabulary', 'all']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^wrote .*: AlphaRec, \d+ items, float32, \d+\.\d\d MB \(\d+ bytes\)/);
     bytes = readFileSync(join(out, 'bundle.safetensors'));
-  });
+  }, 300_000);
 
   it('writes a manifest whose size and sha256 are those of the bundle file', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as BundleManifestFile;
@@ -103,5 +103,26 @@ describe('lmrec bundle + @lmrec/browser (in Node, cpu backend)', () => {
     const badVocab = await lmrec(['bundle', run, '--out', join(out, '..', 'y'), '--vocabulary', 'lots']);
     expect(badVocab.code).toBe(2);
     expect(badVocab.stderr).toContain('--vocabulary must be a whole number');
+  });
+
+  it('bundle and recommend work in a fresh process (the CLI imports @lmrec/browser without starting its tfjs backends)', async () => {
+    const fresh = await spawnLmrec(['recommend', run, '--history', '3,17,42', '--k', '3', '--json', '--quiet']);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect((JSON.parse(fresh.stdout) as Row[]).map((r) => r.item)).toEqual((await cli(run, ['--history', '3,17,42', '--k', '3'])).map((r) => r.item));
+    const bundled = await spawnLmrec(['bundle', run, '--out', join(out, '..', 'fresh'), '--quiet']);
+    expect(bundled.code, bundled.stderr).toBe(0);
+  });
+
+  it('a run whose encoder cannot run in a page bundles without intentions, and says so', async () => {
+    const lexical = await tinyRun(join(out, '..', 'lexical'), 1, 'encoder: { name: lexical, options: { dim: 32 } }');
+    const r = await lmrec(['bundle', lexical, '--out', join(out, '..', 'lexical-bundle')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('this bundle takes no intentions: its encoder "lexical" cannot run in a page');
+    const bundle = await loadBundle(readFileSync(join(out, '..', 'lexical-bundle', 'bundle.safetensors')), { backend: 'cpu' });
+    expect(bundle.manifest.intention).toBeNull();
+    expect(() => bundle.recommend({ history: [1], intention: 'ghosts' })).toThrow(expect.objectContaining({ code: 'E_INTENTION' }));
+    const expected = await cli(lexical, ['--history', '1,2', '--k', '5']);
+    expect(bundle.recommend({ history: [1, 2], k: 5 }).items.map((x) => x.item)).toEqual(expected.map((x) => x.item));
+    bundle.dispose();
   });
 });

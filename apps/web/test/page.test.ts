@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildPage, CHROMIUM, CHROMIUM_ARGS } from './page-helpers.js';
 import { serveStatic } from './serve.js';
 import { tempDir } from './node-helpers.js';
-import { lmrec, tinyGloveRun } from './tiny-run.js';
+import { lmrec, tinyRun } from './tiny-run.js';
 
 /** Screenshots land here (CI keeps the folder as the test's artifact). */
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
@@ -47,7 +47,7 @@ describe.skipIf(!CHROMIUM)('apps/web in a real Chromium', () => {
 
   beforeAll(async () => {
     const dir = tempDir('lmrec-web-page-');
-    run = await tinyGloveRun(join(dir, 'tiny'));
+    run = await tinyRun(join(dir, 'tiny'));
     bundles = join(dir, 'bundles');
     expect((await lmrec(['bundle', run, '--out', join(bundles, 'tiny'), '--quiet'])).code).toBe(0);
     titles = JSON.parse(readFileSync(join(bundles, 'tiny', 'manifest.json'), 'utf8')).titles;
@@ -56,12 +56,18 @@ describe.skipIf(!CHROMIUM)('apps/web in a real Chromium', () => {
     copyFileSync(join(bundles, 'tiny', 'manifest.json'), join(bundles, 'cut', 'manifest.json'));
     const bytes = readFileSync(join(bundles, 'tiny', 'bundle.safetensors'));
     writeFileSync(join(bundles, 'cut', 'bundle.safetensors'), bytes.subarray(0, Math.floor(bytes.length / 2)));
+    // One byte of the last tensor changed, size unchanged: only the sha256 tells.
+    mkdirSync(join(bundles, 'tampered'));
+    copyFileSync(join(bundles, 'tiny', 'manifest.json'), join(bundles, 'tampered', 'manifest.json'));
+    const tampered = Buffer.from(bytes);
+    tampered[tampered.length - 3] ^= 0xff;
+    writeFileSync(join(bundles, 'tampered', 'bundle.safetensors'), tampered);
     const site = join(dir, 'site');
     await buildPage(site);
     server = await serveStatic({ '/bundles/': bundles, '/': site });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  });
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -72,8 +78,10 @@ describe.skipIf(!CHROMIUM)('apps/web in a real Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${server.url}/?bundle=bundles/tiny/manifest.json`);
+    // webgl forced: Chromium here renders with SwiftShader, which the page would skip for wasm by itself.
+    await page.goto(`${server.url}/?bundle=bundles/tiny/manifest.json&backend=webgl`);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    expect(await page.textContent('#status')).toContain('on webgl');
     for (const j of [3, 17, 42]) {
       await page.fill('#search', titles[j]);
       await page.click(`#matches li[title="item ${j}"]`);
@@ -104,7 +112,22 @@ describe.skipIf(!CHROMIUM)('apps/web in a real Chromium', () => {
     await page.close();
   });
 
-  it('says clearly when a bundle is truncated or of another version, and does not hang', async () => {
+  it('answers the same on the wasm backend, which it picks by itself over software webgl (its .wasm files served by the Vite build)', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?bundle=bundles/tiny/manifest.json`);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    expect(await page.textContent('#status')).toContain('on wasm');
+    const intention = 'funny comedy for kids';
+    await page.fill('#search', titles[5]);
+    await page.click('#matches li[title="item 5"]');
+    await page.fill('#intention', intention);
+    await page.waitForFunction(() => document.querySelectorAll('#top tbody tr').length === 10);
+    await page.waitForFunction(() => document.getElementById('timing')?.textContent?.includes('(wasm)'));
+    expectSame(await pageRows(page), await cli(run, ['--history', '5', '--intention', intention, '--alpha', '0.5']));
+    await page.close();
+  });
+
+  it('says clearly when a bundle is truncated, of another version, for another model type or altered, and does not hang', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/?bundle=bundles/cut/manifest.json`);
     await page.waitForSelector('body[data-state="error"]', { timeout: 30_000 });
@@ -119,6 +142,17 @@ describe.skipIf(!CHROMIUM)('apps/web in a real Chromium', () => {
     await page.setInputFiles('#file', { name: 'bundle.safetensors', mimeType: 'application/octet-stream', buffer: bumped });
     await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('E_BUNDLE_VERSION'), undefined, { timeout: 30_000 });
     expect(await page.textContent('#status')).toContain('bundle format version 2 is not supported');
+
+    const other = Buffer.from(readFileSync(join(bundles, 'tiny', 'bundle.safetensors')));
+    const model = other.indexOf('\\"model\\":\\"alpharec\\"');
+    other.write('\\"model\\":\\"lightgcn\\"', model, 'latin1');
+    await page.setInputFiles('#file', { name: 'other.safetensors', mimeType: 'application/octet-stream', buffer: other });
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('E_BUNDLE_MODEL'), undefined, { timeout: 30_000 });
+    expect(await page.textContent('#status')).toContain('the bundle holds a "lightgcn" model; this reader runs "alpharec" only');
+
+    await page.fill('#bundle-url', 'bundles/tampered/manifest.json');
+    await page.click('#url-form button');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('E_BUNDLE_CHECKSUM'), undefined, { timeout: 30_000 });
     await page.close();
   });
 });
