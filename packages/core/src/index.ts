@@ -13,6 +13,7 @@ export * from './kernels/topk.js';
 export * from './kernels/score-topk.js';
 export * from './plugins/registry.js';
 export * from './plugins/options.js';
+export * from './plugins/path-options.js';
 export * from './plugins/describe.js';
 export * from './plugins/deps.js';
 export { editDistance, suggestKey } from './plugins/suggest.js';

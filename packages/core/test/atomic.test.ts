@@ -1,7 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic, writeJsonAtomic } from '../src/index.js';
+import { spawnSync } from 'node:child_process';
+import { processAlive, writeFileAtomic, writeJsonAtomic } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 const root = tempDir();
@@ -49,5 +50,13 @@ describe('writeFileAtomic', () => {
     const text = readFileSync(path, 'utf8');
     expect(text.endsWith('}\n')).toBe(true);
     expect(JSON.parse(text)).toEqual({ a: [1, 2], b: 'c' });
+  });
+});
+
+describe('processAlive', () => {
+  it('is true for this process and false for one that has exited', () => {
+    expect(processAlive(process.pid)).toBe(true);
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    expect(processAlive(Number(child.stdout))).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { LmrecError } from '@lmrec/core';
+import { LmrecError, processAlive } from '@lmrec/core';
 
 /**
  * One process at a time per PGlite folder: PGlite itself takes no lock, and
@@ -26,7 +26,7 @@ export function acquireFolderLock(dir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readOrEmpty(file));
-      if (owner && owner !== process.pid && alive(owner)) {
+      if (owner && owner !== process.pid && processAlive(owner)) {
         throw new LmrecError('E_LOCKED', `the PGlite folder ${dir} is open in process ${owner}`, {
           file: dir,
           hint: 'stop that process (an lmrec serve or export) first; PGlite serves one process at a time',
@@ -48,14 +48,5 @@ function readOrEmpty(file: string): string {
     return readFileSync(file, 'utf8');
   } catch {
     return '';
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -46,3 +46,17 @@ async function syncDir(dir: string): Promise<void> {
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }
+
+/**
+ * Whether a process with this id is running (signal 0 probes without sending;
+ * EPERM means it runs under another user). Used to tell a live writer's
+ * temporary files and locks from ones a killed process left behind.
+ */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

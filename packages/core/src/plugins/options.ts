@@ -1,73 +1,7 @@
-import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { LmrecError } from '../errors.js';
 import { suggestKey } from './suggest.js';
-
-/** Metadata key that marks a string option as a file or folder path. */
-const PATH_META = 'lmrecPath';
-
-/**
- * A string option that names a file or folder. The runner resolves it against
- * the config file's folder (and stores it resolved), so no rule guesses paths
- * from option names.
- */
-export function pathOption(description: string): z.ZodString {
-  return z.string().min(1).meta({ [PATH_META]: true }).describe(description);
-}
-
-function isPathSchema(schema: z.ZodType): boolean {
-  return z.globalRegistry.get(schema)?.[PATH_META] === true;
-}
-
-type Def = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; element?: z.ZodType; options?: z.ZodType[]; valueType?: z.ZodType; items?: z.ZodType[]; in?: z.ZodType };
-
-function defOf(schema: z.ZodType): Def {
-  return (schema as unknown as { _zod: { def: Def } })._zod.def;
-}
-
-/**
- * A copy of `value` (already parsed by `schema`) whose path options are
- * absolute, resolved from `baseDir`. Walks objects, arrays, records, tuples,
- * unions and the optional/default/nullable wrappers.
- */
-export function resolvePathOptions<T>(schema: z.ZodType, value: T, baseDir: string): T {
-  return walk(schema, value, baseDir) as T;
-}
-
-function walk(schema: z.ZodType, value: unknown, baseDir: string): unknown {
-  if (value === undefined || value === null) return value;
-  if (isPathSchema(schema) && typeof value === 'string') return isAbsolute(value) ? value : resolve(baseDir, value);
-  const def = defOf(schema);
-  switch (def.type) {
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'readonly':
-    case 'nonoptional':
-      return walk(def.innerType!, value, baseDir);
-    case 'pipe':
-      return walk(def.in!, value, baseDir);
-    case 'array':
-      return Array.isArray(value) ? value.map((v) => walk(def.element!, v, baseDir)) : value;
-    case 'tuple':
-      return Array.isArray(value) ? value.map((v, i) => (def.items![i] ? walk(def.items![i], v, baseDir) : v)) : value;
-    case 'record':
-      return isPlain(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(def.valueType!, v, baseDir)])) : value;
-    case 'object':
-      return isPlain(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, def.shape![k] ? walk(def.shape![k], v, baseDir) : v])) : value;
-    case 'union': {
-      const match = def.options!.find((option) => option.safeParse(value).success);
-      return match ? walk(match, value, baseDir) : value;
-    }
-    default:
-      return value;
-  }
-}
-
-function isPlain(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { defOf } from './zod-def.js';
 
 /** Where an options object sits, for error messages: e.g. `models[0].options` of plugin "mf". */
 export interface OptionsSite {

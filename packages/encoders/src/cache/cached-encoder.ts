@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { LmrecError, silentProgress, writeFileAtomic, writeJsonAtomic, type EncodeOptions, type TextEncoder } from '@lmrec/core';
+import { LmrecError, processAlive, silentProgress, writeFileAtomic, writeJsonAtomic, type EncodeOptions, type TextEncoder } from '@lmrec/core';
 import { decodeChunk, encodeChunk, HEADER_BYTES, KEY_BYTES, readChunkHeader } from './chunk-file.js';
 
 export interface CachedEncoderOptions {
@@ -240,16 +240,7 @@ async function readKeys(file: string, dim: number): Promise<string[] | undefined
 /** Deletes a `.name.tmp-<pid>-<rand>` file left by a writer that is no longer running. */
 async function removeStaleTemp(path: string, name: string): Promise<void> {
   const pid = Number(/\.tmp-(\d+)-/.exec(name)?.[1]);
-  if (pid && pid !== process.pid && isRunning(pid)) return;
+  if (pid && pid !== process.pid && processAlive(pid)) return;
   if (pid === process.pid) return;
   await fs.rm(path, { force: true });
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { silentProgress, type ProgressReporter } from '@lmrec/core';
+import { processAlive, silentProgress, type ProgressReporter } from '@lmrec/core';
 import { GLOVE_CACHE_FORMAT, MANIFEST, VECTORS, VOCAB, checkLittleEndian, readGloveCache, vectorsHeader, type GloveManifest } from './cache-files.js';
 import { readGloveTable, resolveGloveSource, type GloveSource } from './source.js';
 import { GloveVectors } from './vectors.js';
@@ -172,16 +172,7 @@ async function removeStaleTemps(parent: string, name: string): Promise<void> {
   for (const entry of await fs.readdir(parent)) {
     if (!entry.startsWith(prefix)) continue;
     const pid = Number(entry.slice(prefix.length).split('-')[0]);
-    if (pid && pid !== process.pid && isRunning(pid)) continue;
+    if (pid && pid !== process.pid && processAlive(pid)) continue;
     await fs.rm(join(parent, entry), { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
