@@ -1,20 +1,11 @@
 import { Csr, LmrecError, scoreTopK } from '@lmrec/core';
+import type { FactorTables } from '@lmrec/vectors';
 import { unit } from './unit.js';
-import type { QueryEncoders, QueryPlan, QuerySource, RankedItem, Ranker, ScoreKind } from './service.js';
+import type { QueryEncoders, QueryPlan, QuerySource, RankedItem, Ranker } from './service.js';
 
 /** A factorised model in memory: what the exact scorer serves. */
-export interface FactorModel extends QueryEncoders {
+export interface FactorModel extends QueryEncoders, FactorTables {
   name: string;
-  score: ScoreKind;
-  dim: number;
-  nItems: number;
-  /** [dim * nItems], item j = column j (`Scorer.factors().itemsT`). */
-  itemsT: Float32Array;
-  titles?: readonly string[];
-  /** [nUsers * dim] row-major. */
-  users?: Float32Array;
-  /** Known items per user (nUsers x nItems), excluded unless includeSeen. */
-  seen?: Csr;
 }
 
 // core's scoreTopK runs its WebAssembly kernel from 4 rows up and plain JS

@@ -1,4 +1,5 @@
 import type { DialogueTurn } from '@lmrec/core';
+import type { ScoreKind } from '@lmrec/vectors';
 import type { ItemInfo, ModelInfo, RecommendRequest, RecommendResponse } from './schemas.js';
 
 /**
@@ -17,7 +18,7 @@ export interface RecommendService {
   close?(): Promise<void>;
 }
 
-export type ScoreKind = 'dot' | 'cosine';
+export type { ScoreKind };
 
 /**
  * Turns the inputs a model accepts besides a known user into query vectors

@@ -3,11 +3,8 @@ import type { SqlClient, SqlRunner } from './client.js';
 import { ensureSchema, RUN_COLUMNS, RUNS_TABLE, runFromRow, SCORE_SQL, tableNames, type HnswSettings, type RunInfo, type ScoreKind } from './schema.js';
 import { vectorText } from './vector-text.js';
 
-export interface ExportRunInput {
-  /** Names the run in the database (e.g. `<run-id>/<model label>`); re-exporting the same key replaces it. */
-  runKey: string;
-  model: string;
-  runId?: string;
+/** A factorised model's tables: what is exported here and what serve's exact scorer holds in memory. */
+export interface FactorTables {
   score: ScoreKind;
   dim: number;
   nItems: number;
@@ -18,6 +15,13 @@ export interface ExportRunInput {
   users?: Float32Array;
   /** Known items per user (nUsers x nItems), excluded from that user's answers. */
   seen?: Csr;
+}
+
+export interface ExportRunInput extends FactorTables {
+  /** Names the run in the database (e.g. `<run-id>/<model label>`); re-exporting the same key replaces it. */
+  runKey: string;
+  model: string;
+  runId?: string;
   /** Free-form facts about the model (JSON); never put secrets here. */
   metadata?: Record<string, unknown>;
   hnsw?: Partial<HnswSettings> & { maintenanceWorkMem?: string };

@@ -1,5 +1,5 @@
 export { VectorStore } from './store.js';
-export { exportRun, DEFAULT_HNSW, type ExportRunInput } from './export.js';
+export { exportRun, DEFAULT_HNSW, type ExportRunInput, type FactorTables } from './export.js';
 export { nearest, nearestSql, planSettings, type NearestOptions, type ScoredItem } from './query.js';
 export { parseTarget, describeTarget, connectTarget, redact, DEFAULT_PG_ENV, type VectorTarget, type ConnectOptions } from './target.js';
 export { pgliteClient, pgClient, type SqlClient, type SqlRunner, type PgliteLike, type PgPoolLike } from './client.js';
