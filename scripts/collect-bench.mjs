@@ -14,7 +14,8 @@ for (const group of ['packages', 'apps']) {
     const files = readdirSync(dir)
       .filter((f) => /^results.*\.md$/.test(f))
       .sort((a, b) => (a === 'results.md' ? -1 : b === 'results.md' ? 1 : a.localeCompare(b)));
-    for (const file of files) sections.push(readFileSync(join(dir, file), 'utf8').trim());
+    // every section is a level-2 heading in BENCHMARKS.md, whatever level its file starts at
+    for (const file of files) sections.push(readFileSync(join(dir, file), 'utf8').trim().replace(/^# /, '## '));
   }
 }
 const text = `# Benchmarks\n\nProduced by \`pnpm bench\` (each section names its own command and machine).\nReference figures quoted from the issues were measured on the same 2-core machine.\n\n${sections.join('\n\n')}\n`;

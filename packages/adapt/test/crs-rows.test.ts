@@ -61,7 +61,10 @@ describe('CrsModel rows in the RTA comparison', () => {
 
   it('an unknown row name still fails, naming the CRS rows among the known ones', async () => {
     const dataset = await loadBundledRedial();
-    const error = await runRtaComparison(dataset, { crsModels: { Mine: new LastMentioned() }, variants: ['Other'] }).catch((e: unknown) => e as Error & { hint?: string });
+    const error = (await runRtaComparison(dataset, { crsModels: { Mine: new LastMentioned() }, variants: ['Other'] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error & { hint?: string };
     expect(error.message).toContain('unknown comparison row "Other"');
     expect(error.hint).toContain('Mine');
   });
