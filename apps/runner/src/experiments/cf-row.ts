@@ -19,25 +19,32 @@ export interface FitLike {
 export const evalKs = (ctx: ExperimentContext) => ctx.config.eval.ks ?? [10, 20, 50];
 export const selectionMetric = (ctx: ExperimentContext) => ctx.config.eval.metric ?? 'recall@20';
 
-/** The config keys fit() reads: they are part of every trained row's step key. */
-export function fitSettings(ctx: ExperimentContext): Record<string, unknown> {
-  const defined = Object.entries(ctx.config.trainer).filter(([, value]) => value !== undefined);
-  return { seed: ctx.config.seed, metric: selectionMetric(ctx), ...Object.fromEntries(defined) };
+/**
+ * The config keys fit() reads: they are part of every trained row's step key.
+ * fit() options override a model's own options, so a setting the model's
+ * options name (`epochs: 5` on one row) is left out here: the row's own value
+ * beats the trainer section's, never the other way round.
+ */
+export function fitSettings(ctx: ExperimentContext, model?: ModelConfig): Record<string, unknown> {
+  const own = new Set(Object.keys(model?.options ?? {}));
+  const defined = Object.entries(ctx.config.trainer).filter(([key, value]) => value !== undefined && !own.has(key));
+  const metric = own.has('metric') ? {} : { metric: selectionMetric(ctx) };
+  return { seed: ctx.config.seed, ...metric, ...Object.fromEntries(defined) };
 }
 
 /** fit() options: the settings plus progress, checkpoints and a JSON-lines log. */
-export function fitOptions(ctx: ExperimentContext, checkpointDir: string, logName: string): Record<string, unknown> {
-  return { ...fitSettings(ctx), progress: ctx.progress, checkpointDir, logPath: join(ctx.outDir, 'logs', `${safeName(logName)}.jsonl`) };
+export function fitOptions(ctx: ExperimentContext, checkpointDir: string, logName: string, model?: ModelConfig): Record<string, unknown> {
+  return { ...fitSettings(ctx, model), progress: ctx.progress, checkpointDir, logPath: join(ctx.outDir, 'logs', `${safeName(logName)}.jsonl`) };
 }
 
 /** One table row as a step: train on the split, select on VALID, test once, save the model. */
 export async function trainAndTest(ctx: ExperimentContext, data: CfData, model: ModelConfig, field: string, deps: readonly DepSource[], label = model.label ?? model.name): Promise<ModelRow> {
   const factory = ctx.registry.get('Recommender', model.name);
-  const material = { ...(await ctx.material('Recommender', model, field)), fit: fitSettings(ctx), eval: { on: 'test', ks: evalKs(ctx) }, deps: await ctx.depMaterials(factory, deps), data: data.material };
+  const material = { ...(await ctx.material('Recommender', model, field)), fit: fitSettings(ctx, model), eval: { on: 'test', ks: evalKs(ctx) }, deps: await ctx.depMaterials(factory, deps), data: data.material };
   const outcome = await ctx.steps.run({ id: `model-${safeName(label)}`, label: `${field} (${label})` }, material, async (checkpointDir) => {
     const recommender = await ctx.create<Recommender>('Recommender', model, field, deps);
     const t0 = performance.now();
-    const fit = ((await recommender.fit(data.split, fitOptions(ctx, checkpointDir, label))) ?? {}) as FitLike;
+    const fit = ((await recommender.fit(data.split, fitOptions(ctx, checkpointDir, label, model))) ?? {}) as FitLike;
     const seconds = (performance.now() - t0) / 1000;
     if (fit.stoppedEarly && fit.epochs !== undefined && fit.bestEpoch !== undefined) ctx.log(`${label}: stopped at epoch ${fit.epochs}, kept epoch ${fit.bestEpoch + 1}`);
     const test = await evaluateFullRanking(recommender, data.split, { on: 'test', ks: evalKs(ctx), progress: ctx.progress });
