@@ -27,6 +27,8 @@ describe('loadAlphaRecDir', () => {
     expect(rowsOf(split.test)).toEqual([[2], [4], []]);
     expect(itemEmbeddings?.dim).toBe(3);
     expect(Array.from(itemEmbeddings!.data)).toEqual(Array.from(emb));
+    // the file name travels with the vectors: AlphaRec keys its MLP width by it
+    expect(itemEmbeddings?.file).toBe('item_cf_embeds_large3_array.npy');
   });
 
   it('without embeddings, nItems is 1 + the largest item id (ids contiguous, or nItems given)', async () => {

@@ -28,6 +28,7 @@ function findPython(): string | undefined {
 interface Timing {
   medianSeconds: number;
   medianStepSeconds?: number;
+  medianStepCpuSeconds?: number;
   cpuSecondsPerEpoch?: number;
   losses: number[];
 }
@@ -50,7 +51,7 @@ if (!dir || !python) {
   process.exit(0);
 }
 const rows: Record<string, string | number>[] = [];
-for (const threads of [2, 1]) {
+for (const threads of (process.env.COMPARE_THREADS ?? '2,1').split(',').map(Number)) {
   for (const model of ['mf', 'lightgcn']) {
     const before = load();
     const t = torch(python, model, threads);
@@ -61,7 +62,9 @@ for (const threads of [2, 1]) {
       'torch s/epoch (steps + sampler)': t.medianSeconds.toFixed(3),
       'torch s/epoch (steps)': (t.medianStepSeconds ?? NaN).toFixed(3),
       'lmrec s/epoch': l.medianSeconds.toFixed(3),
+      'torch CPU s/epoch (steps)': (t.medianStepCpuSeconds ?? NaN).toFixed(3),
       'lmrec CPU s/epoch': (l.cpuSecondsPerEpoch ?? NaN).toFixed(3),
+      'CPU ratio torch / lmrec': ((t.medianStepCpuSeconds ?? NaN) / (l.cpuSecondsPerEpoch ?? NaN)).toFixed(2),
       'ratio torch steps / lmrec (>= 1: lmrec faster)': ((t.medianStepSeconds ?? t.medianSeconds) / l.medianSeconds).toFixed(2),
       'load avg (1 min) before -> after': `${before} -> ${load()}`,
     };
