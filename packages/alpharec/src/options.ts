@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recsysOptions } from '@lmrec/recsys';
 
 // AlphaRec's plugin options (one strict schema; an unknown key is an error).
 // The item vectors and the encoder are dependencies, not options.
@@ -27,3 +28,13 @@ export const alpharecOptions = z.strictObject(alpharecShape);
 
 /** The linear mapping study: the same options without the MLP's width (no graph by default). */
 export const linearMappingOptions = z.strictObject(Object.fromEntries(Object.entries(alpharecShape).filter(([key]) => key !== 'hidden' && key !== 'multiplier')) as Omit<typeof alpharecShape, 'hidden' | 'multiplier'>);
+
+/** ZESRec-style baseline: nothing to set (items are their text vectors). */
+export const zesrecOptions = z.strictObject({});
+
+export const unisrecOptions = z.strictObject({
+  ...recsysOptions.trainOptions,
+  experts: positiveInt.describe('experts of the MoE adaptor (default 8)').optional(),
+  outDim: positiveInt.describe('output size of each expert (default 64)').optional(),
+  tau: z.number().positive().describe('in-batch softmax temperature (default 0.07)').optional(),
+});
