@@ -89,7 +89,18 @@ eval: { ks: [5, 50] }
     expect(results.experiments[0].significance?.length).toBeGreaterThan(0);
     const error = await run(yaml('Popularity')).catch((e: unknown) => e);
     expect(isLmrecError(error)).toBe(true);
-    expect((error as Error).message).toContain('zero-shot transfers an AlphaRec-family model; models.0 ("popularity")');
+    expect((error as Error).message).toContain('zero-shot transfers a model trained on other domains (alpharec, unisrec, zesrec); models.0 ("popularity")');
+  });
+
+  it('zero-shot transfers the UniSRec-style adaptor by registry name, beside the training-free ZESRec-style row', async () => {
+    const source = writePlantedAlphaRecDir(31, 80, 80);
+    const target = writePlantedAlphaRecDir(32, 60, 80);
+    const results = await run(`name: zs\nexperiment: zero-shot\nseed: 2\ndatasets: [{ loader: alpharec, options: { dir: ${source} } }]\ndataset: { loader: alpharec, options: { dir: ${target} } }\nmodels:\n  - { name: unisrec, label: UniSRec, options: { experts: 4, outDim: 16, lr: 0.01 } }\n  - { name: zesrec, label: ZESRec }\n  - { name: popularity, label: Popularity }\ntrainer: { epochs: 8, batchSize: 64, evalEvery: 2 }\neval: { ks: [10], metric: recall@10, baseline: Popularity }\n`);
+    const [uni, zes, pop] = results.experiments[0].rows;
+    expect(uni.label).toMatch(/^UniSRec \(zero-shot from /);
+    expect(zes.label).toBe('ZESRec (trained on target)');
+    expect(uni.metrics['recall@10'].mean).toBeGreaterThan(pop.metrics['recall@10'].mean);
+    expect(zes.metrics['recall@10'].mean).toBeGreaterThan(pop.metrics['recall@10'].mean);
   });
 
   it('the intention study refuses a model whose recommend() takes no intentions', async () => {
