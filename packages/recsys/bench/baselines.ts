@@ -18,8 +18,8 @@ const budget = Number(process.env.BASELINES_SECONDS ?? 480);
 // lr 1e-2 (the papers use 1e-3): on a 2-core machine shared by ~6 jobs an SGL epoch takes 20-60 s, and 1e-3 would stop far from convergence
 const fit: RecsysFitOptions = { epochs: 1000, lr: 1e-2, evalEvery: 2, patience: 5, maxSeconds: budget };
 const CASES: { name: string; create: () => Recommender; note: string; fit?: RecsysFitOptions }[] = [
-  { name: 'sgl', create: () => new Sgl(), note: 'SGL-ED, rho 0.1, tau 0.2, lambda 0.1, 3 layers, d=64, Adam 1e-2, batch 2048, reg 1e-4' },
-  { name: 'xsimgcl', create: () => new XSimGcl(), note: 'eps 0.2, tau 0.2, lambda 0.2, L=2, l*=1, d=64, Adam 1e-2, batch 2048, reg 1e-4' },
+  { name: 'sgl', create: () => new Sgl({ sslWeight: 0.01 }), note: 'SGL-ED, rho 0.1, tau 0.2, lambda 0.01 (see notes), 3 layers, d=64, Adam 1e-2, batch 2048, reg 1e-4' },
+  { name: 'xsimgcl', create: () => new XSimGcl({ sslWeight: 0.02 }), note: 'eps 0.2, tau 0.2, lambda 0.02 (see notes), L=2, l*=1, d=64, Adam 1e-2, batch 2048, reg 1e-4' },
   { name: 'bcloss-mf', create: () => new BcLoss({ backbone: 'mf' }), fit: { batchSize: 512 }, note: 'MF, tau1 0.1, tau2 0.1, lambda 0.5, 10 popularity groups, in-batch negatives, d=64, Adam 1e-2, batch 512 (2048 costs 8x LightGCN per step here)' },
   { name: 'bcloss-lightgcn', create: () => new BcLoss({ backbone: 'lightgcn' }), fit: { batchSize: 512 }, note: 'LightGCN 2 layers, otherwise as bcloss-mf' },
 ];
