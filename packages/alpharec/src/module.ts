@@ -1,6 +1,7 @@
 import { definePlugin, DEPS, pluginModule, type PluginDeps, type Recommender, type TextEncoder } from '@lmrec/core';
 import { AlphaRec, LinearMapping, type AlphaRecOptions } from './alpharec.js';
-import { alpharecOptions, linearMappingOptions, unisrecOptions, zesrecOptions } from './options.js';
+import { alpharecOptions, linearMappingOptions, temOptions, unisrecOptions, zesrecOptions } from './options.js';
+import { Tem } from './baselines/tem.js';
 import { UniSRec } from './baselines/unisrec.js';
 import { ZesRec } from './baselines/zesrec.js';
 import { ALPHAREC_ORIGIN } from './origin.js';
@@ -52,5 +53,13 @@ export const unisrecPlugin = definePlugin<Recommender, typeof unisrecOptions>({
   create: (o, deps) => new UniSRec({ ...o, ...languageInputs(deps) }),
 });
 
-/** Binds "alpharec", "linear-mapping", "zesrec" and "unisrec" under TYPES.Recommender. */
-export const alpharecModule = pluginModule(ALPHAREC_ORIGIN, 'Recommender', [alpharecPlugin, linearMappingPlugin, zesrecPlugin, unisrecPlugin]);
+export const temPlugin = definePlugin<Recommender, typeof temOptions>({
+  name: 'tem',
+  description: 'TEM-style intention baseline: transformer over the history + projected query embedding',
+  options: temOptions,
+  optional: LANGUAGE_INPUTS,
+  create: (o, deps) => new Tem({ ...o, ...languageInputs(deps) }),
+});
+
+/** Binds "alpharec", "linear-mapping", "zesrec", "unisrec" and "tem" under TYPES.Recommender. */
+export const alpharecModule = pluginModule(ALPHAREC_ORIGIN, 'Recommender', [alpharecPlugin, linearMappingPlugin, zesrecPlugin, unisrecPlugin, temPlugin]);

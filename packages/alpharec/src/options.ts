@@ -38,3 +38,13 @@ export const unisrecOptions = z.strictObject({
   outDim: positiveInt.describe('output size of each expert (default 64)').optional(),
   tau: z.number().positive().describe('in-batch softmax temperature (default 0.07)').optional(),
 });
+
+export const temOptions = z.strictObject({
+  ...recsysOptions.trainOptions,
+  dim: positiveInt.describe('hidden size (default 64)').optional(),
+  heads: positiveInt.describe('attention heads (default 2)').optional(),
+  layers: positiveInt.describe('transformer blocks (default 2)').optional(),
+  dropout: z.number().min(0).max(1).describe('default 0.1').optional(),
+  maxLen: positiveInt.describe('longest history read (default 50)').optional(),
+  queryDrop: z.number().min(0).max(1).describe('share of training samples without a query (default 0.5)').optional(),
+});
