@@ -103,6 +103,23 @@ eval: { ks: [5, 50] }
     expect(zes.metrics['recall@10'].mean).toBeGreaterThan(pop.metrics['recall@10'].mean);
   });
 
+  it('the intention study runs the TEM-style baseline by registry name', async () => {
+    const results = await run(`name: intent-tem
+experiment: intention
+seed: 3
+dataset: { loader: redial-sample, filter: { user: 3 }, split: { kind: ratio } }
+encoder: { name: lexical, options: { dim: 64 } }
+models: [{ name: tem, label: TEM, options: { dim: 32, layers: 1, maxLen: 20 } }]
+trainer: { epochs: 2, batchSize: 256, evalEvery: 1 }
+study: { alphas: [0, 1] }
+eval: { ks: [5, 50] }
+`);
+    const exp = results.experiments[0];
+    expect(exp.rows.map((r) => r.label)).toEqual(['alpha = 0', 'alpha = 1']);
+    expect(exp.notes?.[0]).toContain('TEM');
+    for (const row of exp.rows) expect(row.metrics['hr@50'].mean).toBeGreaterThanOrEqual(row.metrics['hr@5'].mean);
+  });
+
   it('the intention study refuses a model whose recommend() takes no intentions', async () => {
     const error = await run(`name: i\nexperiment: intention\ndataset: { loader: redial-sample, filter: { user: 3 }, split: { kind: ratio } }\nencoder: { name: lexical, options: { dim: 16 } }\nmodels: [{ name: popularity, label: Pop }]\nstudy: { alphas: [0, 1] }\n`).catch((e: unknown) => e);
     expect(isLmrecError(error)).toBe(true);
