@@ -121,3 +121,17 @@ describe('UniSRec-style adaptor', () => {
     expect(JSON.stringify(unisrecOptions.safeParse({ nExperts: 4 }).error?.issues)).toContain('nExperts');
   });
 });
+
+describe('UniSRec-style adaptor on users with a single train item', () => {
+  it('keeps the loss and its gradient finite when the left-out mean is a zero vector', () => {
+    const model = new UniSRec({ itemEmbeddings: { dim: 3, data: Float32Array.from(tinyItems) }, experts: 2, outDim: 2 });
+    const split = splitFromRows(4, [[0], [1, 2, 3], [0, 3]]);
+    model.init(split, new Rng(1));
+    const batch = { users: Int32Array.of(0, 1), pos: Int32Array.of(0, 2), neg: new Int32Array(0), negatives: 0 };
+    const vars = model.trainableVariables();
+    const { value, grads } = tf.variableGrads(() => model.loss(batch), vars);
+    expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+    for (const v of vars) expect(Array.from(grads[v.name].dataSync()).every(Number.isFinite)).toBe(true);
+    model.dispose();
+  });
+});
