@@ -89,7 +89,35 @@ eval: { ks: [5, 50] }
     expect(results.experiments[0].significance?.length).toBeGreaterThan(0);
     const error = await run(yaml('Popularity')).catch((e: unknown) => e);
     expect(isLmrecError(error)).toBe(true);
-    expect((error as Error).message).toContain('zero-shot transfers an AlphaRec-family model; models.0 ("popularity")');
+    expect((error as Error).message).toContain('zero-shot transfers a model trained on other domains (alpharec, unisrec, zesrec); models.0 ("popularity")');
+  });
+
+  it('zero-shot transfers the UniSRec-style adaptor by registry name, beside the training-free ZESRec-style row', async () => {
+    const source = writePlantedAlphaRecDir(31, 80, 80);
+    const target = writePlantedAlphaRecDir(32, 60, 80);
+    const results = await run(`name: zs\nexperiment: zero-shot\nseed: 2\ndatasets: [{ loader: alpharec, options: { dir: ${source} } }]\ndataset: { loader: alpharec, options: { dir: ${target} } }\nmodels:\n  - { name: unisrec, label: UniSRec, options: { experts: 4, outDim: 16, lr: 0.01 } }\n  - { name: zesrec, label: ZESRec }\n  - { name: popularity, label: Popularity }\ntrainer: { epochs: 8, batchSize: 64, evalEvery: 2 }\neval: { ks: [10], metric: recall@10, baseline: Popularity }\n`);
+    const [uni, zes, pop] = results.experiments[0].rows;
+    expect(uni.label).toMatch(/^UniSRec \(zero-shot from /);
+    expect(zes.label).toBe('ZESRec (trained on target)');
+    expect(uni.metrics['recall@10'].mean).toBeGreaterThan(pop.metrics['recall@10'].mean);
+    expect(zes.metrics['recall@10'].mean).toBeGreaterThan(pop.metrics['recall@10'].mean);
+  });
+
+  it('the intention study runs the TEM-style baseline by registry name', async () => {
+    const results = await run(`name: intent-tem
+experiment: intention
+seed: 3
+dataset: { loader: redial-sample, filter: { user: 3 }, split: { kind: ratio } }
+encoder: { name: lexical, options: { dim: 64 } }
+models: [{ name: tem, label: TEM, options: { dim: 32, layers: 1, maxLen: 20 } }]
+trainer: { epochs: 2, batchSize: 256, evalEvery: 1 }
+study: { alphas: [0, 1] }
+eval: { ks: [5, 50] }
+`);
+    const exp = results.experiments[0];
+    expect(exp.rows.map((r) => r.label)).toEqual(['alpha = 0', 'alpha = 1']);
+    expect(exp.notes?.[0]).toContain('TEM');
+    for (const row of exp.rows) expect(row.metrics['hr@50'].mean).toBeGreaterThanOrEqual(row.metrics['hr@5'].mean);
   });
 
   it('the intention study refuses a model whose recommend() takes no intentions', async () => {

@@ -19,6 +19,10 @@ export { meanItemVectors, historyMean, type ItemEmbeddings } from './user-vector
 export { mlpWidth, referenceMultiplierForFile, PAPER_FIRST_LAYER_WEIGHTS, REFERENCE_MULTIPLIERS, REFERENCE_EMBEDDING_FILES, type WidthOptions } from './width.js';
 export { combineDomains, trainMultiDomain, zeroShot, type Domain, type CombinedDomains } from './zero-shot.js';
 export { loadAlphaRecModel, fromAlphaRecDir } from './load.js';
-export { alpharecModule, alpharecPlugin, linearMappingPlugin } from './module.js';
-export { alpharecOptions, linearMappingOptions } from './options.js';
+export { alpharecModule, alpharecPlugin, linearMappingPlugin, zesrecPlugin, unisrecPlugin, temPlugin } from './module.js';
+export { alpharecOptions, linearMappingOptions, zesrecOptions, unisrecOptions, temOptions } from './options.js';
+export { Tem, type TemConfig } from './baselines/tem.js';
+export { ZesRec } from './baselines/zesrec.js';
+export { UniSRec, type UniSRecConfig } from './baselines/unisrec.js';
+export { isDomainTransfer, type DomainTransfer } from './baselines/transfer.js';
 export { ALPHAREC_ORIGIN } from './origin.js';

@@ -1,6 +1,9 @@
 import { definePlugin, DEPS, pluginModule, type PluginDeps, type Recommender, type TextEncoder } from '@lmrec/core';
 import { AlphaRec, LinearMapping, type AlphaRecOptions } from './alpharec.js';
-import { alpharecOptions, linearMappingOptions } from './options.js';
+import { alpharecOptions, linearMappingOptions, temOptions, unisrecOptions, zesrecOptions } from './options.js';
+import { Tem } from './baselines/tem.js';
+import { UniSRec } from './baselines/unisrec.js';
+import { ZesRec } from './baselines/zesrec.js';
 import { ALPHAREC_ORIGIN } from './origin.js';
 import type { ItemEmbeddings } from './user-vectors.js';
 
@@ -34,5 +37,29 @@ export const linearMappingPlugin = definePlugin<Recommender, typeof linearMappin
   create: (o, deps) => new LinearMapping({ ...o, ...languageInputs(deps) }),
 });
 
-/** Binds "alpharec" and "linear-mapping" under TYPES.Recommender. */
-export const alpharecModule = pluginModule(ALPHAREC_ORIGIN, 'Recommender', [alpharecPlugin, linearMappingPlugin]);
+export const zesrecPlugin = definePlugin<Recommender, typeof zesrecOptions>({
+  name: 'zesrec',
+  description: 'ZESRec-style zero-shot baseline: items = text vectors, user = mean of history, cosine',
+  options: zesrecOptions,
+  optional: [DEPS.ItemEmbeddings],
+  create: (_o, deps) => new ZesRec(languageInputs(deps)),
+});
+
+export const unisrecPlugin = definePlugin<Recommender, typeof unisrecOptions>({
+  name: 'unisrec',
+  description: 'UniSRec-style transferable adaptor: parametric whitening + mixture of experts over text vectors',
+  options: unisrecOptions,
+  optional: [DEPS.ItemEmbeddings],
+  create: (o, deps) => new UniSRec({ ...o, ...languageInputs(deps) }),
+});
+
+export const temPlugin = definePlugin<Recommender, typeof temOptions>({
+  name: 'tem',
+  description: 'TEM-style intention baseline: transformer over the history + projected query embedding',
+  options: temOptions,
+  optional: LANGUAGE_INPUTS,
+  create: (o, deps) => new Tem({ ...o, ...languageInputs(deps) }),
+});
+
+/** Binds "alpharec", "linear-mapping", "zesrec", "unisrec" and "tem" under TYPES.Recommender. */
+export const alpharecModule = pluginModule(ALPHAREC_ORIGIN, 'Recommender', [alpharecPlugin, linearMappingPlugin, zesrecPlugin, unisrecPlugin, temPlugin]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recsysOptions } from '@lmrec/recsys';
 
 // AlphaRec's plugin options (one strict schema; an unknown key is an error).
 // The item vectors and the encoder are dependencies, not options.
@@ -27,3 +28,23 @@ export const alpharecOptions = z.strictObject(alpharecShape);
 
 /** The linear mapping study: the same options without the MLP's width (no graph by default). */
 export const linearMappingOptions = z.strictObject(Object.fromEntries(Object.entries(alpharecShape).filter(([key]) => key !== 'hidden' && key !== 'multiplier')) as Omit<typeof alpharecShape, 'hidden' | 'multiplier'>);
+
+/** ZESRec-style baseline: nothing to set (items are their text vectors). */
+export const zesrecOptions = z.strictObject({});
+
+export const unisrecOptions = z.strictObject({
+  ...recsysOptions.trainOptions,
+  experts: positiveInt.describe('experts of the MoE adaptor (default 8)').optional(),
+  outDim: positiveInt.describe('output size of each expert (default 64)').optional(),
+  tau: z.number().positive().describe('in-batch softmax temperature (default 0.07)').optional(),
+});
+
+export const temOptions = z.strictObject({
+  ...recsysOptions.trainOptions,
+  dim: positiveInt.describe('hidden size (default 64)').optional(),
+  heads: positiveInt.describe('attention heads (default 2)').optional(),
+  layers: positiveInt.describe('transformer blocks (default 2)').optional(),
+  dropout: z.number().min(0).max(1).describe('default 0.1').optional(),
+  maxLen: positiveInt.describe('longest history read (default 50)').optional(),
+  queryDrop: z.number().min(0).max(1).describe('share of training samples without a query (default 0.5)').optional(),
+});

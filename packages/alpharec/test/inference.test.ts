@@ -124,7 +124,7 @@ describe('plugin module', () => {
     const container = createContainer();
     await container.load(alpharecModule);
     const registry = container.get<PluginRegistry>(TYPES.PluginRegistry);
-    expect(registry.names('Recommender')).toEqual(['alpharec', 'linear-mapping']);
+    expect(registry.names('Recommender')).toEqual(['alpharec', 'linear-mapping', 'tem', 'unisrec', 'zesrec']);
     const deps = depsOf([[DEPS.ItemEmbeddings, { dim: 4, data: new Float32Array(8) }]]);
     expect(registry.create('Recommender', 'alpharec', { hidden: 8 }, deps)).toBeInstanceOf(AlphaRec);
     expect(registry.create('Recommender', 'linear-mapping', {}, deps)).toBeInstanceOf(LinearMapping);

@@ -3,7 +3,7 @@ export { pooledRows, dropout, normalTensor, layerNorm, dense, matMul, swapLast }
 export { propagate, propagateBackward, propagateTensor, propagateLayersTensor } from './nn/graph.js';
 export { transposeRows } from './nn/transpose.js';
 export { normalValues, uniformValues, normalVariable, xavierVariable, constantVariable } from './nn/init.js';
-export { TrainedRecommender, factorScorer, transposeHost, type TrainConfig, type RecsysFitOptions } from './models/base.js';
+export { TrainedRecommender, factorScorer, fitDefaults, transposeHost, type TrainConfig, type RecsysFitOptions } from './models/base.js';
 export { bprLoss, rowDot } from './models/bpr.js';
 export { MfBpr, type MfBprConfig } from './models/mf.js';
 export { Popularity } from './models/popularity.js';

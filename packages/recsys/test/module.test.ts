@@ -21,7 +21,7 @@ describe('recsysModule', () => {
     const c = createContainer();
     await c.load(recsysModule);
     const reg = c.get<PluginRegistry>(TYPES.PluginRegistry);
-    expect(reg.names('Recommender')).toEqual(['fism', 'lightgcn', 'mf', 'multvae', 'popularity', 'sasrec']);
+    expect(reg.names('Recommender')).toEqual(['bcloss', 'fism', 'lightgcn', 'mf', 'multvae', 'popularity', 'sasrec', 'sgl', 'xsimgcl']);
     expect(reg.names('GatingRecommender')).toEqual(['fism', 'sasrec']);
     for (const name of reg.names('Recommender')) expect(reg.create<Recommender>('Recommender', name, {}).name).toBe(name);
     const shape = depsOf([[DEPS.NItems, 12], [DEPS.Seed, 3]]);

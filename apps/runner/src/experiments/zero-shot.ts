@@ -1,5 +1,5 @@
 import { LmrecError, type Recommender, type TextEncoder } from '@lmrec/core';
-import { AlphaRec, trainMultiDomain, zeroShot, type Domain } from '@lmrec/alpharec';
+import { AlphaRec, isDomainTransfer, trainMultiDomain, zeroShot, type Domain } from '@lmrec/alpharec';
 import { evaluateFullRanking } from '@lmrec/eval';
 import type { ModelConfig } from '../config/schema.js';
 import { safeName, type ExperimentContext, type ExperimentRunner } from '../context.js';
@@ -63,17 +63,28 @@ async function transferRow(ctx: ExperimentContext, sources: CfData[], target: Cf
   };
   const outcome = await ctx.steps.run({ id: `model-${safeName(label)}`, label: `${field} (${label})` }, material, async (checkpointDir) => {
     const probe = await ctx.create<Recommender>('Recommender', model, field);
-    if (!(probe instanceof AlphaRec)) {
-      throw new LmrecError('E_CONFIG', `zero-shot transfers an AlphaRec-family model; ${field} ("${model.name}") builds a ${probe.name} model`, { ...ctx.where(`${field}.name`), hint: 'set study.transfer to the label of such a row' });
+    if (!(probe instanceof AlphaRec) && !isDomainTransfer(probe)) {
+      throw new LmrecError('E_CONFIG', `zero-shot transfers a model trained on other domains (alpharec, unisrec, zesrec); ${field} ("${model.name}") builds a ${probe.name} model`, { ...ctx.where(`${field}.name`), hint: 'set study.transfer to the label of such a row' });
     }
     const domains: Domain[] = [];
     for (const [i, s] of sources.entries()) domains.push({ name: s.name, split: s.split, itemEmbeddings: await vectors.of(s, `datasets.${i}`) });
     const t0 = performance.now();
-    const { model: trained, result } = await trainMultiDomain(domains, probe.config, fitOptions(ctx, checkpointDir, 'zero-shot-sources'));
-    const encoder: TextEncoder | undefined = vectors.encoder ? await vectors.encoder() : undefined;
-    const transferred = zeroShot(trained, { name: target.name, split: target.split, itemEmbeddings: await vectors.of(target, 'dataset') }, { encoder });
+    const targetVectors = await vectors.of(target, 'dataset');
+    let transferred: Recommender & { dispose?(): void };
+    let result: Parameters<typeof toRow>[2];
+    if (probe instanceof AlphaRec) {
+      const trained = await trainMultiDomain(domains, probe.config, fitOptions(ctx, checkpointDir, 'zero-shot-sources'));
+      const encoder: TextEncoder | undefined = vectors.encoder ? await vectors.encoder() : undefined;
+      transferred = zeroShot(trained.model, { name: target.name, split: target.split, itemEmbeddings: targetVectors }, { encoder });
+      result = trained.result;
+    } else {
+      // training-free models (zesrec) return no fit result: the row then has no valid metric
+      result = (await probe.fitDomains(domains, fitOptions(ctx, checkpointDir, 'zero-shot-sources'))) ?? {};
+      transferred = probe.transferTo(target.split, targetVectors);
+    }
     const test = await evaluateFullRanking(transferred, target.split, { on: 'test', ks: evalKs(ctx), progress: ctx.progress });
     const row = toRow(label, test, result, (performance.now() - t0) / 1000, selectionMetric(ctx));
+    transferred.dispose?.();
     return { ...row, extra: { ...row.extra, note: "valid metric is the sources' valid; no training on the target" } };
   });
   return { ...outcome.value, source: model.label ?? model.name, step: { hash: outcome.key, config: material } };

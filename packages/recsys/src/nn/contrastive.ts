@@ -1,9 +1,13 @@
 import { tf } from '@lmrec/core';
 import { matMul } from './ops.js';
 
-/** Rows scaled to unit L2 norm (F.normalize: eps keeps zero rows finite). */
+/**
+ * Rows scaled to unit L2 norm (F.normalize, eps 1e-12). The norm is
+ * sqrt(max(|x|^2, eps^2)), not max(tf.norm, eps): tf.norm's gradient at a
+ * zero row is 0/0 = NaN (a user with one train item left out has one).
+ */
 export function l2Rows(x: tf.Tensor2D, eps = 1e-12): tf.Tensor2D {
-  return tf.div(x, tf.maximum(tf.norm(x, 2, 1, true), eps)) as tf.Tensor2D;
+  return tf.div(x, tf.sqrt(tf.maximum(tf.sum(tf.square(x), 1, true), eps * eps))) as tf.Tensor2D;
 }
 
 /**
