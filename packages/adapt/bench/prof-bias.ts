@@ -1,0 +1,15 @@
+import { initBackend } from '@lmrec/core';
+import { ReindexModel, SumAggregator } from '@lmrec/reindex';
+import { FismNet } from '@lmrec/recsys';
+import { BiasAdaptedModel, createAdapter, FixedItemIndex, GatedModel, RecSysGate, trainAdapt } from '../src/index.js';
+import { loadRedialLexical } from './redial-lexical.js';
+await initBackend();
+const data = (await loadRedialLexical())!;
+const sum = await ReindexModel.fromBackbone(data.backbone, new SumAggregator({ dim: data.backbone.dim }), data.titles);
+const frozen = FixedItemIndex.freeze(sum);
+const which = process.argv[2] ?? 'bias';
+const c0 = process.cpuUsage();
+const model = which === 'bias' ? new BiasAdaptedModel(frozen, createAdapter('gW+b', data.nItems), 'b') : new GatedModel(frozen, new RecSysGate(new FismNet({ nItems: data.nItems, padRow: true })), 'g');
+await trainAdapt(model, data.parts.train.set, undefined, { epochs: 3, weightDecay: 0, clipNorm: 5, evalAtStart: false, learningRate: 1e-4 });
+const c = process.cpuUsage(c0);
+console.log(which, 'cpu s/epoch', ((c.user + c.system) / 3e6).toFixed(2));
