@@ -4,7 +4,8 @@
  * reindex with the rnn and trm aggregators, +Bias gW+b and FISM gating on the
  * frozen sum catalogue. Process CPU time (user + system) beside the load average,
  * since the 2-core machine is shared. Writes bench/epochs.md.
- *   pnpm --filter @lmrec/adapt exec tsx --conditions source bench/epochs.ts [--trm-batches 1] [--rnn-batches 18]
+ *   pnpm --filter @lmrec/adapt exec tsx --conditions source bench/epochs.ts [--rnn-batches 18] [--trm-batches 1]
+ * (a reindex epoch is 18 batches; fewer are timed and scaled, 0 skips the aggregator)
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +49,7 @@ for (const [name, options, batches] of [
   ['rnn', { read: 'padded', padTo: 15 }, arg('rnn-batches', 18)],
   ['trm', { mask: false, padTo: 15, ffnDim: 2048 }, arg('trm-batches', 1)],
 ] as const) {
+  if (batches === 0) continue;
   const n = Math.min(train.length, batches * 256);
   const model = await ReindexModel.fromBackbone(backbone, createAggregator(name, { dim: d, seed: 0, ...options }), titles);
   rows.push(
