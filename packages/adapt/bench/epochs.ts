@@ -4,16 +4,16 @@
  * reindex with the rnn and trm aggregators, +Bias gW+b and FISM gating on the
  * frozen sum catalogue. Process CPU time (user + system) beside the load average,
  * since the 2-core machine is shared. Writes bench/epochs.md.
- *   pnpm --filter @lmrec/adapt exec tsx --conditions source bench/epochs.ts [--trm-batches 1] [--rnn-batches 18]
+ *   pnpm --filter @lmrec/adapt exec tsx --conditions source bench/epochs.ts [--rnn-batches 18] [--trm-batches 1]
+ * (a reindex epoch is 18 batches; fewer are timed and scaled, 0 skips the aggregator)
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, writeFileAtomic } from '@lmrec/core';
-import { loadRedial, redialLexicalSplit, toCrsExamples } from '@lmrec/datasets';
 import { FismNet } from '@lmrec/recsys';
-import { ArtifactsBackbone, createAggregator, dataLabelPairs, ReindexModel, SumAggregator, trainReindex } from '@lmrec/reindex';
-import { sharedData } from '../../../scripts/bench-utils.js';
-import { BiasAdaptedModel, createAdapter, FixedItemIndex, GatedModel, RecSysGate, trainAdapt, type AdaptExamples } from '../src/index.js';
+import { createAggregator, dataLabelPairs, ReindexModel, SumAggregator, trainReindex } from '@lmrec/reindex';
+import { BiasAdaptedModel, createAdapter, FixedItemIndex, GatedModel, RecSysGate, trainAdapt } from '../src/index.js';
+import { loadRedialLexical } from './redial-lexical.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,29 +37,21 @@ async function measure(label: string, units: string, run: () => Promise<number>)
 }
 
 await initBackend();
-const redial = sharedData('redial');
-const lexical = sharedData('redial_lexical');
-if (!redial || !lexical) {
-  console.log('skipped: ../shared/data/redial and ../shared/data/redial_lexical are needed');
-  process.exit(0);
-}
-const ds = await loadRedial({ movies: join(redial, 'movies_with_mentions.csv'), train: join(redial, 'extra_train.jsonl'), valid: join(redial, 'extra_valid.jsonl'), test: join(redial, 'test_data.jsonl.gz'), turns: 'message', catalogue: 'mentioned' });
-ds.split = redialLexicalSplit(ds);
-const train = toCrsExamples(ds, ds.split.train, { history: 'distinct' });
-const backbone = await ArtifactsBackbone.open(lexical);
+const data = await loadRedialLexical();
+if (!data) process.exit(0);
+const { backbone, nItems, titles } = data;
 const d = backbone.dim;
-const vectors = await backbone.contextVectors(train.map((e) => e.context));
-const queries = new Float32Array(train.length * d);
-vectors.forEach((v, i) => queries.set(v, i * d));
-const nItems = ds.items.ids.length;
+const train = data.parts.train.examples;
+const queries = data.parts.train.set.queries!;
 const rows: string[] = [];
 
 for (const [name, options, batches] of [
   ['rnn', { read: 'padded', padTo: 15 }, arg('rnn-batches', 18)],
   ['trm', { mask: false, padTo: 15, ffnDim: 2048 }, arg('trm-batches', 1)],
 ] as const) {
+  if (batches === 0) continue;
   const n = Math.min(train.length, batches * 256);
-  const model = await ReindexModel.fromBackbone(backbone, createAggregator(name, { dim: d, seed: 0, ...options }), ds.items.titles);
+  const model = await ReindexModel.fromBackbone(backbone, createAggregator(name, { dim: d, seed: 0, ...options }), titles);
   rows.push(
     await measure(`reindex ${name} ${JSON.stringify(options)}`, `${n} of ${train.length} pairs (x ${(train.length / n).toFixed(2)} = 1 epoch)`, async () => {
       await trainReindex(model, dataLabelPairs(queries.subarray(0, n * d), train.slice(0, n)), undefined, { maxEpochs: 1, lr: 1e-4, weightDecay: 0, clipNorm: 5 });
@@ -70,9 +62,9 @@ for (const [name, options, batches] of [
   model.dispose();
 }
 
-const sum = await ReindexModel.fromBackbone(backbone, new SumAggregator({ dim: d }), ds.items.titles);
+const sum = await ReindexModel.fromBackbone(backbone, new SumAggregator({ dim: d }), titles);
 const frozen = FixedItemIndex.freeze(sum);
-const set: AdaptExamples = { targets: Int32Array.from(train, (e) => e.target), histories: train.map((e) => e.history), queries, dim: d };
+const set = data.parts.train.set;
 const adaptOptions = { epochs: 3, weightDecay: 0, clipNorm: 5, evalAtStart: false };
 rows.push(await measure('+Bias gW+b (frozen sum)', `${train.length} examples, 3 epochs`, async () => {
   const adapter = createAdapter('gW+b', nItems);

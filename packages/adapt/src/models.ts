@@ -9,6 +9,8 @@ export interface AdaptBatch {
   /** q per example [B, dim]; absent for models that do not use the LLM. */
   queries?: tf.Tensor2D;
   histories: readonly Int32Array[];
+  /** The LLM logits g over the requested item columns, when precomputed (a frozen index, see FrozenLlmLogits). */
+  llm?: tf.Tensor2D;
 }
 
 /**
@@ -129,7 +131,7 @@ export class BiasAdaptedModel implements AdaptModel {
   }
 
   logits(batch: AdaptBatch, items: Int32Array | undefined, training: boolean): tf.Tensor2D {
-    return tf.tidy(() => this.adapter.apply(llmLogits(this.index, batch.queries, items, training), items));
+    return tf.tidy(() => this.adapter.apply(batch.llm ?? llmLogits(this.index, batch.queries, items, training), items));
   }
 
   indexVariables(): tf.Variable[] {
@@ -176,7 +178,7 @@ export class GatedModel implements AdaptModel {
   }
 
   logits(batch: AdaptBatch, items: Int32Array | undefined, training: boolean): tf.Tensor2D {
-    return tf.tidy(() => this.gate.apply(llmLogits(this.index, batch.queries, items, training), batch.histories, items, training));
+    return tf.tidy(() => this.gate.apply(batch.llm ?? llmLogits(this.index, batch.queries, items, training), batch.histories, items, training));
   }
 
   indexVariables(): tf.Variable[] {

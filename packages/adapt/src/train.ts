@@ -3,6 +3,7 @@ import { crsRank } from '@lmrec/eval';
 import { ADAMW_WEIGHT_DECAY, Trainer, type EpochRecord, type OptimizerName, type Trainable, type TrainerOptions } from '@lmrec/recsys';
 import { AdaptExampleSampler, type AdaptStepBatch } from './example-sampler.js';
 import { checkExamples, makeBatch, scoreRows, type AdaptExamples } from './examples.js';
+import { FrozenLlmLogits } from './llm-cache.js';
 import { sampledSoftmaxLoss } from './loss.js';
 import type { AdaptModel } from './models.js';
 
@@ -105,10 +106,12 @@ function adaptTrainable(model: AdaptModel, train: AdaptExamples, valid: AdaptExa
   const inputs: Record<string, { data: Float32Array; rowLength?: number }> = {};
   if (train.queries) inputs['train queries'] = { data: train.queries, rowLength: train.dim };
   if (valid?.queries) inputs['valid queries'] = { data: valid.queries, rowLength: valid.dim };
+  const cached = FrozenLlmLogits.for(model, train);
+  const batchOf = (rows: Int32Array, cols: Int32Array) => (cached ? { histories: Array.from(rows, (r) => train.histories[r]), llm: cached.logits(rows, cols) } : makeBatch(train, rows, model));
   return {
     name: model.name,
     trainableVariables: () => model.trainableVariables(),
-    loss: ({ rows, cols }) => sampledSoftmaxLoss(model.logits(makeBatch(train, rows, model), cols, true), rows.length),
+    loss: ({ rows, cols }) => sampledSoftmaxLoss(model.logits(batchOf(rows, cols), cols, true), rows.length),
     state: () => model.state(),
     loadState: (state) => model.loadState(state),
     parameterGroups: indexLr === undefined ? undefined : () => [{ variables: model.indexVariables?.() ?? [], lr: indexLr }],

@@ -54,7 +54,11 @@ async function movielens(o: z.output<typeof schemas.movielensOptions>, progress?
 async function redial(o: z.output<typeof schemas.redialOptions>) {
   const { trainFromTest, ...rest } = o;
   const dataset = await loadRedial(rest);
-  return trainFromTest === undefined ? dataset : { ...dataset, split: redialLexicalSplit(dataset, { fromTest: trainFromTest }) };
+  if (trainFromTest === undefined) return dataset;
+  if (trainFromTest > dataset.split.test.length) {
+    throw new LmrecError('E_CONFIG', `trainFromTest is ${trainFromTest}, but the test files hold ${dataset.split.test.length} conversations`, { field: 'trainFromTest' });
+  }
+  return { ...dataset, split: redialLexicalSplit(dataset, { fromTest: trainFromTest }) };
 }
 
 /** Every loader of this package as DatasetLoader plugin factories. */

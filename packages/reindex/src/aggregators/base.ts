@@ -104,7 +104,21 @@ export function selectPositions(x: tf.Tensor3D, oneHot: tf.Tensor2D): tf.Tensor2
   return tf.sum(tf.mul(x, tf.expandDims(oneHot, 2)), 1) as tf.Tensor2D;
 }
 
-/** [n, T, a] x [a, b] -> [n, T, b]. */
+/**
+ * [n, T, a] x [a, b] -> [n, T, b] with tfjs' own matMul gradient (transposed
+ * operands). The trm aggregator keeps it: with its 2048-wide feed-forward, a
+ * reindex batch (1,256 titles) through the explicit-transpose version failed
+ * inside the wasm backend (RuntimeError: memory access out of bounds); cause
+ * not yet isolated.
+ */
+export function dense3Plain(x: tf.Tensor3D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor3D {
+  const [n, t, a] = x.shape;
+  let y = tf.matMul(tf.reshape(x, [n * t, a]), w) as tf.Tensor2D;
+  if (b) y = tf.add(y, b);
+  return tf.reshape(y, [n, t, w.shape[1]]);
+}
+
+/** [n, T, a] x [a, b] -> [n, T, b]; the gradient multiplies by explicit transposes (fast on wasm). */
 export function dense3(x: tf.Tensor3D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor3D {
   const [n, t, a] = x.shape;
   let y = matMul(tf.reshape(x, [n * t, a]) as tf.Tensor2D, w);

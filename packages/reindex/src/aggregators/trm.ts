@@ -1,6 +1,5 @@
 import { LmrecError, Rng, tf } from '@lmrec/core';
-import { matMul, swapLast } from '@lmrec/recsys';
-import { BaseAggregator, dense3, lastValidOneHot, selectPositions } from './base.js';
+import { BaseAggregator, dense3Plain as dense3, lastValidOneHot, selectPositions } from './base.js';
 import { constantVariable, seededDropout, uniformVariable } from './init.js';
 
 export interface TrmAggregatorOptions {
@@ -103,10 +102,10 @@ export class TrmAggregator extends BaseAggregator {
     const q = proj('q');
     const k = proj('k');
     const v = proj('v');
-    const scores = tf.mul(matMul(q, swapLast(k)), 1 / Math.sqrt(dh));
+    const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
     const masked = m ? tf.where(tf.broadcastTo(tf.greater(tf.reshape(m, [n, 1, 1, T]), 0), scores.shape), scores, tf.fill(scores.shape, -1e9)) : scores;
     const weights = drop(tf.softmax(masked, 3));
-    const ctx = tf.reshape(tf.transpose(matMul(weights as tf.Tensor4D, v), [0, 2, 1, 3]), [n, T, d]) as tf.Tensor3D;
+    const ctx = tf.reshape(tf.transpose(tf.matMul(weights as tf.Tensor4D, v), [0, 2, 1, 3]), [n, T, d]) as tf.Tensor3D;
     return dense3(ctx, this.variable('attn.o.weight') as tf.Tensor2D, this.variable('attn.o.bias') as tf.Tensor1D);
   }
 

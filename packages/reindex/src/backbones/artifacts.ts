@@ -239,7 +239,11 @@ async function loadArtifacts(dir: string): Promise<LoadedArtifacts> {
   try {
     manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
   } catch (error) {
-    throw new LmrecError('E_ARTIFACTS', `cannot read the manifest: ${(error as Error).message}`, { file: manifestFile, cause: error });
+    throw new LmrecError('E_ARTIFACTS', `cannot read the manifest: ${(error as Error).message}`, {
+      file: manifestFile,
+      cause: error,
+      hint: 'an artifacts folder holds manifest.json + artifacts.safetensors, or the numpy layout (token_embeddings.npy[.gz], items.tsv, title_token_ids.json, examples_/contexts_{split})',
+    });
   }
   const mfail = (field: string, message: string): never => {
     throw new LmrecError('E_ARTIFACTS', message, { file: manifestFile, field });
