@@ -7,7 +7,7 @@ import { AlphaRecNet, type AlphaRecNetConfig } from './model.js';
 import { loadAlphaRec, saveAlphaRec } from './persistence.js';
 import { CosineScorer, normalizeRowsInPlace } from './scorer.js';
 import type { ItemEmbeddings } from './user-vectors.js';
-import { mlpWidth, referenceWidth } from './width.js';
+import { checkWidthFits, mlpWidth, referenceWidth } from './width.js';
 
 export { LEAK_WARNING };
 export type { AlphaRecConfig, AlphaRecOptions, AlphaRecFitOptions, AlphaRecFitResult, Recommendation, RecommendRequest };
@@ -72,7 +72,9 @@ export class AlphaRec implements Recommender {
     const { config, run } = splitFitOptions(this.config, options);
     const selectOn = config.selectOn ?? 'valid';
     this.disposeNet();
-    const net = new AlphaRecNet(this.requireItems(), this.netConfig(config), this.name);
+    const netConfig = this.netConfig(config);
+    checkWidthFits(split.nItems, this.requireItems().dim, netConfig.hidden);
+    const net = new AlphaRecNet(this.requireItems(), netConfig, this.name);
     this.net = net;
     this.train = split.train;
     const result = await alphaRecTrainer(config, run).fit(net, split);

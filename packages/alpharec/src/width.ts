@@ -1,4 +1,4 @@
-import { LmrecError } from '@lmrec/core';
+import { LmrecError, tf } from '@lmrec/core';
 
 /**
  * First-layer weight budget of the reference MLP: d x (m d) = 4,718,592 for
@@ -76,4 +76,23 @@ export function referenceWidth(options: WidthOptions, items: { file?: string }):
   if (options.hidden !== undefined || options.multiplier !== undefined || items.file === undefined) return options;
   const multiplier = referenceMultiplierForFile(items.file);
   return multiplier === undefined ? options : { ...options, multiplier };
+}
+
+/**
+ * One [nItems, hidden] float32 activation above this fails on the wasm
+ * backend: ~15 of them are alive in a training step, and wasm's heap stops at
+ * 4 GiB (ML-100K's 1,447 items at the default width for 100-d GloVe vectors,
+ * 47,185, died at 4.2 GB with "memory access out of bounds").
+ */
+export const WASM_ACTIVATION_LIMIT_BYTES = 256 * 2 ** 20;
+
+/** Refuses, before training, a width whose activations cannot fit the wasm heap, naming the option that sets it. */
+export function checkWidthFits(nItems: number, dim: number, hidden: number, backend = tf.getBackend()): void {
+  const bytes = nItems * hidden * 4;
+  if (backend !== 'wasm' || bytes <= WASM_ACTIVATION_LIMIT_BYTES) return;
+  const mib = (b: number) => `${Math.round(b / 2 ** 20)} MiB`;
+  throw new LmrecError('E_CONFIG', `an MLP hidden width of ${hidden} for ${nItems} items (d = ${dim}) needs ${mib(bytes)} per activation, over the ${mib(WASM_ACTIVATION_LIMIT_BYTES)} the wasm backend's 4 GiB heap allows`, {
+    field: 'hidden',
+    hint: `the paper's ~4.7M-weight first layer is meant for 768-4096-d LM vectors; set hidden (e.g. ${Math.min(hidden, 8 * dim)}) or multiplier, or use a native backend (LMREC_BACKEND=tensorflow)`,
+  });
 }

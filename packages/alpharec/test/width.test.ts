@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mlpWidth, referenceMultiplierForFile } from '../src/width.js';
+import { checkWidthFits, mlpWidth, referenceMultiplierForFile } from '../src/width.js';
 import { DEPS } from '@lmrec/core';
 import { AlphaRec } from '../src/alpharec.js';
 import { alpharecPlugin } from '../src/module.js';
@@ -40,5 +40,20 @@ describe('the registry path applies the reference width rule', () => {
     expect((net({}, 'vectors.npy') as AlphaRec).netConfig().hidden).toBe(Math.floor(4_718_592 / 256));
     expect((net({ multiplier: 2 }, 'item_cf_embeds_large3_array.npy') as AlphaRec).netConfig().hidden).toBe(512);
     expect((net({ hidden: 64 }, 'item_cf_embeds_large3_array.npy') as AlphaRec).netConfig().hidden).toBe(64);
+  });
+});
+
+describe('checkWidthFits', () => {
+  it("refuses on wasm a width whose [nItems, hidden] activation passes 256 MiB, and says which option sets it", () => {
+    // ML-100K's 1,447 items at the default width for 100-d vectors: 1447 * 47185 * 4 B = 260.5 MiB
+    expect(mlpWidth(100)).toBe(47185);
+    expect(() => checkWidthFits(1447, 100, 47185, 'wasm')).toThrow(/hidden width of 47185 for 1447 items \(d = 100\) needs 260 MiB/);
+    expect(() => checkWidthFits(1447, 100, 47185, 'wasm')).toThrow(/field "hidden"/);
+    // the same width on a native backend, and the demo's 1,205 items at d = 256 (18,432 wide: 85 MiB), are fine
+    expect(() => checkWidthFits(1447, 100, 47185, 'tensorflow')).not.toThrow();
+    expect(() => checkWidthFits(1205, 256, mlpWidth(256), 'wasm')).not.toThrow();
+    // exactly at the limit passes, one more item does not: 256 MiB / (4 B * 1024) = 65,536 items
+    expect(() => checkWidthFits(65536, 64, 1024, 'wasm')).not.toThrow();
+    expect(() => checkWidthFits(65537, 64, 1024, 'wasm')).toThrow(/E_CONFIG|hidden width/);
   });
 });
