@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, join, relative } from 'node:path';
-import { writeJsonAtomic } from '@lmrec/core';
+import { LmrecError, writeJsonAtomic } from '@lmrec/core';
 
 export interface FileDigest {
   size: number;
@@ -36,7 +36,11 @@ export class Fingerprints {
     if (!stat) return { kind: 'missing', name: basename(path) };
     if (stat.isFile()) return { kind: 'file', name: basename(path), ...(await this.digest(path, stat)) };
     const files: Record<string, FileDigest> = {};
-    for (const file of await listFiles(path)) files[relative(path, file).split('\\').join('/')] = await this.digest(file, await fs.stat(file));
+    for (const file of await listFiles(path)) {
+      // a file another process removes between the listing and the hashing (a temporary file) is not an input
+      const digest = await readable(file, path, async () => this.digest(file, await fs.stat(file)));
+      if (digest) files[relative(path, file).split('\\').join('/')] = digest;
+    }
     return { kind: 'folder', name: basename(path), files };
   }
 
@@ -80,12 +84,27 @@ function hashFile(file: string): Promise<string> {
 }
 
 /** Regular files under a folder, sorted; symbolic links to folders are not followed (no cycles). */
-async function listFiles(dir: string): Promise<string[]> {
+async function listFiles(dir: string, root = dir): Promise<string[]> {
   const out: string[] = [];
-  for (const entry of (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  const entries = (await readable(dir, root, () => fs.readdir(dir, { withFileTypes: true }))) ?? [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(full)));
+    if (entry.isDirectory()) out.push(...(await listFiles(full, root)));
     else if (entry.isFile() || (entry.isSymbolicLink() && (await fs.stat(full).catch(() => undefined))?.isFile())) out.push(full);
   }
   return out;
+}
+
+/** `read()`, or undefined when the path vanished meanwhile; any other failure names the path and the input folder. */
+async function readable<T>(path: string, input: string, read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new LmrecError('E_IO', `cannot read ${path} to fingerprint the input folder ${input}: ${code ?? (error as Error).message}`, {
+      file: path,
+      hint: 'every file under an input folder is hashed into its steps\' keys: point the option at a folder holding only the data',
+    });
+  }
 }
