@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LmrecError, writeFileAtomic, writeJsonAtomic } from '@lmrec/core';
 import { UsageError } from './cli/errors.js';
@@ -29,7 +30,12 @@ export function parseSeeds(text: string): number[] {
 export async function runSeeds(loaded: LoadedConfig, seeds: number[], options: RunOptions): Promise<RunResults> {
   if (loaded.config.search) throw new LmrecError('E_CONFIG', '--seeds and a search section cannot be combined', { file: loaded.file, field: 'search' });
   const { config: resolved } = await prepareRun(loaded);
-  const root = await prepareOutput(outputOf(loaded, options.output), { fresh: options.fresh, pluginsFrom: loaded.baseDir });
+  const target = outputOf(loaded, options.output);
+  if (!options.fresh && existsSync(join(target, 'config.json'))) {
+    // a single run's folder: its results.json would be replaced by the summary over seeds
+    throw new LmrecError('E_ARGUMENT', `${target} holds a single run of this config`, { field: 'output', hint: 'give the seeds their own folder: --output <dir>' });
+  }
+  const root = await prepareOutput(target, { fresh: options.fresh, pluginsFrom: loaded.baseDir });
   const runs: RunResults[] = [];
   for (const [i, seed] of seeds.entries()) {
     options.progress.log?.(`seed ${seed} (${i + 1}/${seeds.length})`);

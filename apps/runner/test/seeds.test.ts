@@ -31,6 +31,12 @@ describe('lmrec run --seeds', () => {
     expect(summary.experiments[0].rows.find((r) => r.label === 'MF')!.metrics['recall@5'].se).toBeGreaterThan(0);
     expect(stdout).toContain('(mean over seeds 3, 5, 8)');
     expect(stdout).toContain('± is the standard deviation over the 3 seeds');
+    // a single run's folder is not overwritten by a summary over seeds
+    const single = join(dir, 'single');
+    expect((await runMain(['run', file, '--output', single, '--quiet'])).code).toBe(0);
+    const refused = await runMain(['run', file, '--seeds', '1,2', '--output', single, '--quiet']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${single} holds a single run of this config`);
   }, 120_000);
 
   it('bad --seeds are usage errors naming the problem', async () => {
