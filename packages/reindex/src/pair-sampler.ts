@@ -1,5 +1,5 @@
-import { LmrecError, type Rng } from '@lmrec/core';
-import { captureRng, restoreRng, type RngState, type Sampler } from '@lmrec/recsys';
+import type { Rng } from '@lmrec/core';
+import { ShuffledOrderSampler } from '@lmrec/recsys';
 import type { ReindexModel } from './model.js';
 
 /** Training pairs: (row of `queries`, item id), e.g. one per example and target. */
@@ -19,44 +19,29 @@ export interface ReindexBatch {
   size: number;
 }
 
-interface PairSamplerState {
-  rng: RngState;
-  order: number[];
-}
-
 /**
- * RTA's reindex batches: the pairs in an order reshuffled in place every
- * epoch, `negatives` items uniform over the catalogue shared by a batch.
- * The stream is its own and runs on across epochs (as the reference loop's
- * does); its state and the permutation are checkpointed through
- * `state()` / `restore()`, so a resumed run continues it exactly.
+ * RTA's reindex batches: the pairs reshuffled every epoch, `negatives` items
+ * uniform over the catalogue shared by a batch, all from the sampler's own
+ * stream (checkpointed: see ShuffledOrderSampler).
  */
-export class ReindexPairSampler implements Sampler<ReindexBatch> {
+export class ReindexPairSampler extends ShuffledOrderSampler<ReindexBatch> {
   readonly unit = 'pairs';
-  readonly dropLast = false;
-  private readonly order: Int32Array;
 
   constructor(
     private readonly pairs: ReindexPairs,
     private readonly model: ReindexModel,
     private readonly negatives: number,
-    private readonly rng: Rng,
+    rng: Rng,
   ) {
-    this.order = new Int32Array(pairs.items.length).map((_, i) => i);
-  }
-
-  size(): number {
-    return this.order.length;
+    super(pairs.items.length, rng);
   }
 
   *batches(_epochRng: Rng, batchSize: number): Iterable<{ batch: ReindexBatch; size: number }> {
-    const { order, pairs, model } = this;
+    const { pairs, model } = this;
     const d = model.dim;
-    this.rng.shuffle(order);
-    const steps = Math.ceil(order.length / batchSize);
-    for (let s = 0; s < steps; s++) {
+    for (const chunk of this.chunks(batchSize)) {
       // positives and negatives sorted by title length: chunks of the aggregator pad little
-      const batch = sortPairs(order.subarray(s * batchSize, Math.min(order.length, (s + 1) * batchSize)), pairs.items, model.lengths);
+      const batch = sortPairs(chunk, pairs.items, model.lengths);
       const B = batch.length;
       const q = new Float32Array(B * d);
       const items = new Int32Array(B + this.negatives);
@@ -70,19 +55,6 @@ export class ReindexPairSampler implements Sampler<ReindexBatch> {
       items.set(model.byLength(negs), B);
       yield { batch: { q, items, size: B }, size: B };
     }
-  }
-
-  state(): PairSamplerState {
-    return { rng: captureRng(this.rng), order: Array.from(this.order) };
-  }
-
-  restore(state: unknown): void {
-    const s = state as PairSamplerState;
-    if (!Array.isArray(s?.order) || s.order.length !== this.order.length) {
-      throw new LmrecError('E_CHECKPOINT', `the checkpoint's pair order has ${s?.order?.length} entries, the training data ${this.order.length}`, { hint: 'the training pairs changed: use another checkpointDir' });
-    }
-    restoreRng(this.rng, s.rng);
-    this.order.set(s.order);
   }
 }
 
