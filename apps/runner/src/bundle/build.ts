@@ -29,8 +29,15 @@ export interface BundleResult {
  * header (so the file alone is a bundle) and, with size and sha256, in
  * manifest.json. Both written atomically, bundle first.
  */
+const BUNDLEABLE = new Set(['alpharec', 'linear-mapping']);
+
+/** Without --model: the first row a bundle can hold, not merely the first row (often Popularity). */
+export function defaultBundleLabel(labels: readonly string[], pluginOf: (label: string) => string): string | undefined {
+  return labels.find((l) => BUNDLEABLE.has(pluginOf(l))) ?? labels[0];
+}
+
 export async function buildBundle(run: SavedRun, outDir: string, options: BundleOptions): Promise<BundleResult> {
-  const label = options.label ?? run.labels[0];
+  const label = options.label ?? defaultBundleLabel(run.labels, (l) => run.records.get(l)!.plugin.name);
   if (!label) throw new LmrecError('E_ARGUMENT', `${run.dir} saved no models`);
   if (!run.labels.includes(label)) throw new LmrecError('E_ARGUMENT', `no saved model "${label}" in ${run.dir}`, { field: 'model', hint: `saved: ${run.labels.join(', ')}` });
   const hasEncoder = Boolean(run.records.get(label)!.deps['lmrec.dep.TextEncoder']);

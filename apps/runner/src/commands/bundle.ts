@@ -16,7 +16,7 @@ export const bundleCommand: Command = {
   flags: {
     ...COMMON_FLAGS,
     out: { type: 'string', arg: 'DIR', help: 'folder to write bundle.safetensors and manifest.json into' },
-    model: { type: 'string', arg: 'LABEL', help: 'row label of a saved model (default: the first)' },
+    model: { type: 'string', arg: 'LABEL', help: 'row label of a saved model (default: the first AlphaRec or linear-mapping row)' },
     float16: { type: 'boolean', help: 'store vectors and weights as float16 (half the size; scores then differ from the CLI by ~1e-3)' },
     vocabulary: { type: 'string', default: '20000', arg: 'N', help: 'glove runs: most frequent words bundled for intentions besides the catalogue\'s own ("all": the whole table, exact for any word)' },
     'allow-plugins': ALLOW_PLUGINS,
