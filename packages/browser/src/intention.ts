@@ -1,4 +1,4 @@
-import { gloveTokens, GLOVE_TOKENIZER } from '@lmrec/encoders/browser';
+import { gloveTokens, GLOVE_TOKENIZER, l2Normalize } from '@lmrec/encoders/browser';
 import { BundleError } from './errors.js';
 import type { IntentionSpec } from './format.js';
 
@@ -56,15 +56,4 @@ export class IntentionEncoder {
     }
     return { vector: l2Normalize(Float32Array.from(x)), unknown };
   }
-}
-
-/** In place, zero rows left as they are (the encoders' l2Normalize). */
-export function l2Normalize(row: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < row.length; i++) sum += row[i] * row[i];
-  if (sum > 0) {
-    const inv = 1 / Math.sqrt(sum);
-    for (let i = 0; i < row.length; i++) row[i] *= inv;
-  }
-  return row;
 }
