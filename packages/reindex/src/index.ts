@@ -18,16 +18,14 @@ export { GloveBackbone, gloveBackboneOptions, type GloveBackboneOptions } from '
 export {
   ArtifactsBackbone,
   writeArtifacts,
-  exportBackboneArtifacts,
-  writeExportInputs,
   ARTIFACTS_FORMAT,
   MANIFEST_FILE,
   TENSORS_FILE,
   type ArtifactsBackboneOptions,
   type ArtifactsManifest,
   type ArtifactsData,
-  type ExportOptions,
 } from './backbones/artifacts.js';
+export { exportBackboneArtifacts, writeExportInputs, type ExportOptions } from './backbones/artifacts-export.js';
 export { OpenAiBackbone, type OpenAiBackboneOptions } from './backbones/openai.js';
 export { TransformersBackbone, type TransformersBackboneOptions } from './backbones/transformers.js';
 export { RTA_PROMPT, renderContext, renderPrompt, contextKey, type PromptTemplate } from './prompt.js';

@@ -174,5 +174,4 @@ function truncate(s: string, n = 60): string {
   return s.length > n ? `${s.slice(0, n)}...` : s;
 }
 
-export { exportBackboneArtifacts, writeExportInputs, type ExportOptions } from './artifacts-export.js';
 export { ARTIFACTS_FORMAT, MANIFEST_FILE, TENSORS_FILE, type ArtifactsManifest } from './artifacts-format.js';
