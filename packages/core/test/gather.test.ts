@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gatherDiff, initBackend, tf } from '../src/index.js';
+import { gatherDiff, gatherRows, initBackend, tf } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend();
@@ -25,3 +25,39 @@ describe('gatherDiff', () => {
   });
 });
 
+
+describe('gather paths agree (host copy on wasm when many values are taken, tf.gather otherwise)', () => {
+  const table = (rows: number, cols: number) => tf.variable(tf.tensor2d(Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i + 1)), [rows, cols]));
+  const reference = (x: Float32Array, cols: number, ids: number[]) => ids.flatMap((id) => Array.from(x.subarray(id * cols, (id + 1) * cols)));
+
+  for (const [label, rows, ids] of [
+    ['many ids from a small table (host)', 4, [3, 0, 3, 1, 2, 2, 0, 1]],
+    ['few ids from a large table (tf.gather)', 400, [17, 399]],
+  ] as const) {
+    it(`${label}: rows, columns and gradients`, () => {
+      const x = table(rows, 3);
+      const xs = x.dataSync() as Float32Array;
+      const idx = Int32Array.from(ids);
+      const { value, grads } = tf.variableGrads(() => {
+        const g = gatherDiff(x, idx);
+        expect(Array.from(g.dataSync())).toEqual(reference(xs, 3, [...ids]));
+        return tf.sum(tf.mul(g, tf.fill(g.shape, 2))) as tf.Scalar;
+      }, [x]);
+      const expected = new Array(rows * 3).fill(0);
+      for (const id of ids) for (let c = 0; c < 3; c++) expected[id * 3 + c] += 2;
+      expect(Array.from(grads[x.name].dataSync())).toEqual(expected);
+      const t = tf.transpose(x) as tf.Tensor2D;
+      expect(Array.from(gatherDiff(t, idx, 1).dataSync())).toEqual(Array.from(tf.gather(t, tf.tensor1d(idx, 'int32'), 1).dataSync()));
+      tf.dispose([x, t, value, ...Object.values(grads)]);
+    });
+  }
+
+  it('gatherRows reads a given host copy, gathers rows of any rank and refuses ids out of range', () => {
+    const x = tf.tensor3d(Float32Array.from({ length: 12 }, (_, i) => i), [3, 2, 2]);
+    const host = x.dataSync() as Float32Array;
+    expect(Array.from(gatherRows(x, Int32Array.from([2, 0]), host).dataSync())).toEqual([8, 9, 10, 11, 0, 1, 2, 3]);
+    expect(() => gatherRows(x, Int32Array.from([3]))).toThrow(/row 3 is outside \[0, 3\)/);
+    expect(() => gatherRows(x, Int32Array.from([0]), new Float32Array(5))).toThrow(/host copy has 5 values/);
+    x.dispose();
+  });
+});

@@ -16,7 +16,7 @@ export { dropEdges, dropNodes, augmentedView, type Augmentation } from './models
 export { XSimGcl, type XSimGclConfig } from './models/xsimgcl.js';
 export { BcLoss, type BcLossConfig } from './models/bc-loss.js';
 export { bcLossTerms, popularityGroups } from './models/bc-terms.js';
-export { infoNce, l2Rows, uniqueIds } from './nn/contrastive.js';
+export { infoNce, l2Rows, rowLogSumExp, uniqueIds } from './nn/contrastive.js';
 export { recsysModule, recommenderPlugins, gatingPlugins } from './module.js';
 export * as recsysOptions from './options.js';
 export { RECSYS_ORIGIN } from './origin.js';

@@ -1,6 +1,6 @@
 import { LmrecError, Rng, tf, type ProgressReporter } from '@lmrec/core';
 import { evaluateCrs, type CrsExampleLike, type EvalResult } from '@lmrec/eval';
-import { matMul, swapLast, Trainer, type EpochRecord, type Trainable, type TrainerOptions } from '@lmrec/recsys';
+import { matMul, rowLogSumExp, swapLast, Trainer, type EpochRecord, type Trainable, type TrainerOptions } from '@lmrec/recsys';
 import type { ReindexModel } from './model.js';
 import { ReindexPairSampler, type ReindexBatch, type ReindexPairs } from './pair-sampler.js';
 
@@ -76,7 +76,8 @@ export function reindexLoss(q: tf.Tensor2D, positives: tf.Tensor2D, negatives: t
     // explicit transpose: wasm multiplies by a transposed operand ~9x slower (BENCHMARKS.md, RTA epochs)
     const neg = matMul(q, swapLast(negatives));
     const logits = tf.concat([pos, neg], 1);
-    return tf.mean(tf.sub(tf.logSumExp(logits, 1), tf.squeeze(pos, [1]))) as tf.Scalar;
+    // rowLogSumExp: tfjs' own logSumExp gradient runs a broadcast Equal that costs ~40 ms a batch on wasm
+    return tf.mean(tf.sub(rowLogSumExp(logits as tf.Tensor2D), tf.squeeze(pos, [1]))) as tf.Scalar;
   });
 }
 
