@@ -1,4 +1,5 @@
 import { gatherDiff, tf } from '@lmrec/core';
+import { matMul } from '@lmrec/recsys';
 
 /** Row indices for the read-position encoder, built once per batch on the CPU. */
 export interface ReadLayout {
@@ -46,8 +47,10 @@ export interface ReadOptions {
   drop: (t: tf.Tensor) => tf.Tensor;
 }
 
+// recsys' matMul: its gradient transposes explicitly, ~10-30x faster on wasm
+// than tfjs' transposed-operand matmuls at these shapes
 function dense(x: tf.Tensor2D, w: ReadWeights, key: string): tf.Tensor2D {
-  return tf.add(tf.matMul(x, w(`${key}.weight`) as tf.Tensor2D), w(`${key}.bias`)) as tf.Tensor2D;
+  return tf.add(matMul(x, w(`${key}.weight`) as tf.Tensor2D), w(`${key}.bias`)) as tf.Tensor2D;
 }
 
 export function layerNormLast<T extends tf.Tensor>(x: T, gain: tf.Tensor, bias: tf.Tensor): T {
@@ -75,7 +78,7 @@ export function encodeAtRead(x: tf.Tensor3D, layout: ReadLayout, w: ReadWeights,
   const kvW = tf.concat([w('attn.k.weight'), w('attn.v.weight')], 1) as tf.Tensor2D;
   const kvB = tf.concat([w('attn.k.bias'), w('attn.v.bias')], 0);
   const biasRow = tf.reshape(kvB, [1, 2 * d]);
-  const table = layout.valid.length > 0 ? tf.concat([tf.add(tf.matMul(gatherDiff(flat, layout.valid), kvW), kvB), biasRow], 0) : biasRow;
+  const table = layout.valid.length > 0 ? tf.concat([tf.add(matMul(gatherDiff(flat, layout.valid), kvW), kvB), biasRow], 0) : biasRow;
   const kv = tf.reshape(gatherDiff(table as tf.Tensor2D, layout.keys), [n, o.P, 2 * d]);
   const heads = (part: number) => tf.transpose(tf.reshape(tf.slice(kv, [0, 0, part * d], [n, o.P, d]), [n, o.P, H, dh]), [0, 2, 1, 3]) as tf.Tensor4D;
   const k = heads(0);
