@@ -38,27 +38,38 @@ export function readLayout(mask: ArrayLike<number>, n: number, T: number, P: num
  * Rows of a matrix, forward and backward on typed arrays. Like core's
  * gatherDiff (tfjs' gather gradient needs UnsortedSegmentSum, which wasm
  * lacks), but the forward too: wasm's GatherV2 copies element by element,
- * ~0.45 s for the [n P, 2 d] key / value rows of a reindex batch.
+ * ~0.45 s for the key / value rows of a reindex batch. With `split`, the ids
+ * are groups of `per` rows and the result is [groups, heads, per, cols / heads],
+ * the layout attention multiplies in, so no transpose follows.
  */
-export function gatherRows(x: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
+export function gatherRows(x: tf.Tensor2D, ids: Int32Array, split?: { per: number; heads: number }): tf.Tensor {
   const [rows, cols] = x.shape;
+  const P = split?.per ?? ids.length;
+  const H = split?.heads ?? 1;
+  const w = cols / H;
+  const at = (r: number, h: number) => ((Math.floor(r / P) * H + h) * P + (r % P)) * w;
+  const shape = split ? [ids.length / P, H, P, w] : [ids.length, cols];
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const src = (args[0] as tf.Tensor).dataSync() as Float32Array;
     const out = new Float32Array(ids.length * cols);
-    for (let r = 0; r < ids.length; r++) out.set(src.subarray(ids[r] * cols, (ids[r] + 1) * cols), r * cols);
+    for (let r = 0; r < ids.length; r++) {
+      for (let h = 0; h < H; h++) out.set(src.subarray(ids[r] * cols + h * w, ids[r] * cols + (h + 1) * w), at(r, h));
+    }
     const gradFunc = (dy: tf.Tensor) => {
       const g = dy.dataSync();
       const acc = new Float32Array(rows * cols);
       for (let r = 0; r < ids.length; r++) {
-        const dst = ids[r] * cols;
-        const from = r * cols;
-        for (let c = 0; c < cols; c++) acc[dst + c] += g[from + c];
+        for (let h = 0; h < H; h++) {
+          const dst = ids[r] * cols + h * w;
+          const from = at(r, h);
+          for (let c = 0; c < w; c++) acc[dst + c] += g[from + c];
+        }
       }
       return tf.tensor2d(acc, [rows, cols]);
     };
-    return { value: tf.tensor2d(out, [ids.length, cols]), gradFunc };
+    return { value: tf.tensor(out, shape), gradFunc };
   });
-  return op(x) as tf.Tensor2D;
+  return op(x);
 }
 
 export interface ReadWeights {
@@ -99,13 +110,13 @@ export function encodeAtRead(x: tf.Tensor3D, layout: ReadLayout, w: ReadWeights,
   const H = o.heads;
   const dh = d / H;
   const flat = tf.reshape(x, [n * T, d]) as tf.Tensor2D;
-  const xRead = gatherRows(flat, layout.read);
+  const xRead = gatherRows(flat, layout.read) as tf.Tensor2D;
 
-  const xValid = layout.valid.length > 0 ? gatherRows(flat, layout.valid) : undefined;
+  const xValid = layout.valid.length > 0 ? (gatherRows(flat, layout.valid) as tf.Tensor2D) : undefined;
   const keysValues = (p: 'k' | 'v') => {
     const bias = tf.reshape(w(`attn.${p}.bias`), [1, d]) as tf.Tensor2D;
     const table = xValid ? (tf.concat([dense(xValid, w, `attn.${p}`), bias], 0) as tf.Tensor2D) : bias;
-    return tf.transpose(tf.reshape(gatherRows(table, layout.keys), [n, o.P, H, dh]), [0, 2, 1, 3]) as tf.Tensor4D;
+    return gatherRows(table, layout.keys, { per: o.P, heads: H }) as tf.Tensor4D;
   };
   const k = keysValues('k');
   const v = keysValues('v');
