@@ -25,7 +25,7 @@ export interface TrmAggregatorOptions {
    * Which query positions the layer computes. 'read' (default): only each
    * title's last valid token, the one the output reads (keys and values
    * still span every position). 'all': every position, then the read: the
-   * straightforward reference, ~10x slower on a reindex batch. Same maths;
+   * straightforward reference, ~40x slower on a reindex batch. Same maths;
    * in training the dropout draws differ (other tensor shapes).
    */
   positions?: 'read' | 'all';
