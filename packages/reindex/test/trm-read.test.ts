@@ -70,6 +70,23 @@ describe("trm positions 'read' = 'all'", () => {
     });
   }
 
+  it('masks with holes (not prefixes): the read is still the last valid token, padding inside the row keys as the bias', () => {
+    const rows = [[1, 0, 1, 1, 0], [0, 0, 1, 0, 0], [1, 1, 1, 1, 1], [0, 1, 0, 1, 1]];
+    const data = randomValues(new Rng(8), rows.length * T * d, 1);
+    const tokens = tf.tensor3d(data, [rows.length, T, d]);
+    const mask = tf.tensor2d(rows.flat(), [rows.length, T]);
+    for (const maskKeys of [true, false]) {
+      const make = (positions: 'read' | 'all') => new TrmAggregator({ dim: d, heads: H, ffnDim, seed: 4, mask: maskKeys, padTo: 7, positions });
+      const [read, all] = [make('read'), make('all')];
+      const a = tf.tidy(() => read.apply(tokens, mask, false)).dataSync();
+      const b = tf.tidy(() => all.apply(tokens, mask, false)).dataSync();
+      expect(relDiff(a, b), `mask ${maskKeys}`).toBeLessThan(1e-5);
+      read.dispose();
+      all.dispose();
+    }
+    tf.dispose([tokens, mask]);
+  });
+
   it("defaults to 'read'; training with dropout still draws from the seeded stream", () => {
     const { tokens, mask } = padTitles(randomTitles(new Rng(1), lengths, d), lengths, T, d);
     const a = new TrmAggregator({ dim: d, heads: H, ffnDim, seed: 3 });
