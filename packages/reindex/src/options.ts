@@ -31,6 +31,7 @@ export const trmOptions = z.strictObject({
   mask: z.boolean().describe('mask padded keys in attention (default true); the official code does not (false), so padding (zero vectors) is attended to').optional(),
   padTo: positiveInt.describe('pad titles to at least this many tokens (official: the catalogue longest title; matters with mask false)').optional(),
   dropout: z.number().min(0).max(1).describe('dropout on attention weights and residual branches (reference 0.1)').optional(),
+  positions: z.enum(['read', 'all']).describe("query positions computed: 'read' (default) only the last valid token, the one read; 'all' every position (the slower reference, same maths)").optional(),
   seed: seed.optional(),
 });
 

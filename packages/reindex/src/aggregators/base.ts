@@ -106,10 +106,11 @@ export function selectPositions(x: tf.Tensor3D, oneHot: tf.Tensor2D): tf.Tensor2
 
 /**
  * [n, T, a] x [a, b] -> [n, T, b] with tfjs' own matMul gradient (transposed
- * operands). The trm aggregator keeps it: with its 2048-wide feed-forward, a
- * reindex batch (1,256 titles) through the explicit-transpose version failed
- * inside the wasm backend (RuntimeError: memory access out of bounds); cause
- * not yet isolated.
+ * operands). The trm aggregator's positions 'all' path keeps it: with its
+ * 2048-wide feed-forward at every position, a reindex batch (1,256 titles)
+ * through the explicit-transpose version failed inside the wasm backend
+ * (RuntimeError: memory access out of bounds); cause not yet isolated. (The
+ * 'read' path, 15x smaller tensors, uses explicit transposes without fault.)
  */
 export function dense3Plain(x: tf.Tensor3D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor3D {
   const [n, t, a] = x.shape;
