@@ -1,4 +1,4 @@
-import { tf } from '@lmrec/core';
+import { gatherRows, tf } from '@lmrec/core';
 import { matMul } from '@lmrec/recsys';
 
 /** Row indices for the read-position encoder, built once per batch on the CPU. */
@@ -35,20 +35,17 @@ export function readLayout(mask: ArrayLike<number>, n: number, T: number, P: num
 }
 
 /**
- * Rows of a matrix, forward and backward on typed arrays. Like core's
- * gatherDiff (tfjs' gather gradient needs UnsortedSegmentSum, which wasm
- * lacks), but the forward too: wasm's GatherV2 copies element by element,
- * ~0.45 s for the key / value rows of a reindex batch. With `split`, the ids
- * are groups of `per` rows and the result is [groups, heads, per, cols / heads],
- * the layout attention multiplies in, so no transpose follows.
+ * Groups of `per` rows of a matrix as [groups, heads, per, cols / heads], the
+ * layout attention multiplies in (no transpose follows), forward and
+ * backward on typed arrays like core's gatherRows.
  */
-export function gatherRows(x: tf.Tensor2D, ids: Int32Array, split?: { per: number; heads: number }): tf.Tensor {
+function gatherHeads(x: tf.Tensor2D, ids: Int32Array, split: { per: number; heads: number }): tf.Tensor {
   const [rows, cols] = x.shape;
-  const P = split?.per ?? ids.length;
-  const H = split?.heads ?? 1;
+  const P = split.per;
+  const H = split.heads;
   const w = cols / H;
   const at = (r: number, h: number) => ((Math.floor(r / P) * H + h) * P + (r % P)) * w;
-  const shape = split ? [ids.length / P, H, P, w] : [ids.length, cols];
+  const shape = [ids.length / P, H, P, w];
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const src = (args[0] as tf.Tensor).dataSync() as Float32Array;
     const out = new Float32Array(ids.length * cols);
@@ -116,7 +113,7 @@ export function encodeAtRead(x: tf.Tensor3D, layout: ReadLayout, w: ReadWeights,
   const keysValues = (p: 'k' | 'v') => {
     const bias = tf.reshape(w(`attn.${p}.bias`), [1, d]) as tf.Tensor2D;
     const table = xValid ? (tf.concat([dense(xValid, w, `attn.${p}`), bias], 0) as tf.Tensor2D) : bias;
-    return gatherRows(table, layout.keys, { per: o.P, heads: H }) as tf.Tensor4D;
+    return gatherHeads(table, layout.keys, { per: o.P, heads: H }) as tf.Tensor4D;
   };
   const k = keysValues('k');
   const v = keysValues('v');
