@@ -1,4 +1,5 @@
-import { gatherDiff, LmrecError, tf, type Module } from '@lmrec/core';
+import { LmrecError, tf, type Module } from '@lmrec/core';
+import { columnAffine } from './column-affine.js';
 
 /** The three bias-term adjustments of RTA's adapt step. */
 export type AdapterKind = 'b' | 'gW' | 'gW+b';
@@ -33,9 +34,11 @@ abstract class PerItemAdapter implements LogitAdapter {
     return v;
   }
 
-  /** The per-item vector for the block's columns, broadcast over rows. */
-  protected columns(v: tf.Variable, items: tf.Tensor1D | Int32Array | undefined): tf.Tensor1D {
-    return (items ? gatherDiff(v, items) : v) as tf.Tensor1D;
+  /** (g + bias[items]) * scale[items], either term optional. */
+  protected affine(g: tf.Tensor2D, items: tf.Tensor1D | Int32Array | undefined, bias?: tf.Variable, scale?: tf.Variable): tf.Tensor2D {
+    this.check(g, items);
+    const cols = items === undefined ? undefined : items instanceof Int32Array ? items : (items.dataSync() as Int32Array);
+    return columnAffine(g, cols, bias, scale);
   }
 
   protected check(g: tf.Tensor2D, items: tf.Tensor1D | Int32Array | undefined): void {
@@ -90,8 +93,7 @@ export class BiasAdapter extends PerItemAdapter {
   }
 
   apply(g: tf.Tensor2D, items?: tf.Tensor1D | Int32Array): tf.Tensor2D {
-    this.check(g, items);
-    return tf.tidy(() => tf.add(g, this.columns(this.bias, items)));
+    return this.affine(g, items, this.bias);
   }
 }
 
@@ -106,8 +108,7 @@ export class ScaleAdapter extends PerItemAdapter {
   }
 
   apply(g: tf.Tensor2D, items?: tf.Tensor1D | Int32Array): tf.Tensor2D {
-    this.check(g, items);
-    return tf.tidy(() => tf.mul(g, this.columns(this.scale, items)));
+    return this.affine(g, items, undefined, this.scale);
   }
 }
 
@@ -124,8 +125,7 @@ export class ScaleBiasAdapter extends PerItemAdapter {
   }
 
   apply(g: tf.Tensor2D, items?: tf.Tensor1D | Int32Array): tf.Tensor2D {
-    this.check(g, items);
-    return tf.tidy(() => tf.mul(tf.add(g, this.columns(this.bias, items)), this.columns(this.scale, items)));
+    return this.affine(g, items, this.bias, this.scale);
   }
 }
 

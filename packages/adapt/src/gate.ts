@@ -44,14 +44,14 @@ export class RecSysGate implements Module {
   /** The recommender's logits for the histories, restricted to `items` columns when given. */
   recommenderLogits(histories: readonly Int32Array[], items: Int32Array | undefined, training: boolean): tf.Tensor2D {
     return tf.tidy(() => {
-      const h = this.recommender.logits(histories, training);
-      if (h.shape[0] !== histories.length || h.shape[1] !== this.recommender.nItems) {
-        throw new LmrecError(
-          'E_SHAPE',
-          `gating recommender "${this.recommender.name}" returned [${h.shape}] for ${histories.length} histories over ${this.recommender.nItems} items`,
-        );
+      const rec = this.recommender;
+      const direct = items && rec.columnLogits;
+      const h = direct ? rec.columnLogits!(histories, items, training) : rec.logits(histories, training);
+      const width = direct ? items.length : rec.nItems;
+      if (h.shape[0] !== histories.length || h.shape[1] !== width) {
+        throw new LmrecError('E_SHAPE', `gating recommender "${rec.name}" returned [${h.shape}] for ${histories.length} histories over ${width} ${direct ? 'columns' : 'items'}`);
       }
-      return items ? gatherDiff(h, items, 1) : h;
+      return items && !direct ? gatherDiff(h, items, 1) : h;
     });
   }
 

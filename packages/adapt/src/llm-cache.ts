@@ -36,12 +36,17 @@ export class FrozenLlmLogits {
 
   /** g [rows.length, cols.length] of the examples `rows` over the item columns `cols`. */
   logits(rows: Int32Array, cols: Int32Array): tf.Tensor2D {
-    const out = new Float32Array(rows.length * cols.length);
-    const k = cols.length;
-    rows.forEach((r, i) => {
-      const base = r * this.nItems;
-      for (let j = 0; j < k; j++) out[i * k + j] = this.g[base + cols[j]];
-    });
-    return tf.tensor2d(out, [rows.length, k]);
+    return tf.tensor2d(pickColumns(this.g, this.nItems, rows, cols), [rows.length, cols.length]);
   }
+}
+
+function pickColumns(g: Float32Array, width: number, rows: Int32Array, cols: Int32Array): Float32Array {
+  const k = cols.length;
+  const out = new Float32Array(rows.length * k);
+  for (let i = 0; i < rows.length; i++) {
+    const base = rows[i] * width;
+    const o = i * k;
+    for (let j = 0; j < k; j++) out[o + j] = g[base + cols[j]];
+  }
+  return out;
 }

@@ -84,6 +84,34 @@ describe('adapters', () => {
   });
 });
 
+describe('adapter gradients', () => {
+  it('equal a plain reference: d/dg = dz * m, d/db = column sums of dz * m, d/dm = column sums of dz * (g + b), repeated columns accumulate', () => {
+    const rng = new Rng(8);
+    const nItems = 5;
+    const cols = Int32Array.from([3, 0, 3, 4]);
+    const g = Array.from({ length: 2 }, () => Array.from({ length: 4 }, () => rng.normal()));
+    const dz = Array.from({ length: 2 }, () => Array.from({ length: 4 }, () => rng.normal()));
+    const adapter = new ScaleBiasAdapter(nItems);
+    const b = Array.from({ length: nItems }, () => rng.normal());
+    const m = Array.from({ length: nItems }, () => rng.normal());
+    adapter.bias.assign(tf.tensor1d(b));
+    adapter.scale.assign(tf.tensor1d(m));
+    const gt = tf.variable(tf.tensor2d(g));
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(adapter.apply(gt, cols), tf.tensor2d(dz))) as tf.Scalar, [gt, adapter.bias, adapter.scale]);
+    const db = new Array(nItems).fill(0);
+    const dm = new Array(nItems).fill(0);
+    g.forEach((row, r) => row.forEach((x, j) => {
+      const c = cols[j];
+      expect(grads[gt.name].arraySync()[r][j]).toBeCloseTo(dz[r][j] * m[c], 5);
+      db[c] += dz[r][j] * m[c];
+      dm[c] += dz[r][j] * (x + b[c]);
+    }));
+    Array.from(grads[adapter.bias.name].dataSync()).forEach((v, i) => expect(v).toBeCloseTo(db[i], 5));
+    Array.from(grads[adapter.scale.name].dataSync()).forEach((v, i) => expect(v).toBeCloseTo(dm[i], 5));
+    expect(dm[1] === 0 && db[1] === 0).toBe(true);
+  });
+});
+
 describe('sampled softmax loss', () => {
   it('is -log softmax of the own positive against the shared negatives', () => {
     const rng = new Rng(3);
@@ -99,6 +127,24 @@ describe('sampled softmax loss', () => {
     expected /= B;
     const loss = tf.tidy(() => sampledSoftmaxLoss(tf.tensor2d(rows), B).dataSync()[0]);
     expect(loss).toBeCloseTo(expected, 5);
+  });
+
+  it('has the gradient (softmax - 1 at the own positive) / B, zero at the other rows\' positives', () => {
+    const rng = new Rng(5);
+    const B = 3;
+    const N = 4;
+    const rows = Array.from({ length: B }, () => Array.from({ length: B + N }, () => rng.normal() * 3));
+    const grad = tf.grad((z: tf.Tensor) => sampledSoftmaxLoss(z as tf.Tensor2D, B))(tf.tensor2d(rows)).arraySync() as number[][];
+    for (let b = 0; b < B; b++) {
+      const cand = [rows[b][b], ...rows[b].slice(B)];
+      const denom = cand.reduce((s, x) => s + Math.exp(x), 0);
+      rows[b].forEach((_, j) => {
+        let want = 0;
+        if (j === b) want = (Math.exp(rows[b][b]) / denom - 1) / B;
+        else if (j >= B) want = Math.exp(rows[b][j]) / denom / B;
+        expect(grad[b][j]).toBeCloseTo(want, 6);
+      });
+    }
   });
 });
 

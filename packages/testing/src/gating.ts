@@ -90,6 +90,23 @@ export function gatingRecommenderSuite(c: GatingRecommenderCase): Suite {
       },
     },
     {
+      title: 'columnLogits, when it has one, equals those columns of logits, with gradients',
+      run: (ctx) => {
+        const net = c.create(n, 4);
+        if (!net.columnLogits) {
+          net.dispose();
+          return ctx.skip('the recommender has no columnLogits()');
+        }
+        const cols = Int32Array.from([n - 1, 0, 3, 3, n - 1]);
+        const all = logits(net, H);
+        const some = tf.tidy(() => net.columnLogits!(H, cols, false)).dataSync();
+        H.forEach((_, r) => cols.forEach((j, k) => expect(Math.abs(some[r * cols.length + k] - all[r * n + j]), `history ${r}, column ${j}`).toBeLessThan(1e-5)));
+        const norms = gradientNorms(() => tf.mean(tf.square(net.columnLogits!(H, cols, true))) as tf.Scalar, net.trainableVariables());
+        expect(Object.values(norms).some((g) => g > 0), 'no gradient reaches the variables').toBe(true);
+        net.dispose();
+      },
+    },
+    {
       title: "loadState(state()) of another seed's instance reproduces the logits",
       run: () => {
         const a = c.create(n, 7);

@@ -59,6 +59,13 @@ export interface GatingRecommender extends Module {
   readonly nItems: number;
   /** [histories.length, nItems] logits; inside tf.tidy / optimizer.minimize. */
   logits(histories: readonly Int32Array[], training: boolean): tf.Tensor2D;
+  /**
+   * Optional: [histories.length, items.length] logits of the `items` columns
+   * only (equal to those columns of `logits`). The adapt step's sampled
+   * softmax reads ~1,256 columns a batch; a recommender that can skip the
+   * rest saves most of its scoring there.
+   */
+  columnLogits?(histories: readonly Int32Array[], items: Int32Array, training: boolean): tf.Tensor2D;
 }
 
 /** Condenses a title's token embeddings into one item vector (RTA reindex). */

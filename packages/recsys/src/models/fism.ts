@@ -1,4 +1,4 @@
-import { Csr, LmrecError, readTidy, Rng, tf, type CfSplit, type GatingRecommender } from '@lmrec/core';
+import { Csr, gatherDiff, LmrecError, readTidy, Rng, tf, type CfSplit, type GatingRecommender } from '@lmrec/core';
 import { InteractionSampler, type InteractionBatch } from '../trainer/samplers.js';
 import type { EvalScorer, Sampler } from '../trainer/types.js';
 import { normalValues, normalVariable } from '../nn/init.js';
@@ -90,6 +90,15 @@ export class FismNet implements GatingRecommender {
 
   logits(histories: readonly Int32Array[], _training = false): tf.Tensor2D {
     return tf.tidy(() => tf.add(matMul(this.userVectors(histories), this.itemsT()), this.bias) as tf.Tensor2D);
+  }
+
+  /** logits of the `items` columns: their embedding rows are gathered first, so the product is [B, dim] x [dim, k]. */
+  columnLogits(histories: readonly Int32Array[], items: Int32Array, _training = false): tf.Tensor2D {
+    for (const j of items) if (!(j >= 0 && j < this.nItems)) throw new LmrecError('E_RANGE', `fism: item column ${j} is outside [0, ${this.nItems})`);
+    return tf.tidy(() => {
+      const rows = gatherDiff(this.emb as tf.Tensor2D, items);
+      return tf.add(matMul(this.userVectors(histories), tf.transpose(rows)), gatherDiff(this.bias as tf.Tensor1D, items)) as tf.Tensor2D;
+    });
   }
 
   trainableVariables(): tf.Variable[] {
