@@ -5,7 +5,8 @@
  * frozen sum catalogue. Process CPU time (user + system) beside the load average,
  * since the 2-core machine is shared. Writes bench/epochs.md.
  *   pnpm --filter @lmrec/adapt exec tsx --conditions source bench/epochs.ts [--rnn-batches 18] [--trm-batches 1]
- * (a reindex epoch is 18 batches; fewer are timed and scaled, 0 skips the aggregator)
+ * (a reindex epoch is 18 batches; fewer are timed and scaled, 0 skips the aggregator;
+ *  --adapt-epochs 10: the adapt rows include building the frozen-logit cache once)
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -65,18 +66,19 @@ for (const [name, options, batches] of [
 const sum = await ReindexModel.fromBackbone(backbone, new SumAggregator({ dim: d }), titles);
 const frozen = FixedItemIndex.freeze(sum);
 const set = data.parts.train.set;
-const adaptOptions = { epochs: 3, weightDecay: 0, clipNorm: 5, evalAtStart: false };
-rows.push(await measure('+Bias gW+b (frozen sum)', `${train.length} examples, 3 epochs`, async () => {
+const adaptEpochs = arg('adapt-epochs', 10);
+const adaptOptions = { epochs: adaptEpochs, weightDecay: 0, clipNorm: 5, evalAtStart: false };
+rows.push(await measure('+Bias gW+b (frozen sum)', `${train.length} examples, ${adaptEpochs} epochs`, async () => {
   const adapter = createAdapter('gW+b', nItems);
   await trainAdapt(new BiasAdaptedModel(frozen, adapter, 'bias'), set, undefined, { ...adaptOptions, learningRate: 1e-4 });
   adapter.dispose();
-  return 3;
+  return adaptEpochs;
 }));
-rows.push(await measure('+RecSys FISM gating (frozen sum, padRow)', `${train.length} examples, 3 epochs`, async () => {
+rows.push(await measure('+RecSys FISM gating (frozen sum, padRow)', `${train.length} examples, ${adaptEpochs} epochs`, async () => {
   const gate = new RecSysGate(new FismNet({ nItems, padRow: true, seed: 0 }));
   await trainAdapt(new GatedModel(frozen, gate, 'gating'), set, undefined, { ...adaptOptions, learningRate: 1e-3 });
   gate.dispose();
-  return 3;
+  return adaptEpochs;
 }));
 
 const md = [
