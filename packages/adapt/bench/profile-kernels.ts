@@ -37,7 +37,9 @@ async function job(): Promise<() => Promise<unknown>> {
 const run = await job();
 await run();
 const t0 = performance.now();
-const info = await tf.profile(run);
+const info = await tf.profile(async () => {
+  await run();
+});
 const wall = performance.now() - t0;
 const by = new Map<string, { n: number; ms: number }>();
 for (const k of info.kernels) {
