@@ -1,15 +1,17 @@
 /**
- * Why +Bias (gW+b, frozen sum, official settings) moves with the seed on
- * redial_lexical: for each seed, VALID Recall@10 (389 examples) and TEST
- * H@10 (2,364) of every checkpoint the official schedule evaluates (every 10
- * epochs), and the one keep-best selects. Writes bench/bias-seeds.md.
- *   pnpm --filter @lmrec/adapt exec tsx --conditions source bench/bias-seeds.ts [--seeds 0,1,2] [--kind gW+b] [--lr 1e-4]
+ * Why +Bias (gW+b, frozen sum, official settings) and FISM gating move with
+ * the seed on redial_lexical: for each seed, VALID Recall@10 (389 examples)
+ * and TEST H@10 (2,364) of every checkpoint the official schedule evaluates
+ * (every 10 epochs), the gate value with --kind fism, and the one keep-best
+ * selects. Writes bench/bias-seeds-<kind>.md.
+ *   pnpm --filter @lmrec/adapt exec tsx --conditions source bench/bias-seeds.ts [--seeds 0,1,2] [--kind gW+b|b|gW|fism] [--lr 1e-4 (fism: 1e-3)]
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, tf, writeFileAtomic } from '@lmrec/core';
 import { ReindexModel, SumAggregator } from '@lmrec/reindex';
-import { BiasAdaptedModel, createAdapter, FixedItemIndex, trainAdapt, validRecall, type AdapterKind } from '../src/index.js';
+import { FismNet } from '@lmrec/recsys';
+import { BiasAdaptedModel, createAdapter, FixedItemIndex, GatedModel, RecSysGate, trainAdapt, validRecall, type AdaptModel, type AdapterKind } from '../src/index.js';
 import { loadRedialLexical } from './redial-lexical.js';
 
 const arg = (name: string, fallback: string) => {
@@ -17,8 +19,8 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 const seeds = arg('seeds', '0,1,2').split(',').map(Number);
-const kind = arg('kind', 'gW+b') as AdapterKind;
-const lr = Number(arg('lr', '1e-4'));
+const kind = arg('kind', 'gW+b') as AdapterKind | 'fism';
+const lr = Number(arg('lr', kind === 'fism' ? '1e-3' : '1e-4'));
 const epochs = Number(arg('epochs', '200'));
 const every = Number(arg('every', '10'));
 
@@ -27,12 +29,13 @@ const data = await loadRedialLexical();
 if (!data) process.exit(0);
 const sum = await ReindexModel.fromBackbone(data.backbone, new SumAggregator({ dim: data.backbone.dim }), data.titles);
 const frozen = FixedItemIndex.freeze(sum);
-const lines = [`+Bias ${kind} (frozen sum), lr ${lr}, ${epochs} epochs, AdamW wd 0, clip 5, valid every ${every} epochs, patience 10, no initial evaluation. load ${loadavg()[0].toFixed(1)}`, ''];
+const title = kind === 'fism' ? '+RecSys FISM gating (official PAD row)' : `+Bias ${kind}`;
+const lines = [`${title} (frozen sum), lr ${lr}, ${epochs} epochs, AdamW wd 0, clip 5, valid every ${every} epochs, patience 10, no initial evaluation. load ${loadavg()[0].toFixed(1)}`, ''];
 const header = ['seed', 'selected epoch', 'test H@10 (selected)', ...Array.from({ length: epochs / every }, (_, i) => `ep ${(i + 1) * every} valid / test`)];
 lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
 for (const seed of seeds) {
-  const adapter = createAdapter(kind, data.nItems);
-  const model = new BiasAdaptedModel(frozen, adapter, `bias-${seed}`);
+  const part = kind === 'fism' ? new RecSysGate(new FismNet({ nItems: data.nItems, padRow: true, seed })) : createAdapter(kind, data.nItems);
+  const model: AdaptModel = part instanceof RecSysGate ? new GatedModel(frozen, part, `fism-${seed}`) : new BiasAdaptedModel(frozen, part, `bias-${seed}`);
   const snapshots = new Map<number, Record<string, tf.Tensor>>();
   const r = await trainAdapt(model, data.parts.train.set, data.parts.valid.set, {
     epochs, learningRate: lr, weightDecay: 0, clipNorm: 5, evalEvery: every, patience: 10, evalAtStart: false, seed,
@@ -46,13 +49,14 @@ for (const seed of seeds) {
     model.loadState(state);
     const test = await validRecall(model, data.parts.test.set, 10);
     const valid = r.log.find((l) => l.epoch === epoch)?.valid ?? NaN;
-    cells.push(`${valid.toFixed(4)} / ${test.toFixed(4)}${epoch === r.bestEpoch ? ' *' : ''}`);
+    const gate = model.describe?.().gate;
+    cells.push(`${valid.toFixed(4)} / ${test.toFixed(4)}${gate === undefined ? '' : ` (gate ${gate.toFixed(3)})`}${epoch === r.bestEpoch ? ' *' : ''}`);
     tf.dispose(Object.values(state));
   }
   const row = `| ${seed} | ${r.bestEpoch} | ${selectedTest.toFixed(4)} | ${cells.join(' | ')} |`;
   console.log(row);
   lines.push(row);
-  adapter.dispose();
+  part.dispose();
 }
 lines.push('', `\\* = the checkpoint keep-best selected (highest valid, earliest on ties). ${new Date().toISOString()}`);
 await writeFileAtomic(join(import.meta.dirname, `bias-seeds-${kind}.md`), `${lines.join('\n')}\n`);
