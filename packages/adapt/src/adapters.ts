@@ -16,6 +16,11 @@ export interface LogitAdapter extends Module {
   readonly kind: AdapterKind;
   readonly nItems: number;
   apply(g: tf.Tensor2D, items?: tf.Tensor1D | Int32Array): tf.Tensor2D;
+  /**
+   * When apply is (g + bias[c]) * scale[c] (either term optional): its
+   * variables, so the adapt loop can fuse it with the loss.
+   */
+  terms?(): { bias?: tf.Variable; scale?: tf.Variable };
 }
 
 abstract class PerItemAdapter implements LogitAdapter {
@@ -49,6 +54,10 @@ abstract class PerItemAdapter implements LogitAdapter {
   }
 
   abstract apply(g: tf.Tensor2D, items?: tf.Tensor1D | Int32Array): tf.Tensor2D;
+
+  terms(): { bias?: tf.Variable; scale?: tf.Variable } {
+    return { bias: this.vars.get('bias'), scale: this.vars.get('scale') };
+  }
 
   trainableVariables(): tf.Variable[] {
     return [...this.vars.values()];

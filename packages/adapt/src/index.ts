@@ -4,6 +4,7 @@ export { FixedItemIndex, TrainableItemIndex, type ItemIndex, type ItemVectorSour
 export { BiasAdaptedModel, GatedModel, LlmModel, RecommenderModel, llmLogits, type AdaptBatch, type AdaptModel } from './models.js';
 export { crsScorer, makeBatch, disposeBatch, scoreRows, type AdaptExamples } from './examples.js';
 export { sampledSoftmaxLoss } from './loss.js';
+export { fusedAffineLoss, fusedGatedLoss, type FrozenLogitTable, type FusedBatch } from './fused-loss.js';
 export { AdaptExampleSampler, type AdaptStepBatch } from './example-sampler.js';
 export { trainAdapt, validRecall, type AdaptEpochLog, type AdaptTrainOptions, type AdaptTrainResult } from './train.js';
 export { PopularityDiagnosticsAccumulator, type PopularityDiagnostics } from './diagnostics.js';

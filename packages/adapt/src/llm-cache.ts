@@ -1,5 +1,6 @@
 import { readTidy, tf } from '@lmrec/core';
 import type { AdaptExamples } from './examples.js';
+import type { FrozenLogitTable } from './fused-loss.js';
 import type { ItemIndex } from './item-index.js';
 import type { AdaptModel } from './models.js';
 
@@ -13,10 +14,10 @@ const MAX_CACHED = 64 * 1024 * 1024;
  * instead of multiplying q by the gathered V^T every step, the step that
  * dominated their epochs (BENCHMARKS.md, RTA epochs).
  */
-export class FrozenLlmLogits {
+export class FrozenLlmLogits implements FrozenLogitTable {
   private constructor(
-    private readonly g: Float32Array,
-    private readonly nItems: number,
+    readonly g: Float32Array,
+    readonly width: number,
   ) {}
 
   /** A cache for `model` on `set`, or undefined when its index trains (or the cache would be too large). */
@@ -36,7 +37,7 @@ export class FrozenLlmLogits {
 
   /** g [rows.length, cols.length] of the examples `rows` over the item columns `cols`. */
   logits(rows: Int32Array, cols: Int32Array): tf.Tensor2D {
-    return tf.tensor2d(pickColumns(this.g, this.nItems, rows, cols), [rows.length, cols.length]);
+    return tf.tensor2d(pickColumns(this.g, this.width, rows, cols), [rows.length, cols.length]);
   }
 }
 

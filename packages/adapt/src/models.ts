@@ -1,6 +1,7 @@
 import { gatherDiff, LmrecError, tf, type GatingRecommender, type Rng } from '@lmrec/core';
 import { matMul, swapLast } from '@lmrec/recsys';
 import type { LogitAdapter } from './adapters.js';
+import { fusedAffineLoss, fusedGatedLoss, type FrozenLogitTable, type FusedBatch } from './fused-loss.js';
 import type { RecSysGate } from './gate.js';
 import type { ItemIndex } from './item-index.js';
 
@@ -33,6 +34,13 @@ export interface AdaptModel {
   indexVariables?(): tf.Variable[];
   /** Random streams its parts draw from by themselves (dropout), saved with training checkpoints. */
   randomStreams?(): Record<string, Rng>;
+  /**
+   * RTA's sampled-softmax loss of a batch when the LLM logits g are frozen,
+   * computed without the [B, B + N] logits; the same value and gradients as
+   * sampledSoftmaxLoss(logits(...)). Optional: undefined (or no method)
+   * makes the loop use logits().
+   */
+  frozenLoss?(table: FrozenLogitTable, batch: FusedBatch & { histories: readonly Int32Array[] }, training: boolean): tf.Scalar | undefined;
 }
 
 /** The random streams of a model's parts, keys prefixed by the part. */
@@ -138,6 +146,11 @@ export class BiasAdaptedModel implements AdaptModel {
     return this.index.trainableVariables();
   }
 
+  frozenLoss(table: FrozenLogitTable, batch: FusedBatch): tf.Scalar | undefined {
+    const terms = this.adapter.terms?.();
+    return terms && fusedAffineLoss(table, batch, terms.bias, terms.scale);
+  }
+
   state(): Record<string, tf.Tensor> {
     const out: Record<string, tf.Tensor> = {};
     for (const [k, v] of Object.entries(this.adapter.state())) out[`adapter.${k}`] = v;
@@ -183,6 +196,10 @@ export class GatedModel implements AdaptModel {
 
   indexVariables(): tf.Variable[] {
     return this.index.trainableVariables();
+  }
+
+  frozenLoss(table: FrozenLogitTable, batch: FusedBatch & { histories: readonly Int32Array[] }, training: boolean): tf.Scalar {
+    return fusedGatedLoss(table, batch, this.gate.recommenderLogits(batch.histories, batch.cols, training), this.gate.logit);
   }
 
   state(): Record<string, tf.Tensor> {

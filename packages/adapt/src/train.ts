@@ -111,7 +111,10 @@ function adaptTrainable(model: AdaptModel, train: AdaptExamples, valid: AdaptExa
   return {
     name: model.name,
     trainableVariables: () => model.trainableVariables(),
-    loss: ({ rows, cols }) => sampledSoftmaxLoss(model.logits(batchOf(rows, cols), cols, true), rows.length),
+    loss: ({ rows, cols }) => {
+      const fused = cached && model.frozenLoss?.(cached, { rows, cols, histories: Array.from(rows, (r) => train.histories[r]) }, true);
+      return fused || sampledSoftmaxLoss(model.logits(batchOf(rows, cols), cols, true), rows.length);
+    },
     state: () => model.state(),
     loadState: (state) => model.loadState(state),
     parameterGroups: indexLr === undefined ? undefined : () => [{ variables: model.indexVariables?.() ?? [], lr: indexLr }],

@@ -102,7 +102,7 @@ describe('adapter gradients', () => {
     const dm = new Array(nItems).fill(0);
     g.forEach((row, r) => row.forEach((x, j) => {
       const c = cols[j];
-      expect(grads[gt.name].arraySync()[r][j]).toBeCloseTo(dz[r][j] * m[c], 5);
+      expect((grads[gt.name].arraySync() as number[][])[r][j]).toBeCloseTo(dz[r][j] * m[c], 5);
       db[c] += dz[r][j] * m[c];
       dm[c] += dz[r][j] * (x + b[c]);
     }));
