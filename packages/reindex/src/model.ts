@@ -138,7 +138,7 @@ export class ReindexModel {
     const blocks: tf.Tensor2D[] = [];
     for (let start = 0; start < this.nItems; start += this.blockSize) {
       const ids = sorted.subarray(start, Math.min(this.nItems, start + this.blockSize));
-      blocks.push(tf.tidy(() => this.itemVectors(ids, false, 256)));
+      blocks.push(tf.tidy(() => this.itemVectors(ids, false, ids.length)));
     }
     // rows are in length order: put item i's row back at i, then lay out [d, n]
     const position = new Int32Array(this.nItems);

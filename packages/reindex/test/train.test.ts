@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@lmrec/core';
 import { AdamOptimizer } from '@lmrec/recsys';
 import { clipByGlobalNorm, dataLabelPairs, distillationPairs, evaluateReindex, ReindexModel, reindexLoss, RnnAggregator, SumAggregator, TitleMatcher, trainReindex, WeightedAggregator } from '../src/index.js';
+import { batchVectors } from '../src/train.js';
 
 beforeAll(async () => {
   await initBackend();
@@ -210,6 +211,30 @@ describe('ReindexModel item vectors', () => {
     });
     expect([...model.byLength(Int32Array.from([5, 0, 22, 3]))].map((i) => model.lengths[i])).toEqual([...[5, 0, 22, 3].map((i) => model.lengths[i])].sort((a, b) => a - b));
     model.aggregator.dispose();
+    model.dispose();
+  });
+
+  it('batch vectors: each distinct item aggregated once gives the values and gradients of every item aggregated in chunks', () => {
+    const d = 6;
+    const rng = new Rng(5);
+    const vocab = 20;
+    const table = Float32Array.from({ length: vocab * d }, () => rng.normal());
+    const titleTokenIds = Array.from({ length: 9 }, (_, i) => Array.from({ length: 1 + (i % 4) }, () => rng.int(vocab)));
+    const aggregator = new RnnAggregator({ dim: d, hidden: 3, seed: 2, read: 'padded', padTo: 5 });
+    const model = new ReindexModel({ aggregator, titleTokenIds, tokenIds: Array.from({ length: vocab }, (_, i) => i), tokenTable: table, dim: d });
+    // targets 4, 4, 1 then negatives that repeat them
+    const items = Int32Array.of(4, 4, 1, 0, 4, 8, 1, 3);
+    const weights = tf.tensor2d(Float32Array.from({ length: items.length * d }, () => rng.normal()), [items.length, d]);
+    const run = (f: () => tf.Tensor2D) => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(f(), weights)) as tf.Scalar, aggregator.trainableVariables());
+      return { value: value.dataSync()[0], grads: aggregator.trainableVariables().flatMap((v) => Array.from(grads[v.name].dataSync())) };
+    };
+    const once = run(() => batchVectors(model, items));
+    const chunked = run(() => model.itemVectors(items, true, 3));
+    expect(once.value).toBeCloseTo(chunked.value, 5);
+    expect(once.grads.some((g) => Math.abs(g) > 1e-3)).toBe(true);
+    once.grads.forEach((g, i) => expect(g).toBeCloseTo(chunked.grads[i], 5));
+    aggregator.dispose();
     model.dispose();
   });
 });
