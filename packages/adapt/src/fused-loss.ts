@@ -85,28 +85,38 @@ function softmaxGrad(z: Float64Array, max: number): number {
 function affineSoftmax(g: Float32Array, width: number, rows: Int32Array, cols: Int32Array, b: Float32Array, m: Float32Array) {
   const B = rows.length;
   const negs = cols.subarray(B);
-  const z = new Float64Array(negs.length + 1);
+  const N = negs.length;
+  // the negatives' terms in column order, so the row loops read and add up contiguously
+  const bn = Float64Array.from(negs, (c) => b[c]);
+  const mn = Float64Array.from(negs, (c) => m[c]);
+  const dbn = new Float64Array(N);
+  const dmn = new Float64Array(N);
+  const u = new Float64Array(N);
+  const z = new Float64Array(N + 1);
   const db = new Float64Array(width);
   const dm = new Float64Array(width);
   let total = 0;
   for (let r = 0; r < B; r++) {
     const base = rows[r] * width;
     const c0 = cols[r];
-    let max = (z[0] = (g[base + c0] + b[c0]) * m[c0]);
-    for (let j = 0; j < negs.length; j++) {
-      const c = negs[j];
-      const x = (z[j + 1] = (g[base + c] + b[c]) * m[c]);
+    const u0 = g[base + c0] + b[c0];
+    let max = (z[0] = u0 * m[c0]);
+    for (let j = 0; j < N; j++) {
+      const x = (z[j + 1] = (u[j] = g[base + negs[j]] + bn[j]) * mn[j]);
       if (x > max) max = x;
     }
     total += softmaxGrad(z, max);
     db[c0] += (z[0] / B) * m[c0];
-    dm[c0] += (z[0] / B) * (g[base + c0] + b[c0]);
-    for (let j = 0; j < negs.length; j++) {
-      const c = negs[j];
-      const e = z[j + 1] / B;
-      db[c] += e * m[c];
-      dm[c] += e * (g[base + c] + b[c]);
+    dm[c0] += (z[0] / B) * u0;
+    for (let j = 0; j < N; j++) {
+      const e = z[j + 1];
+      dbn[j] += e;
+      dmn[j] += e * u[j];
     }
+  }
+  for (let j = 0; j < N; j++) {
+    db[negs[j]] += (dbn[j] / B) * mn[j];
+    dm[negs[j]] += dmn[j] / B;
   }
   return { loss: total / B, db, dm };
 }
