@@ -6,8 +6,11 @@
  * since the 2-core machine is shared. Writes bench/epochs.md.
  *   pnpm --filter @lmrec/adapt exec tsx --conditions source bench/epochs.ts [--rnn-batches 18] [--trm-batches 1]
  * (a reindex epoch is 18 batches; fewer are timed and scaled, 0 skips the aggregator;
- *  --adapt-epochs 10: the adapt rows include building the frozen-logit cache once)
+ *  --adapt-epochs 10: the adapt rows include building the frozen-logit cache once;
+ *  --torch 1: also time the official aggregator modules in PyTorch, bench/torch/reindex_epoch.py,
+ *  at 1 and 2 threads, with the python of LMREC_PYTHON, python3 or /usr/bin/python3 that has torch)
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, writeFileAtomic } from '@lmrec/core';
@@ -37,6 +40,28 @@ async function measure(label: string, units: string, run: () => Promise<number>)
   return line;
 }
 
+/** A python with torch, or undefined. */
+function torchPython(): string | undefined {
+  for (const py of [process.env.LMREC_PYTHON, 'python3', '/usr/bin/python3'].filter((x): x is string => !!x)) {
+    if (spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return py;
+  }
+  return undefined;
+}
+
+/** Rows of PyTorch's epoch with the official aggregator module, 1 and 2 threads. */
+function torchRows(name: 'rnn' | 'trm', steps: number, pairs: number): string[] {
+  const py = torchPython();
+  if (!py) return [`| torch ${name} | skipped: no python with torch (Debian: apt-get install python3-torch) | - | - | - |`];
+  return [1, 2].map((threads) => {
+    const load0 = loadavg()[0];
+    const out = execFileSync(py, [join(import.meta.dirname, 'torch', 'reindex_epoch.py'), name, String(threads), String(steps), String(pairs)], { encoding: 'utf8' });
+    const t = JSON.parse(out.trim().split('\n').pop()!) as { epoch_s: number; step_s: number };
+    const line = `| torch ${name}, official module, ${threads} thread${threads > 1 ? 's' : ''} (${py}) | median of ${steps} steps x ${(pairs / 256).toFixed(2)} | - | ${t.epoch_s.toFixed(2)} | ${load0.toFixed(1)} - ${loadavg()[0].toFixed(1)} |`;
+    console.log(line);
+    return line;
+  });
+}
+
 await initBackend();
 const data = await loadRedialLexical();
 if (!data) process.exit(0);
@@ -61,6 +86,7 @@ for (const [name, options, batches] of [
   );
   model.aggregator.dispose();
   model.dispose();
+  if (arg('torch', 0)) rows.push(...torchRows(name, name === 'trm' ? 2 : 4, train.length));
 }
 
 const sum = await ReindexModel.fromBackbone(backbone, new SumAggregator({ dim: d }), titles);
@@ -86,6 +112,6 @@ const md = [
   '|---|---|---:|---:|---|',
   ...rows,
   '',
-  `Official code (PyTorch, same machine, wall s / epoch): rnn 10, +Bias 0.21, FISM gating 0.56. ${new Date().toISOString()}`,
+  `Official code (PyTorch, same machine, wall s / epoch, issue 19): rnn 10, +Bias 0.21, FISM gating 0.56. The torch rows time the official modules with Debian's python3-torch, whose BLAS is generic (~5 GFLOP/s on a 18,840 x 256 x 2,048 GEMM at 1 thread), so they are slower than the official figures. ${new Date().toISOString()}`,
 ].join('\n');
 await writeFileAtomic(join(import.meta.dirname, 'epochs.md'), `${md}\n`);
