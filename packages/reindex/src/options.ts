@@ -22,6 +22,7 @@ export const rnnOptions = z.strictObject({
   outDim: positiveInt.describe('output width (default: the input width)').optional(),
   read: z.enum(['packed', 'padded']).describe("backward direction: 'packed' final state (default) or 'padded', the official code's padded output at the last valid token").optional(),
   padTo: positiveInt.describe("with read 'padded': pad titles to at least this many tokens (official: the catalogue's longest title; default the batch's longest)").optional(),
+  steps: z.enum(['valid', 'all']).describe("steps computed: 'valid' (default) only valid tokens, length-sorted as PyTorch's packed sequences; 'all' every position with masked updates (the slower reference, same maths)").optional(),
   seed: seed.optional(),
 });
 

@@ -42,7 +42,11 @@ describe('plugin module', () => {
     expect(reg.names('Backbone')).toEqual(['artifacts', 'glove', 'lexical', 'openai', 'transformers']);
     const rnn = reg.create<RnnAggregator>('Aggregator', 'rnn', { hidden: 4 }, depsOf([[DEPS.InputDim, 8], [DEPS.Seed, 1]]));
     expect(rnn).toBeInstanceOf(RnnAggregator);
-    expect([rnn.hidden, rnn.inputDim]).toEqual([4, 8]);
+    expect([rnn.hidden, rnn.inputDim, rnn.steps]).toEqual([4, 8, 'valid']);
+    const reference = reg.create<RnnAggregator>('Aggregator', 'rnn', { hidden: 4, steps: 'all' }, depsOf([[DEPS.InputDim, 8], [DEPS.Seed, 1]]));
+    expect(reference.steps).toBe('all');
+    expect(() => reg.create('Aggregator', 'rnn', { steps: 'packed' }, depsOf([[DEPS.InputDim, 8], [DEPS.Seed, 1]]))).toThrow(/steps/);
+    reference.dispose();
     // same seed, same weights as the class built by hand; an explicit seed option wins over the run's
     const byHand = new RnnAggregator({ dim: 8, hidden: 4, seed: 1 });
     const own = reg.create<RnnAggregator>('Aggregator', 'rnn', { hidden: 4, seed: 1 }, depsOf([[DEPS.InputDim, 8], [DEPS.Seed, 99]]));
