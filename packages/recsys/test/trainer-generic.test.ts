@@ -107,6 +107,17 @@ describe('Trainer.train (generic tasks)', () => {
     expect(r.log.every((l) => !l.best)).toBe(true);
   });
 
+  it('says "stopped early" only when patience cut the run short, not when it ran out on the last epoch', async () => {
+    const messages = async (epochs: number) => {
+      const lines: string[] = [];
+      const progress = { start: () => ({ tick() {}, set() {}, end() {} }), log: (m: string) => void lines.push(m) };
+      await new Trainer({ ...options, epochs, optimizer: { lr: 0 }, evaluateInitial: true, patience: 2, progress }).train(task(2));
+      return lines.filter((l) => l.includes('evaluations without'));
+    };
+    expect(await messages(6)).toEqual(['lsq: stopped early at epoch 2 (2 evaluations without a better valid score), kept the initial weights']);
+    expect(await messages(2)).toEqual(['lsq: ran all 2 epochs (the last 2 evaluations without a better valid score), kept the initial weights']);
+  });
+
   it('a checkpoint written under another checkpointKey is refused, not resumed', async () => {
     const dir = tmp();
     await new Trainer({ ...options, checkpointDir: dir, checkpointKey: 'lr=0.05', onEpochEnd: (r) => r.epoch < 2 }).train(task(5));

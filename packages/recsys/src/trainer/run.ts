@@ -93,7 +93,10 @@ export class TrainingRun<B> {
       overall.end();
     }
     if (this.selection.stoppedEarly) {
-      this.o.progress.log?.(`${this.name}: stopped early at epoch ${this.log.length} (${this.o.patience} evaluations without a better valid ${this.o.metric}), kept ${this.keptLabel()}`);
+      // patience can run out on the very last epoch: that run was not cut short
+      const why = `${this.o.patience} evaluations without a better valid ${this.o.metric}`;
+      const how = this.log.length < this.o.epochs ? `stopped early at epoch ${this.log.length} (${why})` : `ran all ${this.o.epochs} epochs (the last ${why})`;
+      this.o.progress.log?.(`${this.name}: ${how}, kept ${this.keptLabel()}`);
     }
   }
 
