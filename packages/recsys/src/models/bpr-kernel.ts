@@ -16,49 +16,81 @@ export interface BprStepResult {
 }
 
 /**
- * The BPR loss of `bprLoss` and its exact gradient on plain arrays, one pass
- * over the batch: `mean_{b,k} softplus(s-_{bk} - s+_b) + reg/2/divisor *
- * sum(|u_b|^2 + |p_b|^2 + sum_k |n_bk|^2)`, scores from `score`, the L2 term
- * on `reg` rows (the same arrays for MF, layer 0 for LightGCN). Replaces some
- * twenty taped tfjs ops and the gather / scatter-add gradient per step.
+ * The BPR loss of `bprLoss` and its exact gradient on plain arrays:
+ * `mean_{b,k} softplus(s-_{bk} - s+_b) + reg/2/divisor * sum(|u_b|^2 +
+ * |p_b|^2 + sum_k |n_bk|^2)`, scores from `score`, the L2 term on `l2` rows
+ * (the same arrays for MF, layer 0 for LightGCN). Allocating form of
+ * `bprPairs` + `bprReg`, for tests and one-off callers.
  */
 export function bprStep(score: BprTables, l2: BprTables, dim: number, batch: InteractionBatch, reg: number, divisor: number): BprStepResult {
-  const B = batch.users.length;
-  const K = batch.negatives;
   const dScore = { users: new Float32Array(score.users.length), items: new Float32Array(score.items.length) };
   const dReg = { users: new Float32Array(l2.users.length), items: new Float32Array(l2.items.length) };
-  const pairScale = 1 / (B * K);
-  const regScale = reg / divisor;
+  const rank = bprPairs(score, dScore, dim, batch);
+  return { loss: rank + bprReg(l2, dReg, dim, batch, reg, divisor), dScore, dReg };
+}
+
+/**
+ * The pairwise part: adds d mean softplus(s- - s+) / d score into `grad`
+ * (which the caller zeroes) and returns that mean. The hot loop of MF and
+ * LightGCN training; kept in small functions because V8 optimises those
+ * reliably (one large function with the L2 branch deoptimised on every call).
+ */
+export function bprPairs(score: BprTables, grad: BprTables, dim: number, batch: InteractionBatch): number {
+  const { users, pos, neg } = batch;
+  const K = batch.negatives;
+  const B = users.length;
+  const scale = 1 / (B * K);
+  const U = score.users;
+  const I = score.items;
   let rank = 0;
-  let sq = 0;
-  const { users: U, items: I } = score;
-  const dU = dScore.users;
-  const dI = dScore.items;
   for (let b = 0; b < B; b++) {
-    const uo = batch.users[b] * dim;
-    const po = batch.pos[b] * dim;
-    let sPos = 0;
-    for (let t = 0; t < dim; t++) sPos += U[uo + t] * I[po + t];
+    const uo = users[b] * dim;
+    const po = pos[b] * dim;
+    const sPos = dot(U, uo, I, po, dim);
     for (let k = 0; k < K; k++) {
-      const no = batch.neg[b * K + k] * dim;
-      let sNeg = 0;
-      for (let t = 0; t < dim; t++) sNeg += U[uo + t] * I[no + t];
-      const x = sNeg - sPos;
+      const no = neg[b * K + k] * dim;
+      const x = dot(U, uo, I, no, dim) - sPos;
       rank += x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-      const g = pairScale / (1 + Math.exp(-x)); // sigmoid(x) / (B K)
-      for (let t = 0; t < dim; t++) {
-        const u = g * U[uo + t];
-        dU[uo + t] += g * (I[no + t] - I[po + t]);
-        dI[po + t] -= u;
-        dI[no + t] += u;
-      }
-    }
-    if (reg > 0) {
-      sq += addScaled(l2.users, dReg.users, uo, dim, regScale) + addScaled(l2.items, dReg.items, po, dim, regScale);
-      for (let k = 0; k < K; k++) sq += addScaled(l2.items, dReg.items, batch.neg[b * K + k] * dim, dim, regScale);
+      // d softplus(x) = sigmoid(x), over the B K pairs of the mean
+      pairGrad(U, I, grad.users, grad.items, uo, po, no, dim, scale / (1 + Math.exp(-x)));
     }
   }
-  return { loss: rank * pairScale + (reg > 0 ? (sq * reg) / 2 / divisor : 0), dScore, dReg };
+  return rank * scale;
+}
+
+function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
+  let s = 0;
+  for (let t = 0; t < dim; t++) s += a[ao + t] * b[bo + t];
+  return s;
+}
+
+/** d(g (s- - s+)): user row g (n - p), positive row -g u, negative row +g u. */
+function pairGrad(U: Float32Array, I: Float32Array, dU: Float32Array, dI: Float32Array, uo: number, po: number, no: number, dim: number, g: number): void {
+  for (let t = 0; t < dim; t++) {
+    const u = g * U[uo + t];
+    dU[uo + t] += g * (I[no + t] - I[po + t]);
+    dI[po + t] -= u;
+    dI[no + t] += u;
+  }
+}
+
+/**
+ * The L2 part: adds reg / divisor times every batch row (user, positive,
+ * negatives, repeats counted) of `l2` into `grad` and returns
+ * reg / 2 / divisor times their squared norms. `grad` may be the pairwise
+ * gradient itself (MF, where score and L2 rows are the same table).
+ */
+export function bprReg(l2: BprTables, grad: BprTables, dim: number, batch: InteractionBatch, reg: number, divisor: number): number {
+  if (reg <= 0) return 0;
+  const { users, pos, neg } = batch;
+  const K = batch.negatives;
+  const scale = reg / divisor;
+  let sq = 0;
+  for (let b = 0; b < users.length; b++) {
+    sq += addScaled(l2.users, grad.users, users[b] * dim, dim, scale) + addScaled(l2.items, grad.items, pos[b] * dim, dim, scale);
+    for (let k = 0; k < K; k++) sq += addScaled(l2.items, grad.items, neg[b * K + k] * dim, dim, scale);
+  }
+  return (sq * reg) / 2 / divisor;
 }
 
 /** grad[o..o+dim) += scale * rows[o..o+dim); returns the row's squared norm. */

@@ -102,7 +102,6 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
     for (let i = 0; i < this.n; i++) order[i] = i;
     if (this.options.shuffle ?? true) rng.shuffle(order);
     const { train, negatives } = this;
-    const seen = new Uint8Array(train.nCols); // the current user's train items, O(1) membership
     for (let start = 0; start < this.n; start += batchSize) {
       const size = Math.min(batchSize, this.n - start);
       if (size < batchSize && this.dropLast) break;
@@ -117,36 +116,56 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
           pos[r] = train.indices[k % train.nnz];
         } else {
           u = this.active[k % this.active.length];
-          const row = train.row(u);
-          pos[r] = row[rng.int(row.length)];
+          const r0 = train.indptr[u];
+          pos[r] = train.indices[r0 + rng.int(train.indptr[u + 1] - r0)];
         }
         users[r] = u;
-        if (negatives > 0) this.drawNegatives(rng, u, seen, neg, r * negatives);
+        if (negatives > 0) this.drawNegatives(rng, u, neg, r * negatives);
       }
       yield { batch: { users, pos, neg, negatives, batchSize }, size };
     }
   }
 
-  private drawNegatives(rng: Rng, u: number, seen: Uint8Array, out: Int32Array, offset: number): void {
-    const row = this.train.row(u);
+  private drawNegatives(rng: Rng, u: number, out: Int32Array, offset: number): void {
+    const { indptr, indices } = this.train;
+    const r0 = indptr[u];
+    const r1 = indptr[u + 1];
     const lo = this.lo[u];
     const span = this.span[u];
     // rng.int(span) inlined (the same unbiased rejection on the 32-bit range): AlphaRec draws ~1M per batch
     const limit = 0x100000000 - (0x100000000 % span);
-    for (let t = 0; t < row.length; t++) seen[row[t]] = 1;
     for (let s = 0; s < this.negatives; s++) {
       let j: number;
       do {
         let x = rng.nextUint32();
         while (x >= limit) x = rng.nextUint32();
         j = lo + (x % span);
-      } while (seen[j] === 1);
+      } while (sortedHas(indices, r0, r1, j) || (!this.replacement && drawn(out, offset, offset + s, j)));
       out[offset + s] = j;
-      if (!this.replacement) seen[j] = 1;
     }
-    for (let t = 0; t < row.length; t++) seen[row[t]] = 0;
-    if (!this.replacement) for (let s = 0; s < this.negatives; s++) seen[out[offset + s]] = 0;
   }
+}
+
+/**
+ * Whether sorted `a[lo..hi)` holds x (CSR rows are sorted). A binary search
+ * per draw instead of marking the user's whole row twice per sample: rows
+ * are long and negatives are few, so this touches far less memory.
+ */
+function sortedHas(a: Int32Array, lo: number, hi: number, x: number): boolean {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = a[mid];
+    if (v === x) return true;
+    if (v < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return false;
+}
+
+/** Whether `a[lo..hi)` holds x: the row's negatives drawn so far (few). */
+function drawn(a: Int32Array, lo: number, hi: number, x: number): boolean {
+  for (let i = lo; i < hi; i++) if (a[i] === x) return true;
+  return false;
 }
 
 /** A batch of users (MultVAE rows, SASRec sequences). */
