@@ -11,6 +11,7 @@ export * from './kernels/spmm.js';
 export * from './kernels/gather.js';
 export * from './kernels/topk.js';
 export * from './kernels/score-topk.js';
+export { adamWasm, type AdamScalars } from './kernels/adam-wasm.js';
 export * from './plugins/registry.js';
 export * from './plugins/options.js';
 export * from './plugins/path-options.js';

@@ -1,4 +1,4 @@
-import { initBackend, Rng, tf } from '@lmrec/core';
+import { initBackend, kernelSettings, kernelStats, Rng, tf } from '@lmrec/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamOptimizer, assignHost, hostValues, type OptimizerConfig, type ParameterGroup } from '../src/index.js';
 
@@ -6,7 +6,10 @@ beforeAll(async () => {
   await initBackend();
 });
 
-const shapes = [[6, 4], [5]] as const;
+// small tables take the JS loop; BIG ones (>= 4096 floats) core's SIMD kernel
+const SMALL = [[6, 4], [5]] as const;
+const BIG = [[300, 64], [5]] as const;
+let shapes: readonly (readonly number[])[] = SMALL;
 const randn = (rng: Rng, n: number, s: number) => Float32Array.from({ length: n }, () => rng.normal() * s);
 
 /** Gradient `step` of variable `i` (undefined for variable 1 on every third step: a variable without gradient). */
@@ -51,10 +54,13 @@ describe('AdamOptimizer.applyHost (the fused host update) against the tfjs ops o
     { label: 'adam with L2, clipped', config: { name: 'adam', lr: 0.02, weightDecay: 0.1, clipNorm: 0.5, beta1: 0.8, beta2: 0.99, epsilon: 1e-6 } },
     { label: 'parameter groups', config: { name: 'adamw', lr: 0.05, weightDecay: 0.1 }, groups: (v) => [{ variables: [v[1]], lr: 0.2, weightDecay: 0.5 }] },
   ];
-  for (const c of cases) {
+  for (const c of [...cases, ...cases.slice(1, 4).map((x) => ({ ...x, label: `${x.label}, big tables`, big: true }))]) {
     it(`${c.label}: same weights, moments and norm after 12 steps (1e-6)`, () => {
+      shapes = 'big' in c ? BIG : SMALL;
       const a = run('tfjs', c.config, 12, c.groups, c.scale);
+      const calls = kernelStats().kernelCalls;
       const b = run('host', c.config, 12, c.groups, c.scale);
+      if ('big' in c && kernelSettings().wasmAvailable) expect(kernelStats().kernelCalls).toBeGreaterThan(calls);
       expectClose(values(b.vars), values(a.vars), 1e-6);
       expectClose(moments(b.opt), moments(a.opt), 1e-6);
       if (c.config.clipNorm) {
@@ -64,6 +70,7 @@ describe('AdamOptimizer.applyHost (the fused host update) against the tfjs ops o
       // the weights moved: a no-op update would fail here
       expect(Math.abs(values(b.vars)[0][0] - values(makeVars())[0][0])).toBeGreaterThan(1e-3);
       for (const r of [a, b]) r.opt.dispose();
+      shapes = SMALL;
     });
   }
 
@@ -84,7 +91,8 @@ describe('AdamOptimizer.applyHost (the fused host update) against the tfjs ops o
 describe('host optimiser state: save / restore and switching paths', () => {
   const config: OptimizerConfig = { name: 'adamw', lr: 0.05, weightDecay: 0.1, clipNorm: 2 };
 
-  it('a run resumed from state() and the weights continues bit-identically', () => {
+  it.each([['small', SMALL], ['big', BIG]] as const)('a run resumed from state() and the weights continues bit-identically (%s tables)', (_, tables) => {
+    shapes = tables;
     const full = run('host', config, 10, undefined, 2);
     const half = run('host', config, 5, undefined, 2);
     const saved = { weights: values(half.vars), moments: Object.fromEntries(Object.entries(half.opt.state().tensors).map(([k, t]) => [k, t.clone()])), step: half.opt.step };
@@ -96,6 +104,7 @@ describe('host optimiser state: save / restore and switching paths', () => {
     expect(values(vars)).toEqual(values(full.vars));
     expect(moments(resumed)).toEqual(moments(full.opt));
     expect(resumed.step).toBe(10);
+    shapes = SMALL;
   });
 
   it('loadState replaces host moments (a restore mid-run is not ignored)', () => {
