@@ -75,6 +75,57 @@ function pairGrad(U: Float32Array, I: Float32Array, dU: Float32Array, dI: Float3
 }
 
 /**
+ * `bprPairs` + `bprReg` when score and L2 rows are the same tables (MF), in
+ * one pass for one negative: each batch row's user, positive and negative
+ * rows are read once for both dots and once for the whole gradient, instead
+ * of once per pass. More negatives take the two passes.
+ */
+export function bprFused(t: BprTables, grad: BprTables, dim: number, batch: InteractionBatch, reg: number, divisor: number): number {
+  if (batch.negatives !== 1) return bprPairs(t, grad, dim, batch) + bprReg(t, grad, dim, batch, reg, divisor);
+  const { users, pos, neg } = batch;
+  const B = users.length;
+  const regScale = reg > 0 ? reg / divisor : 0;
+  let rank = 0;
+  let sq = 0;
+  for (let b = 0; b < B; b++) {
+    const uo = users[b] * dim;
+    const po = pos[b] * dim;
+    const no = neg[b] * dim;
+    const x = dotDiff(t.users, uo, t.items, po, no, dim);
+    rank += x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    sq += tripleGrad(t.users, t.items, grad.users, grad.items, uo, po, no, dim, 1 / B / (1 + Math.exp(-x)), regScale);
+  }
+  return rank / B + (reg > 0 ? (sq * reg) / 2 / divisor : 0);
+}
+
+/** u . n - u . p, both dots summed in the order of `dot`. */
+function dotDiff(U: Float32Array, uo: number, I: Float32Array, po: number, no: number, dim: number): number {
+  let sp = 0;
+  let sn = 0;
+  for (let t = 0; t < dim; t++) {
+    const u = U[uo + t];
+    sp += u * I[po + t];
+    sn += u * I[no + t];
+  }
+  return sn - sp;
+}
+
+/** `pairGrad` plus r times each row (the L2 gradient); returns the rows' squared norms. */
+function tripleGrad(U: Float32Array, I: Float32Array, dU: Float32Array, dI: Float32Array, uo: number, po: number, no: number, dim: number, g: number, r: number): number {
+  let sq = 0;
+  for (let t = 0; t < dim; t++) {
+    const u = U[uo + t];
+    const p = I[po + t];
+    const n = I[no + t];
+    sq += u * u + p * p + n * n;
+    dU[uo + t] += g * (n - p) + r * u;
+    dI[po + t] += r * p - g * u;
+    dI[no + t] += g * u + r * n;
+  }
+  return sq;
+}
+
+/**
  * The L2 part: adds reg / divisor times every batch row (user, positive,
  * negatives, repeats counted) of `l2` into `grad` and returns
  * reg / 2 / divisor times their squared norms. `grad` may be the pairwise

@@ -5,7 +5,7 @@ import { tableInit, type TableInit } from '../nn/init.js';
 import { factorScorer, fitDefaults, TrainedRecommender, type TrainConfig } from './base.js';
 import { transposeRows } from '../nn/transpose.js';
 import { bprLoss, rowDot } from './bpr.js';
-import { bprPairs, bprReg, hostLoss, type BprTables } from './bpr-kernel.js';
+import { bprFused, hostLoss, type BprTables } from './bpr-kernel.js';
 import { hostValues } from '../trainer/host-values.js';
 
 export interface MfBprConfig extends TrainConfig {
@@ -66,10 +66,9 @@ export class MfBpr extends TrainedRecommender<InteractionBatch, MfBprConfig> {
     if ((this.config.kernel ?? 'fused') !== 'fused') return undefined;
     const t = { users: hostValues(this.users!), items: hostValues(this.items!) };
     const grad = this.gradientBuffers();
-    const rank = bprPairs(t, grad, this.dim, batch);
-    // score and L2 rows are the same table: the L2 gradient adds into the pairwise one
-    const l2 = bprReg(t, grad, this.dim, batch, this.reg, batch.batchSize ?? batch.users.length);
-    return { loss: rank + l2, params: [t.users, t.items], grads: [grad.users, grad.items] };
+    // score and L2 rows are the same tables: one pass for both terms
+    const loss = bprFused(t, grad, this.dim, batch, this.reg, batch.batchSize ?? batch.users.length);
+    return { loss, params: [t.users, t.items], grads: [grad.users, grad.items] };
   }
 
   /** Zeroed gradient tables, reused across steps (no 2 x table allocation per step). */

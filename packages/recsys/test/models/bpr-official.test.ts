@@ -1,7 +1,7 @@
 import { initBackend, Rng, tf } from '@lmrec/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InteractionSampler, LightGcn, MfBpr, type InteractionBatch } from '../../src/index.js';
-import { bprStep } from '../../src/models/bpr-kernel.js';
+import { bprFused, bprStep } from '../../src/models/bpr-kernel.js';
 import { plantedSplit } from '../helpers.js';
 
 beforeAll(async () => {
@@ -64,6 +64,30 @@ describe('bprStep (the fused BPR kernel)', () => {
     check('U', add(r.dScore.users, r.dReg.users));
     check('I', add(r.dScore.items, r.dReg.items));
   });
+});
+
+describe('bprFused (MF: score and L2 rows the same tables)', () => {
+  const rng = new Rng(5);
+  const [nU, nI, d] = [6, 8, 7];
+  const U = randomRows(rng, nU * d);
+  const I = randomRows(rng, nI * d);
+  const one: InteractionBatch = { users: Int32Array.from([0, 2, 2, 5, 1]), pos: Int32Array.from([1, 3, 3, 7, 0]), neg: Int32Array.from([4, 1, 3, 0, 0]), negatives: 1 };
+  const two: InteractionBatch = { users: Int32Array.from([0, 2]), pos: Int32Array.from([1, 3]), neg: Int32Array.from([4, 5, 3, 3]), negatives: 2 };
+  for (const [label, batch, reg] of [['one negative', one, 0.3], ['one negative, no L2', one, 0], ['two negatives (two passes)', two, 0.3]] as const) {
+    it(`${label}: the loss and summed gradient of bprStep (1e-6), and of the formula`, () => {
+      const want = bprStep({ users: U, items: I }, { users: U, items: I }, d, batch, reg, 4);
+      const grad = { users: new Float32Array(nU * d), items: new Float32Array(nI * d) };
+      const loss = bprFused({ users: U, items: I }, grad, d, batch, reg, 4);
+      expect(Math.abs(loss - want.loss)).toBeLessThan(1e-6);
+      expect(loss).toBeCloseTo(referenceLoss(U, I, d, batch, reg, 4), 5);
+      const sum = (a: Float32Array, b: Float32Array) => Array.from(a, (v, i) => v + b[i]);
+      for (const [got, a, b] of [[grad.users, want.dScore.users, want.dReg.users], [grad.items, want.dScore.items, want.dReg.items]] as const) {
+        const w = sum(a, b);
+        got.forEach((x, i) => expect(Math.abs(x - w[i])).toBeLessThan(1e-6));
+        expect(w.some((x) => Math.abs(x) > 1e-3)).toBe(true);
+      }
+    });
+  }
 });
 
 describe('official BPR options (AlphaRec code: drop_last, xavier_normal_, L2 / batch_size)', () => {
