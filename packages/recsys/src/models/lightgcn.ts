@@ -6,7 +6,7 @@ import type { EvalScorer, HostStep, Sampler } from '../trainer/types.js';
 import { normalValues, tableStd, type TableInit } from '../nn/init.js';
 import { factorScorer, fitDefaults, TrainedRecommender, type TrainConfig } from './base.js';
 import { bprLoss, rowDot } from './bpr.js';
-import { bprPairs, bprReg, hostLoss } from './bpr-kernel.js';
+import { bprPairs, bprRegCounted, hostLoss } from './bpr-kernel.js';
 import { hostValues } from '../trainer/host-values.js';
 
 export interface LightGcnConfig extends TrainConfig {
@@ -118,7 +118,7 @@ export class LightGcn extends TrainedRecommender<InteractionBatch, LightGcnConfi
     const rank = bprPairs(part(all), part(dAll), d, batch);
     const g = propagateBackward(this.adj!, dAll, d, this.layers);
     // the L2 term is on layer 0: its gradient adds after the way back
-    const l2 = bprReg(part(ego), part(g), d, batch, reg, divisor);
+    const l2 = bprRegCounted(part(ego), part(g), d, batch, reg, divisor);
     return { loss: rank + l2, grads: [g] };
   }
 

@@ -1,7 +1,7 @@
 import { initBackend, Rng, tf } from '@lmrec/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InteractionSampler, LightGcn, MfBpr, type InteractionBatch } from '../../src/index.js';
-import { bprFused, bprStep } from '../../src/models/bpr-kernel.js';
+import { bprFused, bprRegCounted, bprStep } from '../../src/models/bpr-kernel.js';
 import { plantedSplit } from '../helpers.js';
 
 beforeAll(async () => {
@@ -88,6 +88,24 @@ describe('bprFused (MF: score and L2 rows the same tables)', () => {
       }
     });
   }
+});
+
+describe('bprRegCounted (the L2 term by row counts)', () => {
+  it('gives the L2 loss and gradient of bprStep, repeated rows included (1e-6)', () => {
+    const rng = new Rng(9);
+    const [nU, nI, d] = [5, 6, 4];
+    const rows = { users: randomRows(rng, nU * d), items: randomRows(rng, nI * d) };
+    const zero = { users: new Float32Array(nU * d), items: new Float32Array(nI * d) };
+    const batch: InteractionBatch = { users: Int32Array.from([0, 4, 4, 4, 1]), pos: Int32Array.from([1, 1, 2, 5, 2]), neg: Int32Array.from([3, 1, 0, 0, 5, 5, 2, 1, 1, 4]), negatives: 2 };
+    // score rows zero: bprStep's loss is then log 2 plus the L2 term alone
+    const want = bprStep(zero, rows, d, batch, 0.4, 3);
+    const grad = { users: new Float32Array(nU * d), items: new Float32Array(nI * d) };
+    const l2 = bprRegCounted(rows, grad, d, batch, 0.4, 3);
+    expect(Math.abs(l2 - (want.loss - Math.log(2)))).toBeLessThan(1e-6);
+    grad.users.forEach((x, i) => expect(Math.abs(x - want.dReg.users[i])).toBeLessThan(1e-6));
+    grad.items.forEach((x, i) => expect(Math.abs(x - want.dReg.items[i])).toBeLessThan(1e-6));
+    expect(bprRegCounted(rows, grad, d, batch, 0, 3)).toBe(0);
+  });
 });
 
 describe('official BPR options (AlphaRec code: drop_last, xavier_normal_, L2 / batch_size)', () => {
