@@ -43,6 +43,7 @@ export function bprPairs(score: BprTables, grad: BprTables, dim: number, batch: 
   const U = score.users;
   const I = score.items;
   let rank = 0;
+  if (K === 1) return pairsOne(score, grad, dim, batch);
   for (let b = 0; b < B; b++) {
     const uo = users[b] * dim;
     const po = pos[b] * dim;
@@ -56,6 +57,22 @@ export function bprPairs(score: BprTables, grad: BprTables, dim: number, batch: 
     }
   }
   return rank * scale;
+}
+
+/** `bprPairs` for one negative: both dots in one pass over the user row. */
+function pairsOne(score: BprTables, grad: BprTables, dim: number, batch: InteractionBatch): number {
+  const { users, pos, neg } = batch;
+  const B = users.length;
+  let rank = 0;
+  for (let b = 0; b < B; b++) {
+    const uo = users[b] * dim;
+    const po = pos[b] * dim;
+    const no = neg[b] * dim;
+    const x = dotDiff(score.users, uo, score.items, po, no, dim);
+    rank += x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    pairGrad(score.users, score.items, grad.users, grad.items, uo, po, no, dim, 1 / B / (1 + Math.exp(-x)));
+  }
+  return rank / B;
 }
 
 function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
