@@ -51,6 +51,9 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
   private readonly rowOf: Int32Array | undefined;
   private readonly lo: Int32Array;
   private readonly span: Int32Array;
+  /** Per user, rng.int's rejection limits 2^32 - 2^32 mod n for its positives (n = degree) and negatives (n = span). */
+  private readonly posLimit: Float64Array;
+  private readonly negLimit: Float64Array;
   private readonly n: number;
 
   constructor(
@@ -73,6 +76,12 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
     this.lo = new Int32Array(train.nRows);
     this.span = new Int32Array(train.nRows).fill(train.nCols);
     for (const u of this.active) this.checkUser(u);
+    this.posLimit = new Float64Array(train.nRows);
+    this.negLimit = new Float64Array(train.nRows);
+    for (const u of this.active) {
+      this.posLimit[u] = 0x100000000 - (0x100000000 % train.degree(u));
+      this.negLimit[u] = 0x100000000 - (0x100000000 % this.span[u]);
+    }
   }
 
   /** Sets the user's item range and fails when it cannot give the negatives asked for. */
@@ -117,7 +126,7 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
         } else {
           u = this.active[k % this.active.length];
           const r0 = train.indptr[u];
-          pos[r] = train.indices[r0 + rng.int(train.indptr[u + 1] - r0)];
+          pos[r] = train.indices[r0 + uniform(rng, train.indptr[u + 1] - r0, this.posLimit[u])];
         }
         users[r] = u;
         if (negatives > 0) this.drawNegatives(rng, u, neg, r * negatives);
@@ -132,18 +141,26 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
     const r1 = indptr[u + 1];
     const lo = this.lo[u];
     const span = this.span[u];
-    // rng.int(span) inlined (the same unbiased rejection on the 32-bit range): AlphaRec draws ~1M per batch
-    const limit = 0x100000000 - (0x100000000 % span);
+    const limit = this.negLimit[u];
     for (let s = 0; s < this.negatives; s++) {
       let j: number;
-      do {
-        let x = rng.nextUint32();
-        while (x >= limit) x = rng.nextUint32();
-        j = lo + (x % span);
-      } while (sortedHas(indices, r0, r1, j) || (!this.replacement && drawn(out, offset, offset + s, j)));
+      do j = lo + uniform(rng, span, limit);
+      while (sortedHas(indices, r0, r1, j) || (!this.replacement && drawn(out, offset, offset + s, j)));
       out[offset + s] = j;
     }
   }
+}
+
+/**
+ * rng.int(n) with its rejection limit precomputed: the same draws, without
+ * the two float modulos per call (x is a uint32 above the small-integer
+ * range, so `%` is a slow fmod; x - floor(x / n) n is exact here since
+ * x < 2^32 needs fewer than 53 bits).
+ */
+function uniform(rng: Rng, n: number, limit: number): number {
+  let x = rng.nextUint32();
+  while (x >= limit) x = rng.nextUint32();
+  return x - Math.floor(x / n) * n;
 }
 
 /**
