@@ -12,6 +12,7 @@ export * from './kernels/gather.js';
 export * from './kernels/topk.js';
 export * from './kernels/score-topk.js';
 export { adamWasm, type AdamScalars } from './kernels/adam-wasm.js';
+export { tripletStepWasm, type TripletTables, type Triplets } from './kernels/triplet-wasm.js';
 export * from './plugins/registry.js';
 export * from './plugins/options.js';
 export * from './plugins/path-options.js';

@@ -1,5 +1,8 @@
-import { tf } from '@lmrec/core';
+import { tf, tripletStepWasm } from '@lmrec/core';
 import type { InteractionBatch } from '../trainer/samplers.js';
+import { bprReg } from './bpr-reg.js';
+
+export { bprReg, bprRegCounted } from './bpr-reg.js';
 
 /** Score rows and L2 rows of one BPR step: `[nUsers * dim]` and `[nItems * dim]` each. */
 export interface BprTables {
@@ -63,6 +66,8 @@ export function bprPairs(score: BprTables, grad: BprTables, dim: number, batch: 
 function pairsOne(score: BprTables, grad: BprTables, dim: number, batch: InteractionBatch): number {
   const { users, pos, neg } = batch;
   const B = users.length;
+  const simd = pairsSimd(score, grad, dim, batch, 0);
+  if (simd) return simd.rank / B;
   let rank = 0;
   for (let b = 0; b < B; b++) {
     const uo = users[b] * dim;
@@ -73,6 +78,28 @@ function pairsOne(score: BprTables, grad: BprTables, dim: number, batch: Interac
     pairGrad(score.users, score.items, grad.users, grad.items, uo, po, no, dim, 1 / B / (1 + Math.exp(-x)));
   }
   return rank / B;
+}
+
+/**
+ * One-negative pairs (plus r times each row, r = 0 for none) on core's SIMD
+ * kernels: the table passes there, softplus and sigmoid here. Returns the
+ * softplus sum and the rows' squared norms, or undefined when the kernel is
+ * unavailable (callers then run the loops above). Float32 lane sums, so
+ * equal to the loops up to rounding.
+ */
+function pairsSimd(score: BprTables, grad: BprTables, dim: number, batch: InteractionBatch, r: number): { rank: number; sq: number } | undefined {
+  const B = batch.users.length;
+  let rank = 0;
+  let sq = 0;
+  const ok = tripletStepWasm(score, grad, dim, batch, r, (sums, coef) => {
+    for (let b = 0; b < B; b++) {
+      const x = sums[3 * b + 1] - sums[3 * b];
+      rank += x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+      sq += sums[3 * b + 2];
+      coef[b] = 1 / B / (1 + Math.exp(-x));
+    }
+  });
+  return ok ? { rank, sq } : undefined;
 }
 
 function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
@@ -102,6 +129,8 @@ export function bprFused(t: BprTables, grad: BprTables, dim: number, batch: Inte
   const { users, pos, neg } = batch;
   const B = users.length;
   const regScale = reg > 0 ? reg / divisor : 0;
+  const simd = pairsSimd(t, grad, dim, batch, regScale);
+  if (simd) return simd.rank / B + (reg > 0 ? (simd.sq * reg) / 2 / divisor : 0);
   let rank = 0;
   let sq = 0;
   for (let b = 0; b < B; b++) {
@@ -140,74 +169,6 @@ function tripleGrad(U: Float32Array, I: Float32Array, dU: Float32Array, dI: Floa
     dI[no + t] += g * u + r * n;
   }
   return sq;
-}
-
-/**
- * The L2 part: adds reg / divisor times every batch row (user, positive,
- * negatives, repeats counted) of `l2` into `grad` and returns
- * reg / 2 / divisor times their squared norms. `grad` may be the pairwise
- * gradient itself (MF, where score and L2 rows are the same table).
- */
-export function bprReg(l2: BprTables, grad: BprTables, dim: number, batch: InteractionBatch, reg: number, divisor: number): number {
-  if (reg <= 0) return 0;
-  const { users, pos, neg } = batch;
-  const K = batch.negatives;
-  const scale = reg / divisor;
-  let sq = 0;
-  for (let b = 0; b < users.length; b++) {
-    sq += addScaled(l2.users, grad.users, users[b] * dim, dim, scale) + addScaled(l2.items, grad.items, pos[b] * dim, dim, scale);
-    for (let k = 0; k < K; k++) sq += addScaled(l2.items, grad.items, neg[b * K + k] * dim, dim, scale);
-  }
-  return (sq * reg) / 2 / divisor;
-}
-
-/**
- * `bprReg` by row counts: each table row that occurs c times in the batch
- * adds c reg / divisor times itself, in one sequential pass over the table
- * instead of a random access per occurrence (LightGCN, whose L2 rows are not
- * the score rows, so the term cannot ride on the pairwise pass). The same
- * sums up to rounding.
- */
-export function bprRegCounted(l2: BprTables, grad: BprTables, dim: number, batch: InteractionBatch, reg: number, divisor: number): number {
-  if (reg <= 0) return 0;
-  const users = new Float64Array(l2.users.length / dim);
-  const items = new Float64Array(l2.items.length / dim);
-  for (const u of batch.users) users[u]++;
-  for (const j of batch.pos) items[j]++;
-  for (const j of batch.neg) items[j]++;
-  const scale = reg / divisor;
-  const sq = addCounted(l2.users, grad.users, users, dim, scale) + addCounted(l2.items, grad.items, items, dim, scale);
-  return (sq * reg) / 2 / divisor;
-}
-
-/** grad row r += count[r] scale rows row r, for rows with a count; returns sum count[r] |row r|^2. */
-function addCounted(rows: Float32Array, grad: Float32Array, count: Float64Array, dim: number, scale: number): number {
-  let sq = 0;
-  for (let r = 0; r < count.length; r++) {
-    const c = count[r];
-    if (c === 0) continue;
-    const o = r * dim;
-    const cs = c * scale;
-    let s = 0;
-    for (let t = 0; t < dim; t++) {
-      const v = rows[o + t];
-      s += v * v;
-      grad[o + t] += cs * v;
-    }
-    sq += c * s;
-  }
-  return sq;
-}
-
-/** grad[o..o+dim) += scale * rows[o..o+dim); returns the row's squared norm. */
-function addScaled(rows: Float32Array, grad: Float32Array, o: number, dim: number, scale: number): number {
-  let s = 0;
-  for (let t = 0; t < dim; t++) {
-    const v = rows[o + t];
-    s += v * v;
-    grad[o + t] += scale * v;
-  }
-  return s;
 }
 
 /**

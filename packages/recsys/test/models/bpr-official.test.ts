@@ -1,4 +1,4 @@
-import { initBackend, Rng, tf } from '@lmrec/core';
+import { initBackend, kernelSettings, kernelStats, Rng, tf } from '@lmrec/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InteractionSampler, LightGcn, MfBpr, type InteractionBatch } from '../../src/index.js';
 import { bprFused, bprRegCounted, bprStep } from '../../src/models/bpr-kernel.js';
@@ -35,12 +35,20 @@ function referenceLoss(U: Float32Array | Float64Array, I: Float32Array | Float64
   return rank / (b.users.length * K) + (reg * l2) / 2 / divisor;
 }
 
-describe('bprStep (the fused BPR kernel)', () => {
+const twoNegatives: InteractionBatch = { users: Int32Array.from([0, 3, 3, 6]), pos: Int32Array.from([1, 2, 2, 8]), neg: Int32Array.from([4, 5, 0, 7, 1, 1, 3, 2]), negatives: 2 };
+const oneNegative: InteractionBatch = { users: Int32Array.from([0, 3, 3, 6, 1]), pos: Int32Array.from([1, 2, 2, 8, 0]), neg: Int32Array.from([4, 0, 5, 2, 8]), negatives: 1 };
+
+// dim 8 with one negative takes core's SIMD pair kernels, the others the JS loops
+describe.each([
+  [5, twoNegatives],
+  [8, twoNegatives],
+  [5, oneNegative],
+  [8, oneNegative],
+] as const)('bprStep (the fused BPR kernel), dim %i, batch %#', (d, batch) => {
   const rng = new Rng(3);
-  const [nU, nI, d] = [7, 9, 5];
+  const [nU, nI] = [7, 9];
   const U = randomRows(rng, nU * d);
   const I = randomRows(rng, nI * d);
-  const batch: InteractionBatch = { users: Int32Array.from([0, 3, 3, 6]), pos: Int32Array.from([1, 2, 2, 8]), neg: Int32Array.from([4, 5, 0, 7, 1, 1, 3, 2]), negatives: 2 };
 
   it('gives the loss of the formula, L2 over the given divisor', () => {
     const r = bprStep({ users: U, items: I }, { users: U, items: I }, d, batch, 0.1, 4096);
@@ -66,9 +74,10 @@ describe('bprStep (the fused BPR kernel)', () => {
   });
 });
 
-describe('bprFused (MF: score and L2 rows the same tables)', () => {
+// dim 7: the JS loops; dim 8: core's SIMD kernels (dim a multiple of 4)
+describe.each([7, 8])('bprFused (MF: score and L2 rows the same tables), dim %i', (d) => {
   const rng = new Rng(5);
-  const [nU, nI, d] = [6, 8, 7];
+  const [nU, nI] = [6, 8];
   const U = randomRows(rng, nU * d);
   const I = randomRows(rng, nI * d);
   const one: InteractionBatch = { users: Int32Array.from([0, 2, 2, 5, 1]), pos: Int32Array.from([1, 3, 3, 7, 0]), neg: Int32Array.from([4, 1, 3, 0, 0]), negatives: 1 };
@@ -77,9 +86,11 @@ describe('bprFused (MF: score and L2 rows the same tables)', () => {
     it(`${label}: the loss and summed gradient of bprStep (1e-6), and of the formula`, () => {
       const want = bprStep({ users: U, items: I }, { users: U, items: I }, d, batch, reg, 4);
       const grad = { users: new Float32Array(nU * d), items: new Float32Array(nI * d) };
+      const calls = kernelStats().kernelCalls;
       const loss = bprFused({ users: U, items: I }, grad, d, batch, reg, 4);
       expect(Math.abs(loss - want.loss)).toBeLessThan(1e-6);
       expect(loss).toBeCloseTo(referenceLoss(U, I, d, batch, reg, 4), 5);
+      if (d === 8 && kernelSettings().wasmAvailable && batch.negatives === 1) expect(kernelStats().kernelCalls).toBeGreaterThan(calls);
       const sum = (a: Float32Array, b: Float32Array) => Array.from(a, (v, i) => v + b[i]);
       for (const [got, a, b] of [[grad.users, want.dScore.users, want.dReg.users], [grad.items, want.dScore.items, want.dReg.items]] as const) {
         const w = sum(a, b);
