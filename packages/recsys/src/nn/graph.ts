@@ -1,4 +1,4 @@
-import { cachedTranspose, spmm, spmmOp, tf, type Csr } from '@lmrec/core';
+import { cachedTranspose, layerMeanWasm, spmm, spmmOp, tf, type Csr } from '@lmrec/core';
 
 /**
  * LightGCN propagation (He et al. 2020), the one implementation lmrec uses
@@ -8,6 +8,9 @@ import { cachedTranspose, spmm, spmmOp, tf, type Csr } from '@lmrec/core';
  * item rows of each layer).
  */
 export function propagate(adj: Csr, e0: Float32Array, dim: number, nLayers: number, layers?: Float32Array[]): Float32Array {
+  // without `layers` asked for, every layer can stay inside core's SIMD kernel
+  const simd = layers ? undefined : layerMeanWasm(adj, e0, dim, nLayers);
+  if (simd) return simd;
   layers?.push(e0);
   return layerMean(e0, nLayers, (prev) => {
     const next = spmm(adj, prev, dim);
@@ -20,7 +23,7 @@ export function propagate(adj: Csr, e0: Float32Array, dim: number, nLayers: numb
 export function propagateBackward(adj: Csr, dOut: Float32Array, dim: number, nLayers: number): Float32Array {
   if (nLayers === 0) return dOut;
   const at = cachedTranspose(adj);
-  return layerMean(dOut, nLayers, (g) => spmm(at, g, dim));
+  return layerMeanWasm(at, dOut, dim, nLayers) ?? layerMean(dOut, nLayers, (g) => spmm(at, g, dim));
 }
 
 /**

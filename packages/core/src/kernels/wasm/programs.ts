@@ -190,3 +190,23 @@ export function adamProgram(): FuncDef {
   b.end().end();
   return { name: 'adam', params: b.params, results: [], body: b };
 }
+
+/** add_scale(acc, y, sc, i0B, i1B): acc = (acc + y) * f32 at sc over bytes [i0B, i1B) (multiples of 16); a layer sum step. */
+export function addScaleProgram(): FuncDef {
+  const p = { acc: 0, y: 1, sc: 2, i0: 3, i1: 4 };
+  const b = new Body([I32, I32, I32, I32, I32]);
+  const i = b.local(I32);
+  const a = b.local(I32);
+  const s = b.local(V128);
+  b.get(p.sc).simd('load32_splat').set(s);
+  b.get(p.i0).set(i);
+  b.block().loop();
+  {
+    b.get(i).get(p.i1).op('ge_u').brIf(1);
+    b.get(p.acc).get(i).op('add').set(a);
+    b.get(a).get(a).simd('load').get(p.y).get(i).op('add').simd('load').simd('f32x4_add').get(s).simd('f32x4_mul').simd('store');
+    b.addTo(i, 16).br(0);
+  }
+  b.end().end();
+  return { name: 'add_scale', params: b.params, results: [], body: b };
+}
