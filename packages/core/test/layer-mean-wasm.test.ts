@@ -31,7 +31,7 @@ describe('layerMeanWasm (LightGCN layer mean in wasm memory)', () => {
   for (const [layers, threads] of [[1, 1], [2, 1], [3, 2]] as const) {
     it(`${layers} layer(s), ${threads} thread(s): the reference mean (1e-5)`, () => {
       if (!kernelSettings().wasmAvailable) return;
-      setKernelSettings({ threads });
+      setKernelSettings({ wasm: true, threads });
       const got = layerMeanWasm(adj, x0, d, layers)!;
       const want = reference(adj, x0, d, layers);
       expect(got.length).toBe(want.length);

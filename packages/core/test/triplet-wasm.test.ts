@@ -37,7 +37,7 @@ describe('tripletStepWasm (BPR pair passes on SIMD kernels)', () => {
   for (const threads of [1, 2]) {
     it(`equals the float64 loops (1e-5) and adds into the given gradients, ${threads} thread(s)`, () => {
       if (!kernelSettings().wasmAvailable) return;
-      setKernelSettings({ threads });
+      setKernelSettings({ wasm: true, threads });
       const grads = { users: new Float32Array(nU * d).fill(0.5), items: new Float32Array(nI * d).fill(-0.25) };
       const want = { users: new Float32Array(nU * d).fill(0.5), items: new Float32Array(nI * d).fill(-0.25) };
       const sums = reference(U, I, want.users, want.items, d, batch, 0.02, weight);

@@ -40,9 +40,10 @@ function step(path: 'tfjs' | 'host', opt: AdamOptimizer, vars: tf.Variable[], s:
 const values = (ts: readonly tf.Tensor[]) => ts.map((t) => Array.from(t.dataSync()));
 const moments = (opt: AdamOptimizer) => values(Object.values(opt.state().tensors));
 
+/** |a - b| < tol max(1, |b|): float32 ops against float64 ones differ by a few ulps of the weight. */
 function expectClose(a: number[][], b: number[][], tol: number): void {
   expect(a.length).toBe(b.length);
-  a.forEach((row, i) => row.forEach((x, j) => expect(Math.abs(x - b[i][j]), `[${i}][${j}] ${x} vs ${b[i][j]}`).toBeLessThan(tol)));
+  a.forEach((row, i) => row.forEach((x, j) => expect(Math.abs(x - b[i][j]), `[${i}][${j}] ${x} vs ${b[i][j]}`).toBeLessThan(tol * Math.max(1, Math.abs(b[i][j])))));
 }
 
 describe('AdamOptimizer.applyHost (the fused host update) against the tfjs ops of apply', () => {
@@ -60,7 +61,7 @@ describe('AdamOptimizer.applyHost (the fused host update) against the tfjs ops o
       const a = run('tfjs', c.config, 12, c.groups, c.scale);
       const calls = kernelStats().kernelCalls;
       const b = run('host', c.config, 12, c.groups, c.scale);
-      if ('big' in c && kernelSettings().wasmAvailable) expect(kernelStats().kernelCalls).toBeGreaterThan(calls);
+      if ('big' in c && kernelSettings().wasm && kernelSettings().wasmAvailable) expect(kernelStats().kernelCalls).toBeGreaterThan(calls);
       expectClose(values(b.vars), values(a.vars), 1e-6);
       expectClose(moments(b.opt), moments(a.opt), 1e-6);
       if (c.config.clipNorm) {
