@@ -1,4 +1,4 @@
-import { Rng, type Csr } from '@lmrec/core';
+import { Csr, Rng } from '@lmrec/core';
 import { describe, expect, it } from 'vitest';
 import { InteractionSampler, type InteractionBatch } from '../src/index.js';
 import { plantedSplit } from './helpers.js';
@@ -55,4 +55,14 @@ describe('InteractionSampler draws the reference stream', () => {
       got.forEach((b, i) => expect(b).toEqual(want[i]));
     });
   }
+
+  it('a CSR whose rows are not sorted: still never a train item as a negative, positives in the CSR order', () => {
+    const t = split.train;
+    const reversed = t.indices.slice();
+    for (let u = 0; u < t.nRows; u++) reversed.subarray(t.indptr[u], t.indptr[u + 1]).reverse();
+    const unsorted = new Csr(t.nRows, t.nCols, t.indptr, reversed);
+    const got = [...new InteractionSampler(unsorted, { negatives: 5 }).batches(new Rng(3), 64)].map((x) => x.batch);
+    const want = reference(unsorted, new Rng(3), 64, 5, true, () => [0, 30]);
+    got.forEach((b, i) => expect(b).toEqual(want[i]));
+  });
 });

@@ -54,6 +54,8 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
   /** Per user, rng.int's rejection limits 2^32 - 2^32 mod n for its positives (n = degree) and negatives (n = span). */
   private readonly posLimit: Float64Array;
   private readonly negLimit: Float64Array;
+  /** The train rows' item ids, each row sorted (the CSR's own when they are, as Csr promises). */
+  private readonly sorted: Int32Array;
   private readonly n: number;
 
   constructor(
@@ -76,6 +78,7 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
     this.lo = new Int32Array(train.nRows);
     this.span = new Int32Array(train.nRows).fill(train.nCols);
     for (const u of this.active) this.checkUser(u);
+    this.sorted = sortedRows(train);
     this.posLimit = new Float64Array(train.nRows);
     this.negLimit = new Float64Array(train.nRows);
     for (const u of this.active) {
@@ -136,7 +139,8 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
   }
 
   private drawNegatives(rng: Rng, u: number, out: Int32Array, offset: number): void {
-    const { indptr, indices } = this.train;
+    const { indptr } = this.train;
+    const indices = this.sorted;
     const r0 = indptr[u];
     const r1 = indptr[u + 1];
     const lo = this.lo[u];
@@ -149,6 +153,20 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
       out[offset + s] = j;
     }
   }
+}
+
+/** The CSR's indices when every row is sorted, else a copy with each row sorted (membership by binary search). */
+function sortedRows(a: Csr): Int32Array {
+  for (let r = 0; r < a.nRows; r++) {
+    for (let k = a.indptr[r] + 1; k < a.indptr[r + 1]; k++) {
+      if (a.indices[k - 1] > a.indices[k]) {
+        const out = a.indices.slice();
+        for (let q = 0; q < a.nRows; q++) out.subarray(a.indptr[q], a.indptr[q + 1]).sort();
+        return out;
+      }
+    }
+  }
+  return a.indices;
 }
 
 /**
