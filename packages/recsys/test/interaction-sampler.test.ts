@@ -1,6 +1,7 @@
 import { Csr, Rng } from '@lmrec/core';
 import { describe, expect, it } from 'vitest';
 import { InteractionSampler, type InteractionBatch } from '../src/index.js';
+import { TrainMembership } from '../src/trainer/sampler-draws.js';
 import { plantedSplit } from './helpers.js';
 
 /**
@@ -65,4 +66,27 @@ describe('InteractionSampler draws the reference stream', () => {
     const want = reference(unsorted, new Rng(3), 64, 5, true, () => [0, 30]);
     got.forEach((b, i) => expect(b).toEqual(want[i]));
   });
+});
+
+describe('TrainMembership (the rejection test)', () => {
+  const t = plantedSplit({ users: 40, items: 25, pIn: 0.4 }).train;
+  const reversed = t.indices.slice();
+  for (let u = 0; u < t.nRows; u++) reversed.subarray(t.indptr[u], t.indptr[u + 1]).reverse();
+  const unsorted = new Csr(t.nRows, t.nCols, t.indptr, reversed);
+  for (const [label, cells] of [['bitset', undefined], ['binary search', 0]] as const) {
+    it(`${label}: every cell as the CSR says, sorted rows or not`, () => {
+      for (const csr of [t, unsorted]) {
+        const m = new TrainMembership(csr, cells);
+        let hits = 0;
+        for (let u = 0; u < csr.nRows; u++) {
+          const row = [...csr.row(u)];
+          for (let j = 0; j < csr.nCols; j++) {
+            expect(m.has(u, j)).toBe(row.includes(j));
+            hits += m.has(u, j) ? 1 : 0;
+          }
+        }
+        expect(hits).toBe(csr.nnz);
+      }
+    });
+  }
 });

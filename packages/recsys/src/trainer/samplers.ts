@@ -1,4 +1,5 @@
 import { LmrecError, type Csr, type Rng } from '@lmrec/core';
+import { drawn, TrainMembership, uniform } from './sampler-draws.js';
 import type { Sampler } from './types.js';
 
 /** (user, positive, negatives) triples; `neg` is row-major [size, negatives]. */
@@ -54,8 +55,7 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
   /** Per user, rng.int's rejection limits 2^32 - 2^32 mod n for its positives (n = degree) and negatives (n = span). */
   private readonly posLimit: Float64Array;
   private readonly negLimit: Float64Array;
-  /** The train rows' item ids, each row sorted (the CSR's own when they are, as Csr promises). */
-  private readonly sorted: Int32Array;
+  private readonly trainHas: TrainMembership;
   private readonly n: number;
 
   constructor(
@@ -78,7 +78,7 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
     this.lo = new Int32Array(train.nRows);
     this.span = new Int32Array(train.nRows).fill(train.nCols);
     for (const u of this.active) this.checkUser(u);
-    this.sorted = sortedRows(train);
+    this.trainHas = new TrainMembership(train);
     this.posLimit = new Float64Array(train.nRows);
     this.negLimit = new Float64Array(train.nRows);
     for (const u of this.active) {
@@ -139,68 +139,16 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
   }
 
   private drawNegatives(rng: Rng, u: number, out: Int32Array, offset: number): void {
-    const { indptr } = this.train;
-    const indices = this.sorted;
-    const r0 = indptr[u];
-    const r1 = indptr[u + 1];
     const lo = this.lo[u];
     const span = this.span[u];
     const limit = this.negLimit[u];
     for (let s = 0; s < this.negatives; s++) {
       let j: number;
       do j = lo + uniform(rng, span, limit);
-      while (sortedHas(indices, r0, r1, j) || (!this.replacement && drawn(out, offset, offset + s, j)));
+      while (this.trainHas.has(u, j) || (!this.replacement && drawn(out, offset, offset + s, j)));
       out[offset + s] = j;
     }
   }
-}
-
-/** The CSR's indices when every row is sorted, else a copy with each row sorted (membership by binary search). */
-function sortedRows(a: Csr): Int32Array {
-  for (let r = 0; r < a.nRows; r++) {
-    for (let k = a.indptr[r] + 1; k < a.indptr[r + 1]; k++) {
-      if (a.indices[k - 1] > a.indices[k]) {
-        const out = a.indices.slice();
-        for (let q = 0; q < a.nRows; q++) out.subarray(a.indptr[q], a.indptr[q + 1]).sort();
-        return out;
-      }
-    }
-  }
-  return a.indices;
-}
-
-/**
- * rng.int(n) with its rejection limit precomputed: the same draws, without
- * the two float modulos per call (x is a uint32 above the small-integer
- * range, so `%` is a slow fmod; x - floor(x / n) n is exact here since
- * x < 2^32 needs fewer than 53 bits).
- */
-function uniform(rng: Rng, n: number, limit: number): number {
-  let x = rng.nextUint32();
-  while (x >= limit) x = rng.nextUint32();
-  return x - Math.floor(x / n) * n;
-}
-
-/**
- * Whether sorted `a[lo..hi)` holds x (CSR rows are sorted). A binary search
- * per draw instead of marking the user's whole row twice per sample: rows
- * are long and negatives are few, so this touches far less memory.
- */
-function sortedHas(a: Int32Array, lo: number, hi: number, x: number): boolean {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = a[mid];
-    if (v === x) return true;
-    if (v < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return false;
-}
-
-/** Whether `a[lo..hi)` holds x: the row's negatives drawn so far (few). */
-function drawn(a: Int32Array, lo: number, hi: number, x: number): boolean {
-  for (let i = lo; i < hi; i++) if (a[i] === x) return true;
-  return false;
 }
 
 /** A batch of users (MultVAE rows, SASRec sequences). */
