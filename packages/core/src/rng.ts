@@ -79,10 +79,10 @@ export class Rng {
     if (!(n > 0) || n > 0x100000000 || !Number.isInteger(n)) {
       throw new LmrecError('E_ARGUMENT', `Rng.int needs an integer n in [1, 2^32], got ${n}`);
     }
-    const limit = 0x100000000 - (0x100000000 % n);
+    const limit = 0x100000000 - umod(0x100000000, n);
     let x = this.nextUint32();
     while (x >= limit) x = this.nextUint32();
-    return x % n;
+    return umod(x, n);
   }
 
   /** Standard normal draw (Box-Muller, the spare value is kept). */
@@ -190,4 +190,14 @@ export function sortedHas(sorted: ArrayLike<number>, x: number): boolean {
     else hi = mid - 1;
   }
   return false;
+}
+
+/**
+ * a mod n for integers a <= 2^32, n >= 1: the values of `%`, without its
+ * slow float path (a uint32 above 2^31 is no small integer, so `%` is an
+ * fmod call). Exact: a / n is at least 1 / n below the next integer q,
+ * and q n < 2^33, so the division cannot round up to q.
+ */
+function umod(a: number, n: number): number {
+  return a - Math.floor(a / n) * n;
 }

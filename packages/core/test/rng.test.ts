@@ -66,6 +66,19 @@ describe('Rng determinism', () => {
 });
 
 describe('Rng distributions (fixed seeds, chi-square at the 99.9% level)', () => {
+  it('int(n) is the rejection-filtered uint32 stream mod n (the % of the spec, large n included)', () => {
+    for (const n of [1, 3, 1682, 2 ** 31 - 1, 2 ** 31 + 1, 3 * 2 ** 30 + 7, 2 ** 32 - 1, 2 ** 32]) {
+      const a = new Rng(17);
+      const b = new Rng(17);
+      const limit = 2 ** 32 - (2 ** 32 % n);
+      for (let i = 0; i < 2000; i++) {
+        let x = b.nextUint32();
+        while (x >= limit) x = b.nextUint32();
+        expect(a.int(n)).toBe(x % n);
+      }
+    }
+  });
+
   it('int(n) is uniform, including a range that is not a power of two', () => {
     const rng = new Rng(100);
     for (const n of [10, 50]) {

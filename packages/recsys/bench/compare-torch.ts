@@ -77,7 +77,7 @@ writeBenchSection(
   'recsys: one train epoch, lmrec vs PyTorch',
   'pnpm --filter @lmrec/recsys bench:compare',
   `Data ml100k-cf (${dir.replace(/.*shared/, '../shared')}), batch 4096 with drop_last, Adam 5e-4, d 64, L2 1e-5, xavier_normal_ tables, LightGCN 2 layers; ` +
-    `median of ${epochs} epochs, each figure a fresh process. lmrec: the fused BPR kernel (\`kernel: 'fused'\`), LMREC_THREADS = threads. ` +
+    `median of ${epochs} epochs, each figure a fresh process. lmrec: the fused BPR kernel (\`kernel: 'fused'\`), LMREC_THREADS = threads; its CPU is the median over epochs 2.. of the process CPU (all threads) per epoch (bench/epoch-time.ts). ` +
     `PyTorch ${python}: bench/torch/cf_epoch.py, torch.set_num_threads(threads), the official models' ops; its sampler is vectorised numpy and timed apart. ` +
     `\n\n` +
     markdownTable(rows),

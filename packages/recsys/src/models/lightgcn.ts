@@ -2,11 +2,12 @@ import { gatherDiff, normalizedAdjacency, tf, type CfSplit, type Csr, type Rng }
 import { propagate, propagateBackward, propagateTensor } from '../nn/graph.js';
 import { transposeRows } from '../nn/transpose.js';
 import { InteractionSampler, type InteractionBatch } from '../trainer/samplers.js';
-import type { EvalScorer, Sampler } from '../trainer/types.js';
+import type { EvalScorer, HostStep, Sampler } from '../trainer/types.js';
 import { normalValues, tableStd, type TableInit } from '../nn/init.js';
 import { factorScorer, fitDefaults, TrainedRecommender, type TrainConfig } from './base.js';
 import { bprLoss, rowDot } from './bpr.js';
-import { bprStep, hostLoss } from './bpr-kernel.js';
+import { bprPairs, bprRegCounted, hostLoss } from './bpr-kernel.js';
+import { hostValues } from '../trainer/host-values.js';
 
 export interface LightGcnConfig extends TrainConfig {
   /** Default 64. */
@@ -85,7 +86,7 @@ export class LightGcn extends TrainedRecommender<InteractionBatch, LightGcnConfi
     const reg = this.config.reg ?? 1e-4;
     // the L2 term over the configured batch size, as the official `regularizer / self.batch_size`
     const divisor = batch.batchSize ?? batch.users.length;
-    if ((this.config.kernel ?? 'fused') === 'fused') return hostLoss([this.ego!], () => this.fusedStep(batch, reg, divisor));
+    if ((this.config.kernel ?? 'fused') === 'fused') return hostLoss([this.ego!], () => this.fusedStep(hostValues(this.ego!), batch, reg, divisor));
     const all = this.propagate();
     const nU = this.nUsers;
     const shift = (ids: Int32Array) => ids.map((j) => j + nU);
@@ -99,21 +100,26 @@ export class LightGcn extends TrainedRecommender<InteractionBatch, LightGcnConfi
     return bprLoss(rowDot(u, p).expandDims(1), sNeg, reg, egos, divisor);
   }
 
+  /** The fused kernel's step on the host (the Trainer's host path): propagation, BPR and the way back. */
+  hostStep(batch: InteractionBatch): HostStep | undefined {
+    if ((this.config.kernel ?? 'fused') !== 'fused') return undefined;
+    const ego = hostValues(this.ego!);
+    const { loss, grads } = this.fusedStep(ego, batch, this.config.reg ?? 1e-4, batch.batchSize ?? batch.users.length);
+    return { loss, params: [ego], grads };
+  }
+
   /** Propagation, BPR and the way back on plain arrays: d loss / d layer 0. */
-  private fusedStep(batch: InteractionBatch, reg: number, divisor: number): { loss: number; grads: Float32Array[] } {
+  private fusedStep(ego: Float32Array, batch: InteractionBatch, reg: number, divisor: number): { loss: number; grads: Float32Array[] } {
     const d = this.dim;
     const split = this.nUsers * d;
-    const ego = this.ego!.dataSync() as Float32Array;
     const all = propagate(this.adj!, ego, d, this.layers);
     const part = (x: Float32Array) => ({ users: x.subarray(0, split), items: x.subarray(split) });
-    const r = bprStep(part(all), part(ego), d, batch, reg, divisor);
     const dAll = new Float32Array(all.length);
-    dAll.set(r.dScore.users, 0);
-    dAll.set(r.dScore.items, split);
+    const rank = bprPairs(part(all), part(dAll), d, batch);
     const g = propagateBackward(this.adj!, dAll, d, this.layers);
-    for (let i = 0; i < split; i++) g[i] += r.dReg.users[i];
-    for (let i = split; i < g.length; i++) g[i] += r.dReg.items[i - split];
-    return { loss: r.loss, grads: [g] };
+    // the L2 term is on layer 0: its gradient adds after the way back
+    const l2 = bprRegCounted(part(ego), part(g), d, batch, reg, divisor);
+    return { loss: rank + l2, grads: [g] };
   }
 
   /** Final embeddings on typed arrays (no tape): [nUsers + nItems, dim]. */

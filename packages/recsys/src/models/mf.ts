@@ -1,11 +1,12 @@
 import { gatherDiff, tf, type CfSplit, type Rng } from '@lmrec/core';
 import { InteractionSampler, type InteractionBatch } from '../trainer/samplers.js';
-import type { EvalScorer, Sampler } from '../trainer/types.js';
+import type { EvalScorer, HostStep, Sampler } from '../trainer/types.js';
 import { tableInit, type TableInit } from '../nn/init.js';
 import { factorScorer, fitDefaults, TrainedRecommender, type TrainConfig } from './base.js';
 import { transposeRows } from '../nn/transpose.js';
 import { bprLoss, rowDot } from './bpr.js';
-import { bprStep, hostLoss } from './bpr-kernel.js';
+import { bprFused, hostLoss, type BprTables } from './bpr-kernel.js';
+import { hostValues } from '../trainer/host-values.js';
 
 export interface MfBprConfig extends TrainConfig {
   /** Embedding size. Default 64. */
@@ -32,6 +33,7 @@ export class MfBpr extends TrainedRecommender<InteractionBatch, MfBprConfig> {
   readonly name = 'mf';
   private users: tf.Variable | undefined;
   private items: tf.Variable | undefined;
+  private grad: BprTables | undefined;
 
   constructor(config: MfBprConfig = {}) {
     super(config, fitDefaults({ epochs: 200, batchSize: 2048, lr: 1e-3, evalEvery: 5, patience: 10 }));
@@ -59,18 +61,38 @@ export class MfBpr extends TrainedRecommender<InteractionBatch, MfBprConfig> {
     return new InteractionSampler(split.train, { negatives: this.config.negatives ?? 1, dropLast: this.config.dropLast ?? false });
   }
 
+  /** The fused kernel's step: loss and gradient of the tables on the host (the Trainer's host path). */
+  hostStep(batch: InteractionBatch): HostStep | undefined {
+    if ((this.config.kernel ?? 'fused') !== 'fused') return undefined;
+    const t = { users: hostValues(this.users!), items: hostValues(this.items!) };
+    const grad = this.gradientBuffers();
+    // score and L2 rows are the same tables: one pass for both terms
+    const loss = bprFused(t, grad, this.dim, batch, this.reg, batch.batchSize ?? batch.users.length);
+    return { loss, params: [t.users, t.items], grads: [grad.users, grad.items] };
+  }
+
+  /** Zeroed gradient tables, reused across steps (no 2 x table allocation per step). */
+  private gradientBuffers(): BprTables {
+    const size = [this.nUsers * this.dim, this.nItems * this.dim];
+    if (this.grad?.users.length !== size[0] || this.grad.items.length !== size[1]) this.grad = { users: new Float32Array(size[0]), items: new Float32Array(size[1]) };
+    this.grad.users.fill(0);
+    this.grad.items.fill(0);
+    return this.grad;
+  }
+
+  private get reg(): number {
+    return this.config.reg ?? 1e-4;
+  }
+
   loss(batch: InteractionBatch, _ctx?: unknown): tf.Scalar {
-    const reg = this.config.reg ?? 1e-4;
+    const reg = this.reg;
     // the L2 term over the configured batch size, as the official `regularizer / self.batch_size`
     const divisor = batch.batchSize ?? batch.users.length;
     if ((this.config.kernel ?? 'fused') === 'fused') {
       const vars = [this.users!, this.items!];
       return hostLoss(vars, () => {
-        const t = { users: this.users!.dataSync() as Float32Array, items: this.items!.dataSync() as Float32Array };
-        const r = bprStep(t, t, this.dim, batch, reg, divisor);
-        for (let i = 0; i < r.dReg.users.length; i++) r.dScore.users[i] += r.dReg.users[i];
-        for (let i = 0; i < r.dReg.items.length; i++) r.dScore.items[i] += r.dReg.items[i];
-        return { loss: r.loss, grads: [r.dScore.users, r.dScore.items] };
+        const r = this.hostStep(batch)!;
+        return { loss: r.loss, grads: r.grads as Float32Array[] };
       });
     }
     const u = gatherDiff(this.users as tf.Tensor2D, batch.users);

@@ -2,7 +2,7 @@ import { gatherDiff, tf, type CfSplit, type Csr, type Rng } from '@lmrec/core';
 import { infoNce, uniqueIds } from '../nn/contrastive.js';
 import { propagateLayersTensor } from '../nn/graph.js';
 import type { InteractionBatch } from '../trainer/samplers.js';
-import type { EvalScorer, Sampler, StepContext } from '../trainer/types.js';
+import type { EvalScorer, HostStep, Sampler, StepContext } from '../trainer/types.js';
 import { fitDefaults, TrainedRecommender } from './base.js';
 import { augmentedView, type Augmentation } from './graph-views.js';
 import { LightGcn, type LightGcnConfig } from './lightgcn.js';
@@ -64,6 +64,11 @@ export class Sgl extends TrainedRecommender<InteractionBatch, SglConfig> {
       this.views = { epoch, adj: [augmentedView(train, kind, rate, this.gcn.layers, streams.fork(1)), augmentedView(train, kind, rate, this.gcn.layers, streams.fork(2))] };
     }
     return this.views.adj;
+  }
+
+  /** Without the SSL term SGL is LightGCN: its host step. */
+  hostStep(batch: InteractionBatch): HostStep | undefined {
+    return (this.config.sslWeight ?? 0.1) === 0 ? this.gcn.hostStep(batch) : undefined;
   }
 
   loss(batch: InteractionBatch, ctx: StepContext): tf.Scalar {

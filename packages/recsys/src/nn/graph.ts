@@ -1,4 +1,4 @@
-import { cachedTranspose, spmm, spmmOp, tf, type Csr } from '@lmrec/core';
+import { cachedTranspose, layerMeanWasm, spmm, spmmOp, tf, type Csr } from '@lmrec/core';
 
 /**
  * LightGCN propagation (He et al. 2020), the one implementation lmrec uses
@@ -8,35 +8,46 @@ import { cachedTranspose, spmm, spmmOp, tf, type Csr } from '@lmrec/core';
  * item rows of each layer).
  */
 export function propagate(adj: Csr, e0: Float32Array, dim: number, nLayers: number, layers?: Float32Array[]): Float32Array {
-  const out = Float32Array.from(e0);
+  // without `layers` asked for, every layer can stay inside core's SIMD kernel
+  const simd = layers ? undefined : layerMeanWasm(adj, e0, dim, nLayers);
+  if (simd) return simd;
   layers?.push(e0);
-  let prev = e0;
-  for (let l = 1; l <= nLayers; l++) {
+  return layerMean(e0, nLayers, (prev) => {
     const next = spmm(adj, prev, dim);
-    for (let i = 0; i < out.length; i++) out[i] += next[i];
     layers?.push(next);
-    prev = next;
-  }
-  if (nLayers > 0) {
-    const s = 1 / (nLayers + 1);
-    for (let i = 0; i < out.length; i++) out[i] *= s;
-  }
-  return out;
+    return next;
+  });
 }
 
 /** Gradient of `propagate` w.r.t. layer 0: (1 / (L+1)) sum_l (A^T)^l dOut. */
 export function propagateBackward(adj: Csr, dOut: Float32Array, dim: number, nLayers: number): Float32Array {
   if (nLayers === 0) return dOut;
   const at = cachedTranspose(adj);
-  const acc = Float32Array.from(dOut);
-  let g = dOut;
+  return layerMeanWasm(at, dOut, dim, nLayers) ?? layerMean(dOut, nLayers, (g) => spmm(at, g, dim));
+}
+
+/**
+ * (x0 + x1 + ... + xL) / (L + 1) with x_l = next(x_{l-1}), summed in
+ * float32 in layer order. Each layer is added in the pass that also starts
+ * (layer 1: x0 + x1 into a new array) or scales (layer L) the sum: two
+ * passes over the table for two layers instead of four.
+ */
+function layerMean(x0: Float32Array, nLayers: number, next: (prev: Float32Array) => Float32Array): Float32Array {
+  if (nLayers === 0) return Float32Array.from(x0);
+  const out = new Float32Array(x0.length);
+  let sum = x0;
+  let prev = x0;
   for (let l = 1; l <= nLayers; l++) {
-    g = spmm(at, g, dim);
-    for (let i = 0; i < acc.length; i++) acc[i] += g[i];
+    prev = next(prev);
+    addInto(out, sum, prev, l === nLayers ? 1 / (nLayers + 1) : 1);
+    sum = out;
   }
-  const s = 1 / (nLayers + 1);
-  for (let i = 0; i < acc.length; i++) acc[i] *= s;
-  return acc;
+  return out;
+}
+
+/** out = float32(a + b) * scale elementwise (out may be a). */
+function addInto(out: Float32Array, a: Float32Array, b: Float32Array, scale: number): void {
+  for (let i = 0; i < out.length; i++) out[i] = Math.fround(a[i] + b[i]) * scale;
 }
 
 /** The same propagation as differentiable tfjs ops (core's spmmOp), for losses taped by tfjs. */

@@ -6,6 +6,7 @@ export type {
   Sampler,
   StepInfo,
   StepContext,
+  HostStep,
   ParameterGroup,
   EvalScorer,
   OptimizerConfig,
@@ -16,6 +17,7 @@ export type {
   TrainResult,
 } from './types.js';
 export { Trainer, defaultEvaluator, cfTask, cfValidation, type TrainerOptions } from './trainer.js';
+export { hostValues, assignHost } from './host-values.js';
 export { AdamOptimizer, clipByGlobalNorm, checkOptimizerConfig, ADAMW_WEIGHT_DECAY } from './optimizer.js';
 export { InteractionSampler, UserSampler, type InteractionBatch, type InteractionSamplerOptions, type UserBatch } from './samplers.js';
 export { writeCheckpoint, readLatestCheckpoint, toHost, fromHost, withHostTensors, type Checkpoint, type TrainerState, type HostState } from './checkpoint.js';

@@ -1,4 +1,6 @@
 import { LmrecError, tf } from '@lmrec/core';
+import { adamUpdate, hostGlobalNorm } from './host-adam.js';
+import { assignHost } from './host-values.js';
 import type { OptimizerConfig, OptimizerName, ParameterGroup } from './types.js';
 
 /** The one weight-decay default of 'adamw' (torch.optim.AdamW's); 'adam' defaults to no decay. */
@@ -16,7 +18,10 @@ interface Slot {
  * tf.train.adam: its state restore recomputes beta powers with pow(), which
  * breaks bit-identical resume, and it has no decoupled weight decay. The
  * update follows torch.optim.Adam / AdamW: clip, then (adamw) p *= 1 - lr wd
- * or (adam) g += wd p, then the bias-corrected step.
+ * or (adam) g += wd p, then the bias-corrected step. `applyHost` is the
+ * same update in one loop per variable on host arrays (models whose loss and
+ * gradient are computed on the host); the moments then live on the host and
+ * move to the tfjs state only when `state()` or `apply` needs them.
  */
 export class AdamOptimizer {
   readonly name: OptimizerName;
@@ -35,6 +40,9 @@ export class AdamOptimizer {
   private readonly m: tf.Variable[];
   private readonly v: tf.Variable[];
   private readonly slots: Slot[];
+  /** Host moments, current while defined (the tfjs m / v are then stale unless `deviceFresh`). */
+  private host: { m: Float32Array; v: Float32Array }[] | undefined;
+  private deviceFresh = true;
 
   constructor(
     private readonly variables: readonly tf.Variable[],
@@ -64,6 +72,8 @@ export class AdamOptimizer {
 
   /** One update; `grads[i]` belongs to `variables[i]` (undefined = no gradient). */
   apply(grads: readonly (tf.Tensor | undefined)[]): void {
+    this.pushHost();
+    this.host = undefined;
     this.step++;
     const t = this.step;
     const bc1 = 1 - this.beta1 ** t;
@@ -90,8 +100,51 @@ export class AdamOptimizer {
     });
   }
 
+  /**
+   * One update on the host: `params[i]` holds `variables[i]`'s values (the
+   * `hostValues` mirror), updated in place and assigned to the variable;
+   * `grads[i]` its gradient (undefined = none). The same steps as `apply`.
+   */
+  applyHost(params: readonly Float32Array[], grads: readonly (Float32Array | undefined)[]): void {
+    const host = this.pullHost();
+    this.step++;
+    const present = grads.filter((g): g is Float32Array => g !== undefined);
+    const clip = this.clipNorm !== undefined && this.clipNorm > 0;
+    if ((clip || this.trackGradNorm) && present.length) this.lastGradNorm = hostGlobalNorm(present);
+    const scale = clip && this.lastGradNorm > this.clipNorm! ? this.clipNorm! / (this.lastGradNorm + 1e-6) : 1;
+    const bc1 = 1 - this.beta1 ** this.step;
+    const bc2Sqrt = Math.sqrt(1 - this.beta2 ** this.step);
+    const { name, beta1, beta2, epsilon } = this;
+    this.variables.forEach((p, i) => {
+      const g = grads[i];
+      if (g === undefined) return;
+      adamUpdate(params[i], g, host[i].m, host[i].v, { name, beta1, beta2, epsilon, bc1, bc2Sqrt, scale, ...this.slots[i] });
+      assignHost(p, params[i]);
+    });
+    this.deviceFresh = false;
+  }
+
+  /** The host moments, read from the tfjs state when they are not current. */
+  private pullHost(): { m: Float32Array; v: Float32Array }[] {
+    this.host ??= this.m.map((m, i) => ({ m: Float32Array.from(m.dataSync() as Float32Array), v: Float32Array.from(this.v[i].dataSync() as Float32Array) }));
+    return this.host;
+  }
+
+  /** Copies host moments newer than the tfjs state into it. */
+  private pushHost(): void {
+    if (!this.host || this.deviceFresh) return;
+    this.host.forEach((h, i) => {
+      tf.tidy(() => {
+        this.m[i].assign(tf.tensor(h.m.slice(), this.m[i].shape));
+        this.v[i].assign(tf.tensor(h.v.slice(), this.v[i].shape));
+      });
+    });
+    this.deviceFresh = true;
+  }
+
   /** Moments and step, for checkpoints (tensors stay owned by the optimiser). */
   state(): { step: number; tensors: Record<string, tf.Tensor> } {
+    this.pushHost();
     const tensors: Record<string, tf.Tensor> = {};
     this.m.forEach((m, i) => (tensors[`m.${i}`] = m));
     this.v.forEach((v, i) => (tensors[`v.${i}`] = v));
@@ -99,6 +152,8 @@ export class AdamOptimizer {
   }
 
   loadState(step: number, tensors: Record<string, tf.Tensor>): void {
+    this.host = undefined;
+    this.deviceFresh = true;
     this.m.forEach((m, i) => assignChecked(m, tensors[`m.${i}`], `m.${i}`));
     this.v.forEach((v, i) => assignChecked(v, tensors[`v.${i}`], `v.${i}`));
     this.step = step;

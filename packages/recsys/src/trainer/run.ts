@@ -116,11 +116,7 @@ export class TrainingRun<B> {
     for (const { batch, size } of sampler.batches(this.root.fork(`sample:${epoch}`), this.o.batchSize)) {
       const before = this.optimizer.step;
       info.step = before;
-      const value = tf.tidy(() => {
-        const { value: loss, grads } = tf.variableGrads(() => model.loss(batch, info), this.variables);
-        this.optimizer.apply(this.variables.map((v) => grads[v.name]));
-        return (loss.dataSync() as Float32Array)[0];
-      });
+      const value = this.step(batch, info);
       checkLoss(this.name, value, before, epoch, this.lastFinite, this.optimizer.lr);
       this.lastFinite = value;
       lossSum += value * size;
@@ -138,6 +134,20 @@ export class TrainingRun<B> {
     const extra = model.describe?.();
     if (extra) record.extra = extra;
     return record;
+  }
+
+  /** One optimiser step; the loss. On the host when the model has a host step (no tape, no tfjs ops). */
+  private step(batch: B, info: StepInfo): number {
+    const host = this.task.model.hostStep?.(batch, info);
+    if (host) {
+      this.optimizer.applyHost(host.params, host.grads);
+      return host.loss;
+    }
+    return tf.tidy(() => {
+      const { value: loss, grads } = tf.variableGrads(() => this.task.model.loss(batch, info), this.variables);
+      this.optimizer.apply(this.variables.map((v) => grads[v.name]));
+      return (loss.dataSync() as Float32Array)[0];
+    });
   }
 
   private async evaluateInitial(): Promise<void> {

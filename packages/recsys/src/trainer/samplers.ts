@@ -1,4 +1,5 @@
 import { LmrecError, type Csr, type Rng } from '@lmrec/core';
+import { drawn, TrainMembership, uniform } from './sampler-draws.js';
 import type { Sampler } from './types.js';
 
 /** (user, positive, negatives) triples; `neg` is row-major [size, negatives]. */
@@ -51,6 +52,10 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
   private readonly rowOf: Int32Array | undefined;
   private readonly lo: Int32Array;
   private readonly span: Int32Array;
+  /** Per user, rng.int's rejection limits 2^32 - 2^32 mod n for its positives (n = degree) and negatives (n = span). */
+  private readonly posLimit: Float64Array;
+  private readonly negLimit: Float64Array;
+  private readonly trainHas: TrainMembership;
   private readonly n: number;
 
   constructor(
@@ -73,6 +78,13 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
     this.lo = new Int32Array(train.nRows);
     this.span = new Int32Array(train.nRows).fill(train.nCols);
     for (const u of this.active) this.checkUser(u);
+    this.trainHas = new TrainMembership(train);
+    this.posLimit = new Float64Array(train.nRows);
+    this.negLimit = new Float64Array(train.nRows);
+    for (const u of this.active) {
+      this.posLimit[u] = 0x100000000 - (0x100000000 % train.degree(u));
+      this.negLimit[u] = 0x100000000 - (0x100000000 % this.span[u]);
+    }
   }
 
   /** Sets the user's item range and fails when it cannot give the negatives asked for. */
@@ -102,7 +114,6 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
     for (let i = 0; i < this.n; i++) order[i] = i;
     if (this.options.shuffle ?? true) rng.shuffle(order);
     const { train, negatives } = this;
-    const seen = new Uint8Array(train.nCols); // the current user's train items, O(1) membership
     for (let start = 0; start < this.n; start += batchSize) {
       const size = Math.min(batchSize, this.n - start);
       if (size < batchSize && this.dropLast) break;
@@ -117,35 +128,26 @@ export class InteractionSampler implements Sampler<InteractionBatch> {
           pos[r] = train.indices[k % train.nnz];
         } else {
           u = this.active[k % this.active.length];
-          const row = train.row(u);
-          pos[r] = row[rng.int(row.length)];
+          const r0 = train.indptr[u];
+          pos[r] = train.indices[r0 + uniform(rng, train.indptr[u + 1] - r0, this.posLimit[u])];
         }
         users[r] = u;
-        if (negatives > 0) this.drawNegatives(rng, u, seen, neg, r * negatives);
+        if (negatives > 0) this.drawNegatives(rng, u, neg, r * negatives);
       }
       yield { batch: { users, pos, neg, negatives, batchSize }, size };
     }
   }
 
-  private drawNegatives(rng: Rng, u: number, seen: Uint8Array, out: Int32Array, offset: number): void {
-    const row = this.train.row(u);
+  private drawNegatives(rng: Rng, u: number, out: Int32Array, offset: number): void {
     const lo = this.lo[u];
     const span = this.span[u];
-    // rng.int(span) inlined (the same unbiased rejection on the 32-bit range): AlphaRec draws ~1M per batch
-    const limit = 0x100000000 - (0x100000000 % span);
-    for (let t = 0; t < row.length; t++) seen[row[t]] = 1;
+    const limit = this.negLimit[u];
     for (let s = 0; s < this.negatives; s++) {
       let j: number;
-      do {
-        let x = rng.nextUint32();
-        while (x >= limit) x = rng.nextUint32();
-        j = lo + (x % span);
-      } while (seen[j] === 1);
+      do j = lo + uniform(rng, span, limit);
+      while (this.trainHas.has(u, j) || (!this.replacement && drawn(out, offset, offset + s, j)));
       out[offset + s] = j;
-      if (!this.replacement) seen[j] = 1;
     }
-    for (let t = 0; t < row.length; t++) seen[row[t]] = 0;
-    if (!this.replacement) for (let s = 0; s < this.negatives; s++) seen[out[offset + s]] = 0;
   }
 }
 

@@ -98,6 +98,7 @@ export function cfTask<B>(model: TrainableModel<B>, split: CfSplit, options: Pic
     name: model.name,
     trainableVariables: () => model.trainableVariables(),
     loss: (batch, info) => model.loss(batch, { ...info, split }),
+    hostStep: model.hostStep ? (batch, info) => model.hostStep!(batch, { ...info, split }) : undefined,
     state: () => model.state(),
     loadState: (state) => model.loadState(state),
     randomStreams: model.randomStreams ? () => model.randomStreams!() : undefined,

@@ -15,6 +15,17 @@ export interface StepContext extends StepInfo {
   split: CfSplit;
 }
 
+/**
+ * A training step computed on the host: the loss, and for each trainable
+ * variable its values (`hostValues(variable)`, which the optimiser updates in
+ * place) and its gradient (undefined = none).
+ */
+export interface HostStep {
+  loss: number;
+  params: Float32Array[];
+  grads: (Float32Array | undefined)[];
+}
+
 /** A set of variables with its own learning rate / weight decay (torch's parameter groups). */
 export interface ParameterGroup {
   variables: tf.Variable[];
@@ -35,6 +46,12 @@ export interface Trainable<B = unknown> {
   trainableVariables(): tf.Variable[];
   /** Scalar loss for one batch. */
   loss(batch: B, info: StepInfo): tf.Scalar;
+  /**
+   * The same loss with its gradient on plain arrays, when the model has that
+   * form (undefined = use `loss`): the Trainer then skips the tape and
+   * updates with the optimiser's host path.
+   */
+  hostStep?(batch: B, info: StepInfo): HostStep | undefined;
   /** Every tensor needed to restore the weights, keyed by stable names (checkpoints, keep-best). */
   state(): Record<string, tf.Tensor>;
   loadState(state: Record<string, tf.Tensor>): void;
@@ -95,6 +112,8 @@ export interface TrainableModel<B = unknown> {
   trainableVariables(): tf.Variable[];
   /** Scalar loss for one batch. Runs inside the gradient tape; tensors are tidied by the Trainer. */
   loss(batch: B, ctx: StepContext): tf.Scalar;
+  /** Host form of `loss` with its gradient (see `Trainable.hostStep`). */
+  hostStep?(batch: B, ctx: StepContext): HostStep | undefined;
   /** The model's default sampler for this split (the Trainer's `sampler` option overrides it). */
   sampler(split: CfSplit): Sampler<B>;
   /** A scorer for the current weights (evaluation); may precompute (e.g. graph propagation). */

@@ -1,7 +1,7 @@
-import { initBackend, Rng, tf } from '@lmrec/core';
+import { initBackend, kernelSettings, kernelStats, Rng, tf } from '@lmrec/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InteractionSampler, LightGcn, MfBpr, type InteractionBatch } from '../../src/index.js';
-import { bprStep } from '../../src/models/bpr-kernel.js';
+import { bprFused, bprRegCounted, bprStep } from '../../src/models/bpr-kernel.js';
 import { plantedSplit } from '../helpers.js';
 
 beforeAll(async () => {
@@ -35,12 +35,20 @@ function referenceLoss(U: Float32Array | Float64Array, I: Float32Array | Float64
   return rank / (b.users.length * K) + (reg * l2) / 2 / divisor;
 }
 
-describe('bprStep (the fused BPR kernel)', () => {
+const twoNegatives: InteractionBatch = { users: Int32Array.from([0, 3, 3, 6]), pos: Int32Array.from([1, 2, 2, 8]), neg: Int32Array.from([4, 5, 0, 7, 1, 1, 3, 2]), negatives: 2 };
+const oneNegative: InteractionBatch = { users: Int32Array.from([0, 3, 3, 6, 1]), pos: Int32Array.from([1, 2, 2, 8, 0]), neg: Int32Array.from([4, 0, 5, 2, 8]), negatives: 1 };
+
+// dim 8 with one negative takes core's SIMD pair kernels, the others the JS loops
+describe.each([
+  [5, twoNegatives],
+  [8, twoNegatives],
+  [5, oneNegative],
+  [8, oneNegative],
+] as const)('bprStep (the fused BPR kernel), dim %i, batch %#', (d, batch) => {
   const rng = new Rng(3);
-  const [nU, nI, d] = [7, 9, 5];
+  const [nU, nI] = [7, 9];
   const U = randomRows(rng, nU * d);
   const I = randomRows(rng, nI * d);
-  const batch: InteractionBatch = { users: Int32Array.from([0, 3, 3, 6]), pos: Int32Array.from([1, 2, 2, 8]), neg: Int32Array.from([4, 5, 0, 7, 1, 1, 3, 2]), negatives: 2 };
 
   it('gives the loss of the formula, L2 over the given divisor', () => {
     const r = bprStep({ users: U, items: I }, { users: U, items: I }, d, batch, 0.1, 4096);
@@ -63,6 +71,51 @@ describe('bprStep (the fused BPR kernel)', () => {
     const add = (a: Float32Array, b: Float32Array) => a.map((v, i) => v + b[i]);
     check('U', add(r.dScore.users, r.dReg.users));
     check('I', add(r.dScore.items, r.dReg.items));
+  });
+});
+
+// dim 7: the JS loops; dim 8: core's SIMD kernels (dim a multiple of 4)
+describe.each([7, 8])('bprFused (MF: score and L2 rows the same tables), dim %i', (d) => {
+  const rng = new Rng(5);
+  const [nU, nI] = [6, 8];
+  const U = randomRows(rng, nU * d);
+  const I = randomRows(rng, nI * d);
+  const one: InteractionBatch = { users: Int32Array.from([0, 2, 2, 5, 1]), pos: Int32Array.from([1, 3, 3, 7, 0]), neg: Int32Array.from([4, 1, 3, 0, 0]), negatives: 1 };
+  const two: InteractionBatch = { users: Int32Array.from([0, 2]), pos: Int32Array.from([1, 3]), neg: Int32Array.from([4, 5, 3, 3]), negatives: 2 };
+  for (const [label, batch, reg] of [['one negative', one, 0.3], ['one negative, no L2', one, 0], ['two negatives (two passes)', two, 0.3]] as const) {
+    it(`${label}: the loss and summed gradient of bprStep (1e-6), and of the formula`, () => {
+      const want = bprStep({ users: U, items: I }, { users: U, items: I }, d, batch, reg, 4);
+      const grad = { users: new Float32Array(nU * d), items: new Float32Array(nI * d) };
+      const calls = kernelStats().kernelCalls;
+      const loss = bprFused({ users: U, items: I }, grad, d, batch, reg, 4);
+      expect(Math.abs(loss - want.loss)).toBeLessThan(1e-6);
+      expect(loss).toBeCloseTo(referenceLoss(U, I, d, batch, reg, 4), 5);
+      if (d === 8 && kernelSettings().wasm && kernelSettings().wasmAvailable && batch.negatives === 1) expect(kernelStats().kernelCalls).toBeGreaterThan(calls);
+      const sum = (a: Float32Array, b: Float32Array) => Array.from(a, (v, i) => v + b[i]);
+      for (const [got, a, b] of [[grad.users, want.dScore.users, want.dReg.users], [grad.items, want.dScore.items, want.dReg.items]] as const) {
+        const w = sum(a, b);
+        got.forEach((x, i) => expect(Math.abs(x - w[i])).toBeLessThan(1e-6));
+        expect(w.some((x) => Math.abs(x) > 1e-3)).toBe(true);
+      }
+    });
+  }
+});
+
+describe('bprRegCounted (the L2 term by row counts)', () => {
+  it('gives the L2 loss and gradient of bprStep, repeated rows included (1e-6)', () => {
+    const rng = new Rng(9);
+    const [nU, nI, d] = [5, 6, 4];
+    const rows = { users: randomRows(rng, nU * d), items: randomRows(rng, nI * d) };
+    const zero = { users: new Float32Array(nU * d), items: new Float32Array(nI * d) };
+    const batch: InteractionBatch = { users: Int32Array.from([0, 4, 4, 4, 1]), pos: Int32Array.from([1, 1, 2, 5, 2]), neg: Int32Array.from([3, 1, 0, 0, 5, 5, 2, 1, 1, 4]), negatives: 2 };
+    // score rows zero: bprStep's loss is then log 2 plus the L2 term alone
+    const want = bprStep(zero, rows, d, batch, 0.4, 3);
+    const grad = { users: new Float32Array(nU * d), items: new Float32Array(nI * d) };
+    const l2 = bprRegCounted(rows, grad, d, batch, 0.4, 3);
+    expect(Math.abs(l2 - (want.loss - Math.log(2)))).toBeLessThan(1e-6);
+    grad.users.forEach((x, i) => expect(Math.abs(x - want.dReg.users[i])).toBeLessThan(1e-6));
+    grad.items.forEach((x, i) => expect(Math.abs(x - want.dReg.items[i])).toBeLessThan(1e-6));
+    expect(bprRegCounted(rows, grad, d, batch, 0, 3)).toBe(0);
   });
 });
 
@@ -113,6 +166,29 @@ describe('official BPR options (AlphaRec code: drop_last, xavier_normal_, L2 / b
       const fused = await make('fused').fit(split, fit);
       const tape = await make('tape').fit(split, fit);
       fused.log.forEach((r, e) => expect(r.loss).toBeCloseTo(tape.log[e].loss, 5));
+    }
+  });
+
+  it("hostStep (the Trainer's path) and loss under the tape (the fused kernel through tf.customGrad) agree with the taped ops", () => {
+    const batch = [...new InteractionSampler(split.train, { negatives: 1 }).batches(new Rng(6), 64)][0].batch;
+    for (const make of [(k: 'fused' | 'tape') => new MfBpr({ kernel: k, reg: 0.05, dim: 16 }), (k: 'fused' | 'tape') => new LightGcn({ kernel: k, layers: 2, reg: 0.05, dim: 16 })]) {
+      const [fused, tape] = [make('fused'), make('tape')];
+      fused.init(split, new Rng(2));
+      tape.init(split, new Rng(2));
+      const taped = (m: MfBpr | LightGcn) =>
+        tf.tidy(() => {
+          const { value, grads } = tf.variableGrads(() => m.loss(batch, undefined as never), m.trainableVariables());
+          return { loss: value.dataSync()[0], grads: m.trainableVariables().map((v) => Array.from(grads[v.name].dataSync())) };
+        });
+      const want = taped(tape);
+      const viaTape = taped(fused);
+      const host = fused.hostStep(batch)!;
+      expect(tape.hostStep(batch)).toBeUndefined();
+      for (const got of [viaTape, { loss: host.loss, grads: host.grads.map((g) => Array.from(g!)) }]) {
+        expect(got.loss).toBeCloseTo(want.loss, 5);
+        got.grads.forEach((g, i) => g.forEach((x, j) => expect(Math.abs(x - want.grads[i][j])).toBeLessThan(1e-6)));
+      }
+      expect(want.grads[0].some((x) => Math.abs(x) > 1e-4)).toBe(true);
     }
   });
 });

@@ -144,8 +144,11 @@ const SIMD_OPS = {
   any_true: 0x53,
   f32x4_gt: 0x44,
   v128_or: 0x50,
+  f32x4_sqrt: 0xe3,
   f32x4_add: 0xe4,
+  f32x4_sub: 0xe5,
   f32x4_mul: 0xe6,
+  f32x4_div: 0xe7,
 } as const;
 
 export interface FuncDef {

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { assemble } from './assembler.js';
-import { scanProgram, scoreProgram, spmmProgram } from './programs.js';
+import { adamProgram, addScaleProgram, scanProgram, scoreProgram, spmmProgram } from './programs.js';
+import { tripletDotsProgram, tripletGradProgram } from './triplet-programs.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 const PAGE = 65536;
@@ -76,7 +77,7 @@ export function getKernels(ignoreSetting = false): WasmKernels | undefined {
   if (!settings.wasm && !ignoreSetting) return undefined;
   if (kernels === undefined) {
     try {
-      const funcs = [...SPMM_WIDTHS.map(spmmProgram), scoreProgram(SCORE_R, SCORE_V), scanProgram()];
+      const funcs = [...SPMM_WIDTHS.map(spmmProgram), scoreProgram(SCORE_R, SCORE_V), scanProgram(), adamProgram(), tripletDotsProgram(), tripletGradProgram(), addScaleProgram()];
       const memory = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
       const module = new WA.Module(assemble(funcs, { initial: 1, maximum: MAX_PAGES }));
       const instance = new WA.Instance(module, { env: { memory } });

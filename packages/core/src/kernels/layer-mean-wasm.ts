@@ -1,0 +1,50 @@
+import type { Csr } from './csr.js';
+import { splitByNnz } from './spmm-wasm.js';
+import { allocate, f32View, getKernels, i32View, partsFor, runParts, SPMM_WIDTHS } from './wasm/runtime.js';
+
+/** Each thread gets at least this many multiply-adds of a layer. */
+const MIN_WORK_PER_THREAD = 1 << 20;
+/** Each thread gets at least this many floats of a layer sum. */
+const MIN_FLOATS_PER_THREAD = 1 << 16;
+
+/**
+ * (x0 + A x0 + ... + A^L x0) / (L + 1) for a square A, every layer on the
+ * WebAssembly SIMD kernels inside wasm memory: A and x0 are copied in once
+ * and only the mean comes out (per-layer spmm calls copy A, X and Y each
+ * time). LightGCN's propagation and its way back. Float32 throughout, the
+ * layers added in order. Undefined when the kernel is unavailable, A is
+ * not square or small, or d is not a multiple of 4 (callers then loop).
+ */
+export function layerMeanWasm(a: Csr, x0: Float32Array, d: number, nLayers: number): Float32Array | undefined {
+  const { nRows, nnz } = a;
+  if (nLayers < 1 || nRows !== a.nCols || d % 4 !== 0 || x0.length !== nRows * d || nnz * d < 1 << 14) return undefined;
+  const k = getKernels();
+  if (!k) return undefined;
+  const floats = nRows * d;
+  const ptrs = allocate(k, [4 * (nRows + 1), 4 * nnz, 4 * nnz, 4 * floats, 4 * floats, 4 * floats, 8]);
+  if (!ptrs) return undefined;
+  const [pIndptr, pIndices, pValues, pAcc, pA, pB, pScale] = ptrs;
+  i32View(k, pIndptr, nRows + 1).set(a.indptr);
+  i32View(k, pIndices, nnz).set(a.indices);
+  const values = f32View(k, pValues, nnz);
+  if (a.values) values.set(a.values);
+  else values.fill(1);
+  f32View(k, pAcc, floats).set(x0);
+  const scales = f32View(k, pScale, 2);
+  scales[0] = 1;
+  scales[1] = 1 / (nLayers + 1);
+  const dB = 4 * d;
+  const w = SPMM_WIDTHS.find((width) => d % (4 * width) === 0)!;
+  const bounds = splitByNnz(a.indptr, partsFor(nnz * d, MIN_WORK_PER_THREAD));
+  const sumParts = partsFor(floats, MIN_FLOATS_PER_THREAD);
+  const cut = (q: number) => Math.round((floats / 4) * (q / sumParts)) * 16;
+  let x = pAcc;
+  for (let l = 1; l <= nLayers; l++) {
+    const y = l % 2 === 1 ? pA : pB;
+    runParts(k, `spmm_w${w}`, bounds.slice(1).map((r1, q) => [pIndptr, pIndices, pValues, x, dB, y, bounds[q], r1]));
+    const sc = pScale + (l === nLayers ? 4 : 0);
+    runParts(k, 'add_scale', Array.from({ length: sumParts }, (_, q) => [pAcc, y, sc, cut(q), cut(q + 1)]));
+    x = y;
+  }
+  return f32View(k, pAcc, floats).slice();
+}
