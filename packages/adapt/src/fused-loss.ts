@@ -60,6 +60,16 @@ export function fusedGatedLoss(table: FrozenLogitTable, batch: FusedBatch, h: tf
   return op(h, gateLogit) as tf.Scalar;
 }
 
+/**
+ * fusedAffineLoss's value and gradients on host arrays (b, m absent = 0, 1),
+ * for the Trainer's host step: no tape and no tfjs ops at all.
+ */
+export function affineLossGrads(table: FrozenLogitTable, batch: FusedBatch, b?: Float32Array, m?: Float32Array): { loss: number; db: Float32Array; dm: Float32Array } {
+  const n = table.width;
+  const r = affineSoftmax(table.g, n, batch.rows, batch.cols, b ?? new Float32Array(n), m ?? new Float32Array(n).fill(1));
+  return { loss: r.loss, db: Float32Array.from(r.db), dm: Float32Array.from(r.dm) };
+}
+
 function scaled(x: Float64Array, s: number): tf.Tensor1D {
   const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = x[i] * s;

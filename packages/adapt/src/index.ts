@@ -1,7 +1,8 @@
 export { ADAPTER_KINDS, BiasAdapter, ScaleAdapter, ScaleBiasAdapter, createAdapter, type AdapterKind, type LogitAdapter } from './adapters.js';
 export { RecSysGate, type RecSysGateOptions } from './gate.js';
 export { FixedItemIndex, TrainableItemIndex, type ItemIndex, type ItemVectorSource } from './item-index.js';
-export { BiasAdaptedModel, GatedModel, LlmModel, RecommenderModel, llmLogits, type AdaptBatch, type AdaptModel } from './models.js';
+export { BiasAdaptedModel, LlmModel, llmLogits, type AdaptBatch, type AdaptModel } from './models.js';
+export { GatedModel, RecommenderModel } from './recsys-models.js';
 export { crsScorer, makeBatch, disposeBatch, scoreRows, type AdaptExamples } from './examples.js';
 export { sampledSoftmaxLoss } from './loss.js';
 export { fusedAffineLoss, fusedGatedLoss, type FrozenLogitTable, type FusedBatch } from './fused-loss.js';

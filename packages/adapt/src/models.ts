@@ -1,8 +1,7 @@
-import { gatherDiff, LmrecError, tf, type GatingRecommender, type Rng } from '@lmrec/core';
-import { matMul, swapLast } from '@lmrec/recsys';
+import { LmrecError, tf, type Rng } from '@lmrec/core';
+import { hostValues, matMul, swapLast, type HostStep } from '@lmrec/recsys';
 import type { LogitAdapter } from './adapters.js';
-import { fusedAffineLoss, fusedGatedLoss, type FrozenLogitTable, type FusedBatch } from './fused-loss.js';
-import type { RecSysGate } from './gate.js';
+import { affineLossGrads, fusedAffineLoss, type FrozenLogitTable, type FusedBatch } from './fused-loss.js';
 import type { ItemIndex } from './item-index.js';
 
 /** What one mini-batch gives a model: context vectors q and item histories. */
@@ -41,10 +40,16 @@ export interface AdaptModel {
    * makes the loop use logits().
    */
   frozenLoss?(table: FrozenLogitTable, batch: FusedBatch & { histories: readonly Int32Array[] }, training: boolean): tf.Scalar | undefined;
+  /**
+   * The same loss with its gradients on host arrays, aligned with
+   * trainableVariables() (the shared Trainer's host step: no tape, no tfjs
+   * ops). Optional, as frozenLoss; preferred over it when both give one.
+   */
+  frozenHostStep?(table: FrozenLogitTable, batch: FusedBatch): HostStep | undefined;
 }
 
 /** The random streams of a model's parts, keys prefixed by the part. */
-function streamsOf(parts: Record<string, { randomStreams?(): Record<string, Rng> } | undefined>): Record<string, Rng> {
+export function streamsOf(parts: Record<string, { randomStreams?(): Record<string, Rng> } | undefined>): Record<string, Rng> {
   const out: Record<string, Rng> = {};
   for (const [prefix, part] of Object.entries(parts)) for (const [k, rng] of Object.entries(part?.randomStreams?.() ?? {})) out[`${prefix}.${k}`] = rng;
   return out;
@@ -64,14 +69,14 @@ export function llmLogits(index: ItemIndex, queries: tf.Tensor2D | undefined, it
   });
 }
 
-function variableState(vars: readonly tf.Variable[], prefix: string): Record<string, tf.Tensor> {
+export function variableState(vars: readonly tf.Variable[], prefix: string): Record<string, tf.Tensor> {
   const out: Record<string, tf.Tensor> = {};
   vars.forEach((v, i) => (out[`${prefix}.${i}`] = v));
   return out;
 }
 
 /** Restores an index's variables and drops its cached item matrix, which they invalidate. */
-function loadIndexState(index: ItemIndex, state: Record<string, tf.Tensor>): void {
+export function loadIndexState(index: ItemIndex, state: Record<string, tf.Tensor>): void {
   index.trainableVariables().forEach((v, i) => {
     const t = state[`index.${i}`];
     if (!t) throw new LmrecError('E_STATE', `state lacks "index.${i}"`);
@@ -151,6 +156,15 @@ export class BiasAdaptedModel implements AdaptModel {
     return terms && fusedAffineLoss(table, batch, terms.bias, terms.scale);
   }
 
+  frozenHostStep(table: FrozenLogitTable, batch: FusedBatch): HostStep | undefined {
+    const terms = this.adapter.terms?.();
+    if (!terms || this.index.trainableVariables().length > 0) return undefined;
+    const { bias, scale } = terms;
+    const vars = this.trainableVariables();
+    const { loss, db, dm } = affineLossGrads(table, batch, bias && hostValues(bias), scale && hostValues(scale));
+    return { loss, params: vars.map(hostValues), grads: vars.map((v) => (v === bias ? db : v === scale ? dm : undefined)) };
+  }
+
   state(): Record<string, tf.Tensor> {
     const out: Record<string, tf.Tensor> = {};
     for (const [k, v] of Object.entries(this.adapter.state())) out[`adapter.${k}`] = v;
@@ -166,92 +180,5 @@ export class BiasAdaptedModel implements AdaptModel {
 
   randomStreams(): Record<string, Rng> {
     return streamsOf({ index: this.index });
-  }
-}
-
-/** +RecSys: s * g + (1 - s) * h, the gate and its recommender trained jointly. */
-export class GatedModel implements AdaptModel {
-  readonly usesQueries = true;
-  constructor(
-    readonly index: ItemIndex,
-    readonly gate: RecSysGate,
-    readonly name = `+recsys ${gate.recommender.name}`,
-  ) {
-    if (gate.nItems !== index.nItems) {
-      throw new LmrecError('E_SHAPE', `gating recommender covers ${gate.nItems} items, the index ${index.nItems}`);
-    }
-  }
-
-  get nItems(): number {
-    return this.index.nItems;
-  }
-
-  trainableVariables(): tf.Variable[] {
-    return [...this.gate.trainableVariables(), ...this.index.trainableVariables()];
-  }
-
-  logits(batch: AdaptBatch, items: Int32Array | undefined, training: boolean): tf.Tensor2D {
-    return tf.tidy(() => this.gate.apply(batch.llm ?? llmLogits(this.index, batch.queries, items, training), batch.histories, items, training));
-  }
-
-  indexVariables(): tf.Variable[] {
-    return this.index.trainableVariables();
-  }
-
-  frozenLoss(table: FrozenLogitTable, batch: FusedBatch & { histories: readonly Int32Array[] }, training: boolean): tf.Scalar {
-    return fusedGatedLoss(table, batch, this.gate.recommenderLogits(batch.histories, batch.cols, training), this.gate.logit);
-  }
-
-  state(): Record<string, tf.Tensor> {
-    return { ...this.gate.state(), ...variableState(this.index.trainableVariables(), 'index') };
-  }
-
-  loadState(state: Record<string, tf.Tensor>): void {
-    this.gate.loadState(state);
-    loadIndexState(this.index, state);
-  }
-
-  describe(): Record<string, number> {
-    return { gate: this.gate.gateValue() };
-  }
-
-  randomStreams(): Record<string, Rng> {
-    return streamsOf({ recsys: this.gate.recommender, index: this.index });
-  }
-}
-
-/** A collaborative model alone over the item history (FISM alone, SASRec alone). */
-export class RecommenderModel implements AdaptModel {
-  readonly usesQueries = false;
-  constructor(
-    readonly recommender: GatingRecommender,
-    readonly name = recommender.name,
-  ) {}
-
-  get nItems(): number {
-    return this.recommender.nItems;
-  }
-
-  trainableVariables(): tf.Variable[] {
-    return this.recommender.trainableVariables();
-  }
-
-  logits(batch: AdaptBatch, items: Int32Array | undefined, training: boolean): tf.Tensor2D {
-    return tf.tidy(() => {
-      const h = this.recommender.logits(batch.histories, training);
-      return items ? gatherDiff(h, items, 1) : h;
-    });
-  }
-
-  state(): Record<string, tf.Tensor> {
-    return this.recommender.state();
-  }
-
-  loadState(state: Record<string, tf.Tensor>): void {
-    this.recommender.loadState(state);
-  }
-
-  randomStreams(): Record<string, Rng> {
-    return streamsOf({ recsys: this.recommender });
   }
 }

@@ -115,6 +115,7 @@ function adaptTrainable(model: AdaptModel, train: AdaptExamples, valid: AdaptExa
       const fused = cached && model.frozenLoss?.(cached, { rows, cols, histories: Array.from(rows, (r) => train.histories[r]) }, true);
       return fused || sampledSoftmaxLoss(model.logits(batchOf(rows, cols), cols, true), rows.length);
     },
+    hostStep: ({ rows, cols }) => (cached ? model.frozenHostStep?.(cached, { rows, cols }) : undefined),
     state: () => model.state(),
     loadState: (state) => model.loadState(state),
     parameterGroups: indexLr === undefined ? undefined : () => [{ variables: model.indexVariables?.() ?? [], lr: indexLr }],
