@@ -54,7 +54,7 @@ export function bprPairs(score: BprTables, grad: BprTables, dim: number, batch: 
     for (let k = 0; k < K; k++) {
       const no = neg[b * K + k] * dim;
       const x = dot(U, uo, I, no, dim) - sPos;
-      rank += x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+      rank += softplus(x);
       // d softplus(x) = sigmoid(x), over the B K pairs of the mean
       pairGrad(U, I, grad.users, grad.items, uo, po, no, dim, scale / (1 + Math.exp(-x)));
     }
@@ -74,7 +74,7 @@ function pairsOne(score: BprTables, grad: BprTables, dim: number, batch: Interac
     const po = pos[b] * dim;
     const no = neg[b] * dim;
     const x = dotDiff(score.users, uo, score.items, po, no, dim);
-    rank += x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    rank += softplus(x);
     pairGrad(score.users, score.items, grad.users, grad.items, uo, po, no, dim, 1 / B / (1 + Math.exp(-x)));
   }
   return rank / B;
@@ -94,12 +94,17 @@ function pairsSimd(score: BprTables, grad: BprTables, dim: number, batch: Intera
   const ok = tripletStepWasm(score, grad, dim, batch, r, (sums, coef) => {
     for (let b = 0; b < B; b++) {
       const x = sums[3 * b + 1] - sums[3 * b];
-      rank += x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+      rank += softplus(x);
       sq += sums[3 * b + 2];
       coef[b] = 1 / B / (1 + Math.exp(-x));
     }
   });
   return ok ? { rank, sq } : undefined;
+}
+
+/** log(1 + e^x) without overflow: -log sigmoid(-x), the BPR pair's loss. */
+function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
 
 function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
@@ -138,7 +143,7 @@ export function bprFused(t: BprTables, grad: BprTables, dim: number, batch: Inte
     const po = pos[b] * dim;
     const no = neg[b] * dim;
     const x = dotDiff(t.users, uo, t.items, po, no, dim);
-    rank += x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    rank += softplus(x);
     sq += tripleGrad(t.users, t.items, grad.users, grad.items, uo, po, no, dim, 1 / B / (1 + Math.exp(-x)), regScale);
   }
   return rank / B + (reg > 0 ? (sq * reg) / 2 / divisor : 0);

@@ -7,6 +7,11 @@ function tripletOffsets(b: Body, ids: { users: number; pos: number; neg: number 
   }
 }
 
+/** The f32x4 at byte c of the user row (U + uo) and the positive and negative rows (I + po, I + no). */
+function loadTriplet(b: Body, p: { U: number; I: number }, c: number, at: { uo: number; po: number; no: number }, out: { u: number; pv: number; nv: number }): void {
+  for (const [table, o, v] of [[p.U, at.uo, out.u], [p.I, at.po, out.pv], [p.I, at.no, out.nv]] as const) b.get(table).get(o).op('add').get(c).op('add').simd('load').set(v);
+}
+
 /**
  * triplet_dots(U, I, users, pos, neg, dB, out, b0, b1): for batch rows
  * [b0, b1), lane-wise partial sums of u . p, u . n and |u|^2 + |p|^2 + |n|^2
@@ -29,9 +34,7 @@ export function tripletDotsProgram(): FuncDef {
     b.block().loop();
     {
       b.get(c).get(p.dB).op('ge_u').brIf(1);
-      b.get(p.U).get(uo).op('add').get(c).op('add').simd('load').set(u);
-      b.get(p.I).get(po).op('add').get(c).op('add').simd('load').set(pv);
-      b.get(p.I).get(no).op('add').get(c).op('add').simd('load').set(nv);
+      loadTriplet(b, p, c, { uo, po, no }, { u, pv, nv });
       mulAdd(aP, u, pv);
       mulAdd(aN, u, nv);
       mulAdd(aS, u, u);
@@ -72,9 +75,7 @@ export function tripletGradProgram(): FuncDef {
     b.block().loop();
     {
       b.get(c).get(p.dB).op('ge_u').brIf(1);
-      b.get(p.U).get(uo).op('add').get(c).op('add').simd('load').set(u);
-      b.get(p.I).get(po).op('add').get(c).op('add').simd('load').set(pv);
-      b.get(p.I).get(no).op('add').get(c).op('add').simd('load').set(nv);
+      loadTriplet(b, p, c, { uo, po, no }, { u, pv, nv });
       b.get(g).get(u).simd('f32x4_mul').set(gu);
       // dU += g (n - p) + r u
       addAt(p.dU, uo);
