@@ -4,7 +4,7 @@
  * 4096, Adam 5e-4), no evaluation: median wall and process CPU (all threads)
  * seconds per epoch over epochs 2.. (the first warms up). The official code:
  * 16.0 s per epoch (PyTorch 1.13 CPU, 2 threads, same machine; issue 19).
- *   node --conditions=source --import tsx bench/epoch-time.ts [epochs]
+ *   pnpm --filter @lmrec/alpharec bench:epoch [epochs]
  */
 import { loadavg } from 'node:os';
 import { initBackend } from '@lmrec/core';
