@@ -1,5 +1,5 @@
 import { cpus, loadavg, totalmem } from 'node:os';
-import { execSync } from 'node:child_process';
+import { execFileSync, execSync, spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -56,4 +56,29 @@ export function markdownTable(rows: Record<string, string | number>[]): string {
 export function writeBenchSection(file: string, title: string, command: string, body: string): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `## ${title}\n\nCommand: \`${command}\`  \nMachine: ${machineInfo()}\n\n${body}\n`);
+}
+
+/** A python that imports torch (LMREC_PYTHON, python3, /usr/bin/python3), or undefined. */
+export function torchPython(): string | undefined {
+  return [process.env.LMREC_PYTHON, 'python3', '/usr/bin/python3'].find((py) => !!py && spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+}
+
+/**
+ * PyTorch's float32 GEMM speed at 1 thread (GFLOP/s, [4096, 256] x [256, 1024]),
+ * printed beside every comparison: Debian's python3-torch links the system
+ * BLAS, which is the reference one (~5 GFLOP/s) unless libopenblas0-pthread
+ * is installed (~75 here).
+ */
+export function torchGemmGflops(python: string): number {
+  const env = torchEnv(1);
+  const code = 'import torch,time;torch.set_num_threads(1);a=torch.randn(4096,256);w=torch.randn(256,1024);a@w;t=time.perf_counter();[a@w for _ in range(5)];print(2*4096*256*1024*5/(time.perf_counter()-t)/1e9)';
+  return Number(execFileSync(python, ['-c', code], { encoding: 'utf8', env }).trim());
+}
+
+/**
+ * The environment of a PyTorch run on `threads` threads: torch.set_num_threads
+ * does not reach OpenBLAS' own thread pool, which otherwise takes every core.
+ */
+export function torchEnv(threads: number): NodeJS.ProcessEnv {
+  return { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
 }

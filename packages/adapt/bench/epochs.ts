@@ -10,7 +10,7 @@
  *  --torch 1: also time the official aggregator modules in PyTorch, bench/torch/reindex_epoch.py,
  *  at 1 and 2 threads, with the python of LMREC_PYTHON, python3 or /usr/bin/python3 that has torch)
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, writeFileAtomic } from '@lmrec/core';
@@ -18,6 +18,7 @@ import { FismNet } from '@lmrec/recsys';
 import { createAggregator, dataLabelPairs, ReindexModel, SumAggregator, trainReindex } from '@lmrec/reindex';
 import { BiasAdaptedModel, createAdapter, FixedItemIndex, GatedModel, RecSysGate, trainAdapt } from '../src/index.js';
 import { loadRedialLexical } from './redial-lexical.js';
+import { torchEnv, torchGemmGflops, torchPython } from '../../../scripts/bench-utils.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,23 +41,16 @@ async function measure(label: string, units: string, run: () => Promise<number>)
   return line;
 }
 
-/** A python with torch, or undefined. */
-function torchPython(): string | undefined {
-  for (const py of [process.env.LMREC_PYTHON, 'python3', '/usr/bin/python3'].filter((x): x is string => !!x)) {
-    if (spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return py;
-  }
-  return undefined;
-}
-
 /** Rows of PyTorch's epoch with the official aggregator module, 1 and 2 threads. */
 function torchRows(name: 'rnn' | 'trm', steps: number, pairs: number): string[] {
   const py = torchPython();
-  if (!py) return [`| torch ${name} | skipped: no python with torch (Debian: apt-get install python3-torch) | - | - | - |`];
+  if (!py) return [`| torch ${name} | skipped: no python with torch (Debian: apt-get install python3-torch libopenblas0-pthread) | - | - | - |`];
+  const gemm = torchGemmGflops(py).toFixed(0);
   return [1, 2].map((threads) => {
     const load0 = loadavg()[0];
-    const out = execFileSync(py, [join(import.meta.dirname, 'torch', 'reindex_epoch.py'), name, String(threads), String(steps), String(pairs)], { encoding: 'utf8' });
+    const out = execFileSync(py, [join(import.meta.dirname, 'torch', 'reindex_epoch.py'), name, String(threads), String(steps), String(pairs)], { encoding: 'utf8', env: torchEnv(threads) });
     const t = JSON.parse(out.trim().split('\n').pop()!) as { epoch_s: number; step_s: number };
-    const line = `| torch ${name}, official module, ${threads} thread${threads > 1 ? 's' : ''} (${py}) | median of ${steps} steps x ${(pairs / 256).toFixed(2)} | - | ${t.epoch_s.toFixed(2)} | ${load0.toFixed(1)} - ${loadavg()[0].toFixed(1)} |`;
+    const line = `| torch ${name}, official module, ${threads} thread${threads > 1 ? 's' : ''} (${py}, GEMM ${gemm} GFLOP/s) | median of ${steps} steps x ${(pairs / 256).toFixed(2)} | - | ${t.epoch_s.toFixed(2)} | ${load0.toFixed(1)} - ${loadavg()[0].toFixed(1)} |`;
     console.log(line);
     return line;
   });
@@ -112,6 +106,6 @@ const md = [
   '|---|---|---:|---:|---|',
   ...rows,
   '',
-  `Official code (PyTorch, same machine, wall s / epoch, issue 19): rnn 10, +Bias 0.21, FISM gating 0.56. The torch rows time the official modules with Debian's python3-torch, whose BLAS is generic (~5 GFLOP/s on a 18,840 x 256 x 2,048 GEMM at 1 thread), so they are slower than the official figures. ${new Date().toISOString()}`,
+  `Official code (PyTorch, same machine, wall s / epoch, issue 19): rnn 10, +Bias 0.21, FISM gating 0.56. The torch rows time the official modules' train step alone (no Lightning, no data loader); Debian's python3-torch links the system BLAS, so install libopenblas0-pthread (with the reference BLAS its matrix products run ~15x slower). ${new Date().toISOString()}`,
 ].join('\n');
 await writeFileAtomic(join(import.meta.dirname, 'epochs.md'), `${md}\n`);

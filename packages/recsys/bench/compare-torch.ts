@@ -8,22 +8,16 @@
  *   pnpm --filter @lmrec/recsys bench:compare      (LMREC_PYTHON=python with torch)
  * Skipped with a note when torch or the data is absent.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { markdownTable, sharedData, writeBenchSection } from '../../../scripts/bench-utils.js';
+import { markdownTable, sharedData, torchEnv, torchGemmGflops, torchPython, writeBenchSection } from '../../../scripts/bench-utils.js';
 
 const here = import.meta.dirname;
 const dir = sharedData('ml100k-cf');
 const epochs = Number(process.env.COMPARE_EPOCHS ?? 6);
 const out = resolve(here, 'results-compare.md');
 
-function findPython(): string | undefined {
-  for (const py of [process.env.LMREC_PYTHON, 'python3', '/usr/bin/python3'].filter((x): x is string => !!x)) {
-    if (spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return py;
-  }
-  return undefined;
-}
 
 interface Timing {
   medianSeconds: number;
@@ -42,12 +36,12 @@ function lmrec(model: string, threads: number): Timing {
 }
 
 function torch(py: string, model: string, threads: number): Timing {
-  return lastJson(execFileSync(py, [resolve(here, 'torch', 'cf_epoch.py'), dir!, '--model', model, '--threads', String(threads), '--epochs', String(epochs)], { encoding: 'utf8' }));
+  return lastJson(execFileSync(py, [resolve(here, 'torch', 'cf_epoch.py'), dir!, '--model', model, '--threads', String(threads), '--epochs', String(epochs)], { encoding: 'utf8', env: torchEnv(threads) }));
 }
 
-const python = findPython();
+const python = torchPython();
 if (!dir || !python) {
-  console.log(`skipped the PyTorch comparison: ${!dir ? '../shared/data/ml100k-cf is absent' : 'no python with torch (set LMREC_PYTHON; Debian: apt-get install python3-torch)'}`);
+  console.log(`skipped the PyTorch comparison: ${!dir ? '../shared/data/ml100k-cf is absent' : 'no python with torch (set LMREC_PYTHON; Debian: apt-get install python3-torch libopenblas0-pthread)'}`);
   process.exit(0);
 }
 const rows: Record<string, string | number>[] = [];
@@ -78,7 +72,7 @@ writeBenchSection(
   'pnpm --filter @lmrec/recsys bench:compare',
   `Data ml100k-cf (${dir.replace(/.*shared/, '../shared')}), batch 4096 with drop_last, Adam 5e-4, d 64, L2 1e-5, xavier_normal_ tables, LightGCN 2 layers; ` +
     `median of ${epochs} epochs, each figure a fresh process. lmrec: the fused BPR kernel (\`kernel: 'fused'\`), LMREC_THREADS = threads; its CPU is the median over epochs 2.. of the process CPU (all threads) per epoch (bench/epoch-time.ts). ` +
-    `PyTorch ${python}: bench/torch/cf_epoch.py, torch.set_num_threads(threads), the official models' ops; its sampler is vectorised numpy and timed apart. ` +
+    `PyTorch ${python}: bench/torch/cf_epoch.py, torch.set_num_threads(threads), the official models' ops; its sampler is vectorised numpy and timed apart; its GEMM runs at ${torchGemmGflops(python).toFixed(1)} GFLOP/s (1 thread; the reference BLAS gives ~5, OpenBLAS ~75). ` +
     `\n\n` +
     markdownTable(rows),
 );
