@@ -23,15 +23,13 @@ export interface FusedBatch {
  * garbage they left were ~90% of a +Bias epoch.
  */
 export function fusedAffineLoss(table: FrozenLogitTable, batch: FusedBatch, bias?: tf.Variable, scale?: tf.Variable): tf.Scalar {
-  const inputs = [...(bias ? [bias] : []), ...(scale ? [scale] : [])];
+  const inputs = [bias, scale].filter((v): v is tf.Variable => v !== undefined);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const n = table.width;
-    const b = bias ? ((args[0] as tf.Tensor).dataSync() as Float32Array) : new Float32Array(n);
-    const m = scale ? ((args[bias ? 1 : 0] as tf.Tensor).dataSync() as Float32Array) : new Float32Array(n).fill(1);
-    const { loss, db, dm } = affineSoftmax(table.g, n, batch.rows, batch.cols, b, m);
+    const values = (v?: tf.Variable) => (v ? ((args[inputs.indexOf(v)] as tf.Tensor).dataSync() as Float32Array) : undefined);
+    const { loss, db, dm } = affineLossGrads(table, batch, values(bias), values(scale));
     const gradFunc = (dy: tf.Tensor) => {
       const s = dy.dataSync()[0];
-      return [...(bias ? [scaled(db, s)] : []), ...(scale ? [scaled(dm, s)] : [])];
+      return [...(bias ? [tf.tensor1d(db.map((x) => x * s))] : []), ...(scale ? [tf.tensor1d(dm.map((x) => x * s))] : [])];
     };
     return { value: tf.scalar(loss), gradFunc };
   });
@@ -61,19 +59,13 @@ export function fusedGatedLoss(table: FrozenLogitTable, batch: FusedBatch, h: tf
 }
 
 /**
- * fusedAffineLoss's value and gradients on host arrays (b, m absent = 0, 1),
- * for the Trainer's host step: no tape and no tfjs ops at all.
+ * The same loss's value and gradients on host arrays (b, m absent = 0, 1):
+ * the Trainer's host step (no tape, no tfjs ops) and fusedAffineLoss's forward.
  */
 export function affineLossGrads(table: FrozenLogitTable, batch: FusedBatch, b?: Float32Array, m?: Float32Array): { loss: number; db: Float32Array; dm: Float32Array } {
   const n = table.width;
   const r = affineSoftmax(table.g, n, batch.rows, batch.cols, b ?? new Float32Array(n), m ?? new Float32Array(n).fill(1));
   return { loss: r.loss, db: Float32Array.from(r.db), dm: Float32Array.from(r.dm) };
-}
-
-function scaled(x: Float64Array, s: number): tf.Tensor1D {
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = x[i] * s;
-  return tf.tensor1d(out);
 }
 
 // Module-level loops, so V8 optimises them once, not per customGrad closure.

@@ -1,7 +1,7 @@
 import { LmrecError, tf, type Rng } from '@lmrec/core';
 import { hostValues, matMul, swapLast, type HostStep } from '@lmrec/recsys';
 import type { LogitAdapter } from './adapters.js';
-import { affineLossGrads, fusedAffineLoss, type FrozenLogitTable, type FusedBatch } from './fused-loss.js';
+import { affineLossGrads, type FrozenLogitTable, type FusedBatch } from './fused-loss.js';
 import type { ItemIndex } from './item-index.js';
 
 /** What one mini-batch gives a model: context vectors q and item histories. */
@@ -149,11 +149,6 @@ export class BiasAdaptedModel implements AdaptModel {
 
   indexVariables(): tf.Variable[] {
     return this.index.trainableVariables();
-  }
-
-  frozenLoss(table: FrozenLogitTable, batch: FusedBatch): tf.Scalar | undefined {
-    const terms = this.adapter.terms?.();
-    return terms && fusedAffineLoss(table, batch, terms.bias, terms.scale);
   }
 
   frozenHostStep(table: FrozenLogitTable, batch: FusedBatch): HostStep | undefined {
