@@ -25,6 +25,16 @@ export function machineInfo(): string {
 }
 
 /** Peak resident set size so far, in MiB (Linux: VmHWM). */
+/** Resets the peak RSS to the current RSS (Linux: clear_refs 5), so a later `peakRssMiB` is the peak of what ran since; false where unsupported. */
+export function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function peakRssMiB(): number {
   try {
     const status = readFileSync('/proc/self/status', 'utf8');

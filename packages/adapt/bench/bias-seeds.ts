@@ -10,6 +10,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, tf, writeFileAtomic } from '@lmrec/core';
 import { ReindexModel, SumAggregator } from '@lmrec/reindex';
+import { meanSe } from '@lmrec/eval';
 import { FismNet } from '@lmrec/recsys';
 import { BiasAdaptedModel, createAdapter, FixedItemIndex, GatedModel, RecSysGate, trainAdapt, validRecall, type AdaptModel, type AdapterKind } from '../src/index.js';
 import { loadRedialLexical } from './redial-lexical.js';
@@ -33,6 +34,8 @@ const title = kind === 'fism' ? '+RecSys FISM gating (official PAD row)' : `+Bia
 const lines = [`${title} (frozen sum), lr ${lr}, ${epochs} epochs, AdamW wd 0, clip 5, valid every ${every} epochs, patience 10, no initial evaluation. load ${loadavg()[0].toFixed(1)}`, ''];
 const header = ['seed', 'selected epoch', 'test H@10 (selected)', ...Array.from({ length: epochs / every }, (_, i) => `ep ${(i + 1) * every} valid / test`)];
 lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
+const selected: number[] = [];
+const last: number[] = [];
 for (const seed of seeds) {
   const part = kind === 'fism' ? new RecSysGate(new FismNet({ nItems: data.nItems, padRow: true, seed })) : createAdapter(kind, data.nItems);
   const model: AdaptModel = part instanceof RecSysGate ? new GatedModel(frozen, part, `fism-${seed}`) : new BiasAdaptedModel(frozen, part, `bias-${seed}`);
@@ -44,12 +47,14 @@ for (const seed of seeds) {
     },
   });
   const selectedTest = await validRecall(model, data.parts.test.set, 10);
+  selected.push(selectedTest);
   const cells: string[] = [];
   for (const [epoch, state] of snapshots) {
     model.loadState(state);
     const test = await validRecall(model, data.parts.test.set, 10);
     const valid = r.log.find((l) => l.epoch === epoch)?.valid ?? NaN;
     const gate = model.describe?.().gate;
+    if (epoch === Math.max(...snapshots.keys())) last.push(test);
     cells.push(`${valid.toFixed(4)} / ${test.toFixed(4)}${gate === undefined ? '' : ` (gate ${gate.toFixed(3)})`}${epoch === r.bestEpoch ? ' *' : ''}`);
     tf.dispose(Object.values(state));
   }
@@ -58,5 +63,10 @@ for (const seed of seeds) {
   lines.push(row);
   part.dispose();
 }
+const meanSd = (xs: number[]) => {
+  const { mean, se } = meanSe(xs, 1);
+  return `${mean.toFixed(4)} ± ${(se * Math.sqrt(xs.length)).toFixed(4)} (${Math.min(...xs).toFixed(4)} - ${Math.max(...xs).toFixed(4)})`;
+};
+lines.push('', `Over ${seeds.length} seeds, test H@10 mean ± SD (range): kept checkpoint ${meanSd(selected)}; last evaluated epoch ${meanSd(last)}.`);
 lines.push('', `\\* = the checkpoint keep-best selected (highest valid, earliest on ties). ${new Date().toISOString()}`);
 await writeFileAtomic(join(import.meta.dirname, `bias-seeds-${kind}.md`), `${lines.join('\n')}\n`);

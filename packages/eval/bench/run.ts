@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     markdownTable(rows),
     `Load average (1 min) when the runs started / ended: ${loadStart} / ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (other engineers' jobs share the machine; throughput scales down with it).`,
     '',
-    'Reference on this machine: PyTorch score + mask + top-K, 230 M scores/s on 2 threads.',
+    'PyTorch on the same shapes, side by side in one run: `pnpm --filter @lmrec/eval bench:compare` (bench/results-compare.md).',
   ].join('\n');
   writeBenchSection(process.env.LMREC_BENCH_OUT ?? resolve(import.meta.dirname, 'results.md'), 'eval: full-ranking and CRS evaluation', 'pnpm --filter @lmrec/eval bench', body);
 }
