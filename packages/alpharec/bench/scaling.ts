@@ -164,7 +164,7 @@ if (process.argv[2]) {
     'node --conditions=source --import tsx bench/scaling.ts (packages/alpharec)',
     'Synthetic data: users = n / 50 with 50 random items each, items = n / 100; batch 4096 (drop last); LightGCN 2 layers d 64 with the fused BPR kernel, stepped on the host as the Trainer does; ' +
       'AlphaRec 256-d random item vectors, MLP 256 -> 128 -> 64, 2 layers, 256 negatives. s / epoch = ceil(n / 4096) x the median step (7 steps timed per point, 3 at 10M; each point a fresh process). ' +
-      'Both models propagate over the whole graph every step, as the papers and the official code do, so an epoch costs steps x nnz: quadratic in interactions at a fixed batch size; the cost of one step is what can be linear (the per-M column). LightGCN's cost per step and M interactions still rises 2.5x from 1M to 10M: its SpMM gathers random rows of tables that fit the 32 MiB L3 cache at 1M (7.7 MB) and not at 10M (77 MB).\n\n' +
+      'Both models propagate over the whole graph every step, as the papers and the official code do, so an epoch costs steps x nnz: quadratic in interactions at a fixed batch size; the cost of one step is what can be linear (the per-M column). The LightGCN cost per step and M interactions still rises 2.5x from 1M to 10M: its SpMM gathers random rows of tables that fit the 32 MiB L3 cache at 1M (7.7 MB) and not at 10M (77 MB).\n\n' +
       markdownTable(train) +
       `\nFull-ranking evaluation (factor scorer, K = 20, train items masked), ${EVAL_USERS.toLocaleString('en-US')} users:\n\n` +
       markdownTable(evals) +
