@@ -24,7 +24,6 @@ export function machineInfo(): string {
   return `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}-${process.arch}, commit ${pkg}, ${new Date().toISOString()}; ${loadInfo()}`;
 }
 
-/** Peak resident set size so far, in MiB (Linux: VmHWM). */
 /** Resets the peak RSS to the current RSS (Linux: clear_refs 5), so a later `peakRssMiB` is the peak of what ran since; false where unsupported. */
 export function resetPeakRss(): boolean {
   try {
@@ -35,6 +34,7 @@ export function resetPeakRss(): boolean {
   }
 }
 
+/** Peak resident set size so far, in MiB (Linux: VmHWM). */
 export function peakRssMiB(): number {
   try {
     const status = readFileSync('/proc/self/status', 'utf8');
@@ -67,6 +67,9 @@ export function writeBenchSection(file: string, title: string, command: string, 
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `## ${title}\n\nCommand: \`${command}\`  \nMachine: ${machineInfo()}\n\n${body}\n`);
 }
+
+/** Why a PyTorch comparison was skipped, for its skip note. */
+export const NO_TORCH = 'no python with torch (set LMREC_PYTHON; Debian: apt-get install python3-torch libopenblas0-pthread)';
 
 /** A python that imports torch (LMREC_PYTHON, python3, /usr/bin/python3), or undefined. */
 export function torchPython(): string | undefined {

@@ -49,12 +49,13 @@ for (const seed of seeds) {
   const selectedTest = await validRecall(model, data.parts.test.set, 10);
   selected.push(selectedTest);
   const cells: string[] = [];
+  const lastEpoch = Math.max(...snapshots.keys());
   for (const [epoch, state] of snapshots) {
     model.loadState(state);
     const test = await validRecall(model, data.parts.test.set, 10);
     const valid = r.log.find((l) => l.epoch === epoch)?.valid ?? NaN;
     const gate = model.describe?.().gate;
-    if (epoch === Math.max(...snapshots.keys())) last.push(test);
+    if (epoch === lastEpoch) last.push(test);
     cells.push(`${valid.toFixed(4)} / ${test.toFixed(4)}${gate === undefined ? '' : ` (gate ${gate.toFixed(3)})`}${epoch === r.bestEpoch ? ' *' : ''}`);
     tf.dispose(Object.values(state));
   }

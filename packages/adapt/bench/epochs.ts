@@ -18,7 +18,7 @@ import { FismNet } from '@lmrec/recsys';
 import { createAggregator, dataLabelPairs, ReindexModel, SumAggregator, trainReindex } from '@lmrec/reindex';
 import { BiasAdaptedModel, createAdapter, FixedItemIndex, GatedModel, RecSysGate, trainAdapt } from '../src/index.js';
 import { loadRedialLexical } from './redial-lexical.js';
-import { torchEnv, torchGemmGflops, torchPython } from '../../../scripts/bench-utils.js';
+import { NO_TORCH, torchEnv, torchGemmGflops, torchPython } from '../../../scripts/bench-utils.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,7 +44,7 @@ async function measure(label: string, units: string, run: () => Promise<number>)
 /** Rows of PyTorch's epoch with the official aggregator module, 1 and 2 threads. */
 function torchRows(name: 'rnn' | 'trm', steps: number, pairs: number): string[] {
   const py = torchPython();
-  if (!py) return [`| torch ${name} | skipped: no python with torch (Debian: apt-get install python3-torch libopenblas0-pthread) | - | - | - |`];
+  if (!py) return [`| torch ${name} | skipped: ${NO_TORCH} | - | - | - |`];
   const gemm = torchGemmGflops(py).toFixed(0);
   return [1, 2].map((threads) => {
     const load0 = loadavg()[0];

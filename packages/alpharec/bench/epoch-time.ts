@@ -16,7 +16,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@lmrec/core';
 import { fromAlphaRecDir } from '../src/index.js';
-import { sharedData, torchEnv, torchGemmGflops, torchPython } from '../../../scripts/bench-utils.js';
+import { NO_TORCH, sharedData, torchEnv, torchGemmGflops, torchPython } from '../../../scripts/bench-utils.js';
 
 const epochs = Number(process.argv[2] ?? 6);
 const dir = sharedData('ml100k-cf');
@@ -40,7 +40,7 @@ console.log(JSON.stringify({ model: 'alpharec', epochs, wallSecondsPerEpoch: per
 
 const python = torchPython();
 const gemm = python ? torchGemmGflops(python) : NaN;
-if (!python) console.log('skipped the PyTorch step: no python with torch (Debian: apt-get install python3-torch libopenblas0-pthread)');
+if (!python) console.log(`skipped the PyTorch step: ${NO_TORCH}`);
 for (const threads of python ? [1, 2] : []) {
   const out = execFileSync(python!, [join(import.meta.dirname, 'torch', 'alpharec_epoch.py'), dir, '--threads', String(threads)], { encoding: 'utf8', env: torchEnv(threads) });
   const t = JSON.parse(out.trim().split('\n').pop()!) as { epoch_s: number };

@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { markdownTable, torchEnv, torchGemmGflops, torchPython, writeBenchSection } from '../../../scripts/bench-utils.js';
+import { markdownTable, NO_TORCH, torchEnv, torchGemmGflops, torchPython, writeBenchSection } from '../../../scripts/bench-utils.js';
 
 const here = import.meta.dirname;
 const users = Number(process.env.COMPARE_USERS ?? 10_000);
@@ -34,7 +34,7 @@ function torch(py: string, threads: number): { seconds: number } {
 
 const python = torchPython();
 if (!python) {
-  console.log('skipped the PyTorch comparison: no python with torch (set LMREC_PYTHON; Debian: apt-get install python3-torch libopenblas0-pthread)');
+  console.log(`skipped the PyTorch comparison: ${NO_TORCH}`);
   process.exit(0);
 }
 const rows: Record<string, string | number>[] = [];

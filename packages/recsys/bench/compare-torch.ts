@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { markdownTable, sharedData, torchEnv, torchGemmGflops, torchPython, writeBenchSection } from '../../../scripts/bench-utils.js';
+import { markdownTable, NO_TORCH, sharedData, torchEnv, torchGemmGflops, torchPython, writeBenchSection } from '../../../scripts/bench-utils.js';
 
 const here = import.meta.dirname;
 const dir = sharedData('ml100k-cf');
@@ -41,7 +41,7 @@ function torch(py: string, model: string, threads: number): Timing {
 
 const python = torchPython();
 if (!dir || !python) {
-  console.log(`skipped the PyTorch comparison: ${!dir ? '../shared/data/ml100k-cf is absent' : 'no python with torch (set LMREC_PYTHON; Debian: apt-get install python3-torch libopenblas0-pthread)'}`);
+  console.log(`skipped the PyTorch comparison: ${!dir ? '../shared/data/ml100k-cf is absent' : NO_TORCH}`);
   process.exit(0);
 }
 const rows: Record<string, string | number>[] = [];
