@@ -18,17 +18,19 @@ const here = import.meta.dirname;
 const users = Number(process.env.COMPARE_USERS ?? 10_000);
 /** bench/run.ts's catalogue (its N_ITEMS). */
 const N_ITEMS = 50_000;
+/** Timed passes per figure after a warm-up, best kept, on both sides (full_rank.py --repeat). */
+const REPEAT = 3;
 const load = () => loadavg()[0].toFixed(1);
 
 function lmrec(threads: number): { seconds: number; kernel: number } {
-  const args = [...process.execArgv, resolve(here, 'run.ts'), '--child', String(users), 'factors'];
+  const args = [...process.execArgv, resolve(here, 'run.ts'), '--child', String(users), 'factors', String(REPEAT)];
   const out = execFileSync(process.execPath, args, { env: { ...process.env, LMREC_THREADS: String(threads) }, encoding: 'utf8', maxBuffer: 1 << 24 });
   const r = JSON.parse(out.split('\n').find((l) => l.startsWith('RESULT '))!.slice(7));
   return { seconds: r.seconds, kernel: r['scoreTopK alone, s'] };
 }
 
 function torch(py: string, threads: number): { seconds: number } {
-  const out = execFileSync(py, [resolve(here, 'torch', 'full_rank.py'), '--users', String(users), '--threads', String(threads)], { encoding: 'utf8', env: torchEnv(threads) });
+  const out = execFileSync(py, [resolve(here, 'torch', 'full_rank.py'), '--users', String(users), '--threads', String(threads), '--repeat', String(REPEAT)], { encoding: 'utf8', env: torchEnv(threads) });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -62,7 +64,8 @@ writeBenchSection(
   'eval: full-ranking scoring, lmrec vs PyTorch',
   'pnpm --filter @lmrec/eval bench:compare',
   `Random factors, ${N_ITEMS.toLocaleString('en-US')} items, d 64, ~20 masked items per user, K 20, ${users.toLocaleString('en-US')} users; each figure a fresh process. ` +
+    `Each side: one warm-up pass, then the best of ${REPEAT}. ` +
     'lmrec: `evaluateFullRanking` on a factor scorer (core scoreTopK, LMREC_THREADS = threads; it also computes recall / precision / ndcg / hr / mrr and coverage / poprank / gini), and the kernel alone (bench/run.ts). ' +
-    `PyTorch ${python}: bench/torch/full_rank.py, users @ items.T in blocks of 1,024 users, masked scores set to -inf, torch.topk; best of 3 passes; no metrics. Its GEMM runs at ${torchGemmGflops(python).toFixed(1)} GFLOP/s (1 thread).\n\n` +
+    `PyTorch ${python}: bench/torch/full_rank.py, users @ items.T in blocks of 1,024 users, masked scores set to -inf, torch.topk; no metrics. Its GEMM runs at ${torchGemmGflops(python).toFixed(1)} GFLOP/s (1 thread).\n\n` +
     markdownTable(rows),
 );

@@ -1,7 +1,7 @@
 import type { Csr } from './csr.js';
 import { heapDrain, heapPush, heapReplaceRoot } from './heap.js';
 import type { TopKResult } from './topk.js';
-import { allocate, f32View, getKernels, partsFor, runParts, SCORE_R, SCORE_V, type WasmKernels } from './wasm/runtime.js';
+import { allocate, f32View, getKernels, i32View, partsFor, runParts, SCORE_R, SCORE_V, type WasmKernels } from './wasm/runtime.js';
 
 /** Items per tile: dim x TILE floats of item vectors stay in L2 while a user block passes. */
 const TILE = 2048;
@@ -24,10 +24,11 @@ export interface ScoreTopKArgs {
 
 /**
  * Fused score + mask + top-K on the WebAssembly SIMD kernel: users in blocks
- * of 64, items in tiles of 2048, the score tiles split over the kernel
- * threads; each user's running top-K only looks at scores above its current
- * K-th best (found 16 at a time by a SIMD scan). Memory: the item matrix
- * copy plus one 64 x 2048 score tile, whatever the number of users.
+ * of 64, items in tiles of 2048, each tile's scores and the scan for scores
+ * above each user's current K-th best split over the kernel threads, so the
+ * main thread's heaps only see the few candidates. Memory: the item matrix
+ * (repacked in panels) plus one 64 x 2048 score tile and candidate list,
+ * whatever the number of users.
  * Returns undefined when the kernel cannot run this problem.
  */
 export function scoreTopKWasm(args: ScoreTopKArgs): TopKResult | undefined {
@@ -38,14 +39,20 @@ export function scoreTopKWasm(args: ScoreTopKArgs): TopKResult | undefined {
   if (!kern) return undefined;
   const R = SCORE_R;
   const nPad = Math.ceil(nItems / SCAN_GROUP) * SCAN_GROUP;
+  const W = 4 * SCORE_V;
   const blockUsers = BLOCK_GROUPS * R;
-  const ptrs = allocate(kern, [4 * dim * nPad, 4 * blockUsers * dim, 4 * blockUsers * TILE]);
+  const ptrs = allocate(kern, [4 * dim * nPad, 4 * blockUsers * dim, 4 * blockUsers * TILE, 4 * blockUsers * TILE, 4 * blockUsers, 4 * blockUsers]);
   if (!ptrs) return undefined;
-  const [pItems, pUsers, pScores] = ptrs;
-  const items = f32View(kern, pItems, dim * nPad);
-  for (let c = 0; c < dim; c++) items.set(itemsT.subarray(c * nItems, (c + 1) * nItems), c * nPad);
+  const [pItems, pUsers, pScores, pCand, pThr, pCounts] = ptrs;
+  packPanels(itemsT, nItems, dim, W, f32View(kern, pItems, dim * nPad));
   const uT = f32View(kern, pUsers, blockUsers * dim);
-  const scores = f32View(kern, pScores, blockUsers * TILE);
+  const buffers: TileBuffers = {
+    pItems, pUsers, pScores, pCand, pThr, pCounts,
+    scores: f32View(kern, pScores, blockUsers * TILE),
+    cand: i32View(kern, pCand, blockUsers * TILE),
+    thr: f32View(kern, pThr, blockUsers),
+    counts: i32View(kern, pCounts, blockUsers),
+  };
 
   const ids = new Int32Array(rows * k).fill(-1);
   const vals = new Float32Array(rows * k).fill(-Infinity);
@@ -58,7 +65,6 @@ export function scoreTopKWasm(args: ScoreTopKArgs): TopKResult | undefined {
 
   for (let b0 = 0; b0 < rows; b0 += blockUsers) {
     const ub = Math.min(blockUsers, rows - b0);
-    const groups = Math.ceil(ub / R);
     packUsers(users, b0, ub, dim, R, uT);
     sizes.fill(0);
     for (let u = 0; u < ub; u++) {
@@ -67,24 +73,58 @@ export function scoreTopKWasm(args: ScoreTopKArgs): TopKResult | undefined {
       maskPos[u] = args.exclude.indptr[row];
       maskEnd[u] = args.exclude.indptr[row + 1];
     }
-    for (let t0 = 0; t0 < nItems; t0 += TILE) {
-      const tl = Math.min(TILE, nItems - t0);
-      const tlPad = Math.ceil(tl / (4 * SCORE_V)) * 4 * SCORE_V;
-      const parts = partsFor(groups * tl * dim * R, MIN_WORK_PER_THREAD);
-      const cuts = Array.from({ length: parts + 1 }, (_, p) => Math.round((groups * p) / parts));
-      runParts(
-        kern,
-        `score_r${R}v${SCORE_V}`,
-        cuts.slice(1).map((g1, p) => [pUsers, pItems, nPad * 4, t0 * 4, tlPad * 4, dim, pScores, TILE * 4, cuts[p], g1]),
-      );
-      for (let u = 0; u < ub; u++) {
-        const state = { heapS, heapI, sizes, maskPos, maskEnd, mask, k };
-        selectRow(kern, scores, pScores, u, u * TILE, tl, t0, state);
-      }
-    }
+    const state = { heapS, heapI, sizes, maskPos, maskEnd, mask, k };
+    for (let t0 = 0; t0 < nItems; t0 += TILE) scoreTile(kern, buffers, state, { ub, dim, t0, tl: Math.min(TILE, nItems - t0) });
     for (let u = 0; u < ub; u++) heapDrain(heapS, heapI, u * k, sizes[u], ids, vals, (b0 + u) * k);
   }
   return { ids, scores: vals, k };
+}
+
+/** Kernel buffers: addresses in wasm memory and views of the score tile, candidate lists, thresholds and counts. */
+interface TileBuffers {
+  pItems: number;
+  pUsers: number;
+  pScores: number;
+  pCand: number;
+  pThr: number;
+  pCounts: number;
+  scores: Float32Array;
+  cand: Int32Array;
+  thr: Float32Array;
+  counts: Int32Array;
+}
+
+/**
+ * One item tile [t0, t0 + tl) for the packed user block: the threads score
+ * their user groups, then list, for each full heap, the columns above its
+ * K-th best; the main thread feeds those (or, for heaps still filling, the
+ * whole row) to the heaps.
+ */
+function scoreTile(kern: WasmKernels, buf: TileBuffers, st: SelectState, at: { ub: number; dim: number; t0: number; tl: number }): void {
+  const { ub, dim, t0, tl } = at;
+  const R = SCORE_R;
+  const groups = Math.ceil(ub / R);
+  const tlPad = Math.ceil(tl / (4 * SCORE_V)) * 4 * SCORE_V;
+  const parts = partsFor(groups * tl * dim * R, MIN_WORK_PER_THREAD);
+  const cuts = Array.from({ length: parts + 1 }, (_, p) => Math.round((groups * p) / parts));
+  const ranges = cuts.slice(1).map((g1, p) => [cuts[p], g1]);
+  runParts(kern, `score_r${R}v${SCORE_V}`, ranges.map(([g0, g1]) => [buf.pUsers, buf.pItems, t0 * 4, tlPad * 4, dim, buf.pScores, TILE * 4, g0, g1]));
+  for (let u = 0; u < ub; u++) buf.thr[u] = st.sizes[u] === st.k ? st.heapS[u * st.k] : NaN;
+  const row = (g: number) => Math.min(ub, g * R);
+  runParts(kern, 'filter_gt', ranges.map(([g0, g1]) => [buf.pScores, TILE * 4, buf.pThr, buf.pCand, TILE * 4, buf.pCounts, tl, row(g0), row(g1)]));
+  for (let u = 0; u < ub; u++) {
+    if (st.sizes[u] === st.k) takeCandidates(buf.scores, buf.cand, buf.counts[u], u, u * TILE, t0, st);
+    else selectRow(kern, buf.scores, buf.pScores, u, u * TILE, tl, t0, st);
+  }
+}
+
+/** panels[j / W][c][j % W] = itemsT[c][j], zero past nItems (the kernel's item layout). */
+function packPanels(itemsT: Float32Array, nItems: number, dim: number, W: number, panels: Float32Array): void {
+  panels.fill(0);
+  for (let c = 0; c < dim; c++) {
+    const row = c * nItems;
+    for (let j = 0; j < nItems; j++) panels[(j - (j % W)) * dim + c * W + (j % W)] = itemsT[row + j];
+  }
 }
 
 /** uT[g][c][r] = users[b0 + g R + r][c], zero for the padding users of the last group. */
@@ -110,18 +150,30 @@ interface SelectState {
   k: number;
 }
 
+/** Feeds a full heap the listed columns of its row (those above its K-th best when listed), skipping masked ids. */
+function takeCandidates(scores: Float32Array, cand: Int32Array, n: number, u: number, base: number, t0: number, st: SelectState): void {
+  const { heapS, heapI, k } = st;
+  const off = u * k;
+  let thr = heapS[off];
+  const mask = new MaskCursor(st, u);
+  for (let i = 0; i < n; i++) {
+    const q = cand[base + i];
+    const s = scores[base + q];
+    if (s > thr && !mask.has(t0 + q)) {
+      heapReplaceRoot(heapS, heapI, off, k, s, t0 + q);
+      thr = heapS[off];
+    }
+  }
+  st.maskPos[u] = mask.pos;
+}
+
 /** Feeds one user's scores for items [t0, t0 + tl) into its heap, skipping masked ids. */
 function selectRow(kern: WasmKernels, scores: Float32Array, pScores: number, u: number, base: number, tl: number, t0: number, st: SelectState): void {
-  const { heapS, heapI, mask, k } = st;
+  const { heapS, heapI, k } = st;
   const off = u * k;
   let size = st.sizes[u];
-  let mp = st.maskPos[u];
-  const me = st.maskEnd[u];
-  const masked = (id: number): boolean => {
-    if (!mask) return false;
-    while (mp < me && mask[mp] < id) mp++;
-    return mp < me && mask[mp] === id;
-  };
+  const mask = new MaskCursor(st, u);
+  const masked = (id: number) => mask.has(id);
   let j = 0;
   while (size < k && j < tl) {
     const id = t0 + j;
@@ -150,5 +202,23 @@ function selectRow(kern: WasmKernels, scores: Float32Array, pScores: number, u: 
     }
   }
   st.sizes[u] = size;
-  st.maskPos[u] = mp;
+  st.maskPos[u] = mask.pos;
+}
+
+/** A user's position in its sorted mask row, moved along increasing item ids. */
+class MaskCursor {
+  pos: number;
+  private readonly end: number;
+  private readonly ids?: Int32Array;
+  constructor(st: SelectState, u: number) {
+    this.pos = st.maskPos[u];
+    this.end = st.maskEnd[u];
+    this.ids = st.mask;
+  }
+  has(id: number): boolean {
+    const ids = this.ids;
+    if (!ids) return false;
+    while (this.pos < this.end && ids[this.pos] < id) this.pos++;
+    return this.pos < this.end && ids[this.pos] === id;
+  }
 }

@@ -91,6 +91,20 @@ export class Body {
   loadI32(offset = 0): this {
     return this.raw(0x28, 2, ...uleb(offset));
   }
+  loadF32(offset = 0): this {
+    return this.raw(0x2a, 2, ...uleb(offset));
+  }
+  storeI32(offset = 0): this {
+    return this.raw(0x36, 2, ...uleb(offset));
+  }
+  /** f32.gt: i32 1 when the first operand is greater (0 when either is NaN). */
+  f32Gt(): this {
+    return this.raw(0x5e);
+  }
+  /** select: the first operand when the i32 condition on top is non-zero, else the second. */
+  select(): this {
+    return this.raw(0x1b);
+  }
   simd(name: keyof typeof SIMD_OPS, offset?: number): this {
     this.raw(0xfd, ...uleb(SIMD_OPS[name]));
     // memory instructions carry align (log2) + offset

@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { assemble } from './assembler.js';
-import { adamProgram, addScaleProgram, scanProgram, scoreProgram, spmmProgram } from './programs.js';
+import { adamProgram, addScaleProgram, spmmProgram } from './programs.js';
+import { filterProgram, scanProgram, scoreProgram } from './score-programs.js';
 import { tripletDotsProgram, tripletGradProgram } from './triplet-programs.js';
-import { WORKER_SOURCE } from './worker-source.js';
+import { SPIN_POLLS, WORKER_SOURCE } from './worker-source.js';
 
 const PAGE = 65536;
 /** Control slots (64 bytes per worker) live below the data arena. */
@@ -77,7 +78,7 @@ export function getKernels(ignoreSetting = false): WasmKernels | undefined {
   if (!settings.wasm && !ignoreSetting) return undefined;
   if (kernels === undefined) {
     try {
-      const funcs = [...SPMM_WIDTHS.map(spmmProgram), scoreProgram(SCORE_R, SCORE_V), scanProgram(), adamProgram(), tripletDotsProgram(), tripletGradProgram(), addScaleProgram()];
+      const funcs = [...SPMM_WIDTHS.map(spmmProgram), scoreProgram(SCORE_R, SCORE_V), scanProgram(), filterProgram(), adamProgram(), tripletDotsProgram(), tripletGradProgram(), addScaleProgram()];
       const memory = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
       const module = new WA.Module(assemble(funcs, { initial: 1, maximum: MAX_PAGES }));
       const instance = new WA.Instance(module, { env: { memory } });
@@ -160,6 +161,7 @@ export function runParts(k: WasmKernels, fn: string, parts: readonly number[][])
   for (let p = nWorkers + 1; p < parts.length; p++) main(...parts[p]);
   let failed = false;
   posted.forEach((ctl, w) => {
+    for (let spin = 0; spin < SPIN_POLLS && Atomics.load(ctl, 0) < 3; spin++);
     for (;;) {
       const s = Atomics.load(ctl, 0);
       if (s === 3 || s === 4) {

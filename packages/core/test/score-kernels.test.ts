@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../src/index.js';
+import { allocate, f32View, getKernels, i32View, runParts } from '../src/kernels/wasm/runtime.js';
+
+describe('filter_gt kernel', () => {
+  it('lists, per row and in order, the columns above the row threshold; a NaN threshold lists none', () => {
+    const kern = getKernels();
+    expect(kern).toBeDefined();
+    const rng = new Rng(3);
+    // 37 columns: two SIMD groups of 16 and a ragged 5; ld 48 so bytes past n hold decoys above every threshold
+    const [rows, n, ld] = [9, 37, 48];
+    const [pS, pT, pC, pN] = allocate(kern!, [4 * rows * ld, 4 * rows, 4 * rows * ld, 4 * rows])!;
+    const scores = f32View(kern!, pS, rows * ld);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < ld; j++) scores[r * ld + j] = j < n ? rng.int(7) - 3 : 99;
+    scores[2 * ld + 4] = NaN;
+    scores[3 * ld + 20] = Infinity;
+    const thr = f32View(kern!, pT, rows);
+    const want = [2, -1, 0, 3, 5, -4, NaN, 1, 2];
+    thr.set(want);
+    // rows 0-4 on one part, 5-8 on another (a worker when there is one)
+    runParts(kern!, 'filter_gt', [[pS, ld * 4, pT, pC, ld * 4, pN, n, 0, 5], [pS, ld * 4, pT, pC, ld * 4, pN, n, 5, rows]]);
+    const cand = i32View(kern!, pC, rows * ld);
+    const counts = i32View(kern!, pN, rows);
+    for (let r = 0; r < rows; r++) {
+      const expected: number[] = [];
+      for (let j = 0; j < n; j++) if (scores[r * ld + j] > want[r]) expected.push(j);
+      expect(Array.from(cand.subarray(r * ld, r * ld + counts[r]))).toEqual(expected);
+    }
+    expect(counts[6]).toBe(0);
+    expect(counts[4]).toBe(0);
+    expect(Array.from(cand.subarray(3 * ld, 3 * ld + counts[3]))).toEqual([20]);
+  });
+});
