@@ -1,6 +1,6 @@
 import type { Csr } from './csr.js';
-import { splitByNnz } from './spmm-wasm.js';
-import { allocate, f32View, getKernels, i32View, partsFor, runParts, SPMM_WIDTHS } from './wasm/runtime.js';
+import { spmmChunks } from './spmm-wasm.js';
+import { allocate, f32View, getKernels, i32View, partsFor, runChunks, runParts, SPMM_WIDTHS } from './wasm/runtime.js';
 
 /** Each thread gets at least this many multiply-adds of a layer. */
 const MIN_WORK_PER_THREAD = 1 << 20;
@@ -35,13 +35,14 @@ export function layerMeanWasm(a: Csr, x0: Float32Array, d: number, nLayers: numb
   scales[1] = 1 / (nLayers + 1);
   const dB = 4 * d;
   const w = SPMM_WIDTHS.find((width) => d % (4 * width) === 0)!;
-  const bounds = splitByNnz(a.indptr, partsFor(nnz * d, MIN_WORK_PER_THREAD));
+  const threads = partsFor(nnz * d, MIN_WORK_PER_THREAD);
+  const bounds = spmmChunks(a.indptr, threads);
   const sumParts = partsFor(floats, MIN_FLOATS_PER_THREAD);
   const cut = (q: number) => Math.round((floats / 4) * (q / sumParts)) * 16;
   let x = pAcc;
   for (let l = 1; l <= nLayers; l++) {
     const y = l % 2 === 1 ? pA : pB;
-    runParts(k, `spmm_w${w}`, bounds.slice(1).map((r1, q) => [pIndptr, pIndices, pValues, x, dB, y, bounds[q], r1]));
+    runChunks(k, `spmm_w${w}`, [pIndptr, pIndices, pValues, x, dB, y], bounds, threads);
     const sc = pScale + (l === nLayers ? 4 : 0);
     runParts(k, 'add_scale', Array.from({ length: sumParts }, (_, q) => [pAcc, y, sc, cut(q), cut(q + 1)]));
     x = y;

@@ -1,5 +1,5 @@
 import type { Csr } from './csr.js';
-import { allocate, f32View, getKernels, i32View, partsFor, runParts, SPMM_WIDTHS } from './wasm/runtime.js';
+import { allocate, f32View, getKernels, i32View, partsFor, runChunks, SPMM_WIDTHS } from './wasm/runtime.js';
 
 /** Below this many multiply-adds the copies into wasm memory cost more than they save. */
 const MIN_WORK = 1 << 14;
@@ -7,8 +7,8 @@ const MIN_WORK = 1 << 14;
 const MIN_WORK_PER_THREAD = 1 << 20;
 
 /**
- * Y = A X on the WebAssembly SIMD kernel, rows split over the kernel threads
- * by non-zero count. Returns false (and leaves y alone) when the kernel is
+ * Y = A X on the WebAssembly SIMD kernel, rows cut into chunks of equal
+ * non-zero count that the kernel threads claim as they go. Returns false (and leaves y alone) when the kernel is
  * unavailable or the problem is too small or too large for it.
  */
 export function spmmWasm(a: Csr, x: Float32Array, d: number, y: Float32Array): boolean {
@@ -31,13 +31,8 @@ export function spmmWasm(a: Csr, x: Float32Array, d: number, y: Float32Array): b
   else values.fill(1);
   copyRows(x, d, f32View(k, pX, nCols * dp), dp, nCols);
 
-  const parts = partsFor(nnz * d, MIN_WORK_PER_THREAD);
-  const bounds = splitByNnz(a.indptr, parts);
-  runParts(
-    k,
-    `spmm_w${w}`,
-    bounds.slice(1).map((r1, p) => [pIndptr, pIndices, pValues, pX, dp * 4, pY, bounds[p], r1]),
-  );
+  const threads = partsFor(nnz * d, MIN_WORK_PER_THREAD);
+  runChunks(k, `spmm_w${w}`, [pIndptr, pIndices, pValues, pX, dp * 4, pY], spmmChunks(a.indptr, threads), threads);
   copyRows(f32View(k, pY, nRows * dp), dp, y, d, nRows);
   return true;
 }
@@ -49,6 +44,14 @@ function copyRows(src: Float32Array, srcWidth: number, dst: Float32Array, dstWid
   }
   const width = Math.min(srcWidth, dstWidth);
   for (let r = 0; r < rows; r++) dst.set(src.subarray(r * srcWidth, r * srcWidth + width), r * dstWidth);
+}
+
+/** Chunks per thread: enough for the threads to even out rows of uneven cost, few enough to keep claiming cheap. */
+const CHUNKS_PER_THREAD = 8;
+
+/** Row boundaries of the chunks `threads` threads claim (one chunk for one thread). */
+export function spmmChunks(indptr: Int32Array, threads: number): number[] {
+  return splitByNnz(indptr, threads > 1 ? threads * CHUNKS_PER_THREAD : 1);
 }
 
 /** Row boundaries [0, ..., nRows] cutting the non-zeros into `parts` near-equal runs. */

@@ -126,7 +126,7 @@ function ensureWorkers(k: WasmKernels, n: number): number {
   while (workers.length < n && workers.length < (ARENA_START / SLOT_BYTES) - 1) {
     const slot = (workers.length + 1) * SLOT_BYTES;
     new Int32Array(k.memory.buffer, slot, 16).fill(0);
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: k.module, memory: k.memory, slot, names: k.names } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: k.module, memory: k.memory, slot, names: k.names, sched } });
     worker.unref();
     worker.on('error', () => {
       workersBroken = true;
@@ -136,6 +136,10 @@ function ensureWorkers(k: WasmKernels, n: number): number {
   return Math.min(n, workers.length);
 }
 
+/** Chunk table shared with the workers: [next chunk to claim, bound 0, bound 1, ...]. */
+const MAX_CHUNKS = 1024;
+const sched = new Int32Array(new SharedArrayBuffer(4 * (MAX_CHUNKS + 2)));
+
 /**
  * Runs `fn` once per argument list, spread over the main thread and the
  * kernel workers, and returns when all are done (blocking with Atomics.wait,
@@ -143,22 +147,51 @@ function ensureWorkers(k: WasmKernels, n: number): number {
  * within 20 s (it never started) is bypassed: the main thread runs that part itself.
  */
 export function runParts(k: WasmKernels, fn: string, parts: readonly number[][]): void {
-  const index = k.names.indexOf(fn);
   const main = k.fns[fn];
   const nWorkers = parts.length > 1 ? ensureWorkers(k, parts.length - 1) : 0;
-  const posted: Int32Array[] = [];
-  for (let w = 0; w < nWorkers; w++) {
-    const ctl = new Int32Array(k.memory.buffer, workers[w].slot, 16);
-    ctl[1] = index;
-    parts[w + 1].forEach((v, i) => (ctl[2 + i] = v));
-    Atomics.store(ctl, 0, 1);
-    Atomics.notify(ctl, 0);
-    posted.push(ctl);
-  }
+  const posted = Array.from({ length: nWorkers }, (_, w) => post(k, w, fn, parts[w + 1], 0));
   stats.kernelCalls += parts.length;
-  stats.workerJobs += nWorkers;
   main(...parts[0]);
   for (let p = nWorkers + 1; p < parts.length; p++) main(...parts[p]);
+  awaitWorkers(posted, fn, (w) => main(...parts[w + 1]));
+}
+
+/**
+ * Runs `fn(...fixed, bounds[c], bounds[c + 1])` for every chunk c, the main
+ * thread and up to threads - 1 workers each claiming the next unclaimed
+ * chunk until none is left. Where rows cost unevenly (a graph's user rows
+ * gather from a small item table, its item rows from a large user table) an
+ * even split leaves one thread waiting for the other; claiming balances it.
+ */
+export function runChunks(k: WasmKernels, fn: string, fixed: readonly number[], bounds: readonly number[], threads: number): void {
+  const n = bounds.length - 1;
+  if (n > MAX_CHUNKS) throw new Error(`runChunks: ${n} chunks, at most ${MAX_CHUNKS}`);
+  sched.set(bounds, 1);
+  Atomics.store(sched, 0, 0);
+  const nWorkers = threads > 1 && n > 1 ? ensureWorkers(k, Math.min(threads, n) - 1) : 0;
+  const posted = Array.from({ length: nWorkers }, (_, w) => post(k, w, fn, fixed, n));
+  stats.kernelCalls += n;
+  const main = k.fns[fn];
+  for (let c = Atomics.add(sched, 0, 1); c < n; c = Atomics.add(sched, 0, 1)) main(...fixed, sched[1 + c], sched[2 + c]);
+  // a worker bypassed here claimed nothing: the main thread ran every chunk left
+  awaitWorkers(posted, fn, () => undefined);
+}
+
+/** Posts a job to worker w's control slot: [state, function, args..., chunks, fixed args]. */
+function post(k: WasmKernels, w: number, fn: string, args: readonly number[], chunks: number): Int32Array {
+  const ctl = new Int32Array(k.memory.buffer, workers[w].slot, 16);
+  ctl[1] = k.names.indexOf(fn);
+  args.forEach((v, i) => (ctl[2 + i] = v));
+  ctl[14] = chunks;
+  ctl[15] = args.length;
+  Atomics.store(ctl, 0, 1);
+  Atomics.notify(ctl, 0);
+  stats.workerJobs++;
+  return ctl;
+}
+
+/** Waits for the posted jobs (polling briefly, then sleeping); `bypass(w)` stands in for a worker that never started. */
+function awaitWorkers(posted: Int32Array[], fn: string, bypass: (w: number) => void): void {
   let failed = false;
   posted.forEach((ctl, w) => {
     for (let spin = 0; spin < SPIN_POLLS && Atomics.load(ctl, 0) < 3; spin++);
@@ -170,7 +203,7 @@ export function runParts(k: WasmKernels, fn: string, parts: readonly number[][])
       }
       if (Atomics.wait(ctl, 0, s, 20_000) === 'timed-out' && Atomics.compareExchange(ctl, 0, 1, 0) === 1) {
         workersBroken = true;
-        main(...parts[w + 1]);
+        bypass(w);
         return;
       }
     }

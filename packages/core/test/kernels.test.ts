@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../src/index.js';
-import { allocate, f32View, getKernels, i32View, runParts } from '../src/kernels/wasm/runtime.js';
+import { kernelStats, Rng, setKernelSettings } from '../src/index.js';
+import { allocate, f32View, getKernels, i32View, runChunks, runParts } from '../src/kernels/wasm/runtime.js';
 
 describe('filter_gt kernel', () => {
   it('lists, per row and in order, the columns above the row threshold; a NaN threshold lists none', () => {
@@ -29,5 +29,30 @@ describe('filter_gt kernel', () => {
     expect(counts[6]).toBe(0);
     expect(counts[4]).toBe(0);
     expect(Array.from(cand.subarray(3 * ld, 3 * ld + counts[3]))).toEqual([20]);
+  });
+});
+
+describe('runChunks', () => {
+  it('runs every chunk exactly once over the main thread and a worker, whatever the chunk sizes', () => {
+    setKernelSettings({ threads: 2 });
+    const kern = getKernels()!;
+    const rng = new Rng(5);
+    // 41 chunks of 1-40 vectors of 4 floats: add_scale adds y to acc once per run of a chunk
+    const sizes = Array.from({ length: 41 }, () => 1 + rng.int(40));
+    const bounds = [0];
+    for (const s of sizes) bounds.push(bounds[bounds.length - 1] + 16 * s);
+    const floats = bounds[bounds.length - 1] / 4;
+    const [pAcc, pY, pSc] = allocate(kern, [4 * floats, 4 * floats, 4])!;
+    f32View(kern, pAcc, floats).fill(0);
+    const y = f32View(kern, pY, floats);
+    for (let i = 0; i < floats; i++) y[i] = i + 1;
+    f32View(kern, pSc, 1)[0] = 1;
+    const before = kernelStats();
+    runChunks(kern, 'add_scale', [pAcc, pY, pSc], bounds, 2);
+    const after = kernelStats();
+    expect(Array.from(f32View(kern, pAcc, floats))).toEqual(Array.from({ length: floats }, (_, i) => i + 1));
+    expect(after.kernelCalls - before.kernelCalls).toBe(41);
+    expect(after.workerJobs - before.workerJobs).toBe(1);
+    expect(() => runChunks(kern, 'add_scale', [pAcc, pY, pSc], Array.from({ length: 1100 }, (_, i) => 16 * i), 2)).toThrow(/1099 chunks, at most 1024/);
   });
 });
