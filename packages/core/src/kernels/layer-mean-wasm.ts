@@ -1,6 +1,7 @@
 import type { Csr } from './csr.js';
+import { csrSizes, runSpmm, SEGMENT_BYTES, segmentsFor, writeCsr } from './column-segments.js';
 import { spmmChunks } from './spmm-wasm.js';
-import { allocate, f32View, getKernels, i32View, partsFor, runChunks, runParts, SPMM_WIDTHS } from './wasm/runtime.js';
+import { allocate, f32View, getKernels, partsFor, runParts, SPMM_WIDTHS } from './wasm/runtime.js';
 
 /** Each thread gets at least this many multiply-adds of a layer. */
 const MIN_WORK_PER_THREAD = 1 << 20;
@@ -15,25 +16,22 @@ const MIN_FLOATS_PER_THREAD = 1 << 16;
  * layers added in order. Undefined when the kernel is unavailable, A is
  * not square or small, or d is not a multiple of 4 (callers then loop).
  */
-export function layerMeanWasm(a: Csr, x0: Float32Array, d: number, nLayers: number): Float32Array | undefined {
+export function layerMeanWasm(a: Csr, x0: Float32Array, d: number, nLayers: number, segmentBytes = SEGMENT_BYTES): Float32Array | undefined {
   const { nRows, nnz } = a;
   if (nLayers < 1 || nRows !== a.nCols || d % 4 !== 0 || x0.length !== nRows * d || nnz * d < 1 << 14) return undefined;
   const k = getKernels();
   if (!k) return undefined;
   const floats = nRows * d;
-  const ptrs = allocate(k, [4 * (nRows + 1), 4 * nnz, 4 * nnz, 4 * floats, 4 * floats, 4 * floats, 8]);
+  const dB = 4 * d;
+  const pos = segmentsFor(a, dB, segmentBytes);
+  const ptrs = allocate(k, [...csrSizes(a, pos), 4 * floats, 4 * floats, 4 * floats, 8]);
   if (!ptrs) return undefined;
-  const [pIndptr, pIndices, pValues, pAcc, pA, pB, pScale] = ptrs;
-  i32View(k, pIndptr, nRows + 1).set(a.indptr);
-  i32View(k, pIndices, nnz).set(a.indices);
-  const values = f32View(k, pValues, nnz);
-  if (a.values) values.set(a.values);
-  else values.fill(1);
+  const ops = writeCsr(k, a, pos, ptrs);
+  const [pAcc, pA, pB, pScale] = ptrs.slice(4);
   f32View(k, pAcc, floats).set(x0);
   const scales = f32View(k, pScale, 2);
   scales[0] = 1;
   scales[1] = 1 / (nLayers + 1);
-  const dB = 4 * d;
   const w = SPMM_WIDTHS.find((width) => d % (4 * width) === 0)!;
   const threads = partsFor(nnz * d, MIN_WORK_PER_THREAD);
   const bounds = spmmChunks(a.indptr, threads);
@@ -42,7 +40,7 @@ export function layerMeanWasm(a: Csr, x0: Float32Array, d: number, nLayers: numb
   let x = pAcc;
   for (let l = 1; l <= nLayers; l++) {
     const y = l % 2 === 1 ? pA : pB;
-    runChunks(k, `spmm_w${w}`, [pIndptr, pIndices, pValues, x, dB, y], bounds, threads);
+    runSpmm(k, `spmm_w${w}`, ops, x, dB, y, bounds, threads);
     const sc = pScale + (l === nLayers ? 4 : 0);
     runParts(k, 'add_scale', Array.from({ length: sumParts }, (_, q) => [pAcc, y, sc, cut(q), cut(q + 1)]));
     x = y;

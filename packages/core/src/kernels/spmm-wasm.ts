@@ -1,5 +1,6 @@
+import { csrSizes, runSpmm, SEGMENT_BYTES, segmentsFor, writeCsr } from './column-segments.js';
 import type { Csr } from './csr.js';
-import { allocate, f32View, getKernels, i32View, partsFor, runChunks, SPMM_WIDTHS } from './wasm/runtime.js';
+import { allocate, f32View, getKernels, partsFor, SPMM_WIDTHS } from './wasm/runtime.js';
 
 /** Below this many multiply-adds the copies into wasm memory cost more than they save. */
 const MIN_WORK = 1 << 14;
@@ -8,10 +9,12 @@ const MIN_WORK_PER_THREAD = 1 << 20;
 
 /**
  * Y = A X on the WebAssembly SIMD kernel, rows cut into chunks of equal
- * non-zero count that the kernel threads claim as they go. Returns false (and leaves y alone) when the kernel is
- * unavailable or the problem is too small or too large for it.
+ * non-zero count that the kernel threads claim as they go, columns into
+ * ranges of segmentBytes of X (column-segments.ts) when X is larger.
+ * Returns false (and leaves y alone) when the kernel is unavailable or the
+ * problem is too small or too large for it.
  */
-export function spmmWasm(a: Csr, x: Float32Array, d: number, y: Float32Array): boolean {
+export function spmmWasm(a: Csr, x: Float32Array, d: number, y: Float32Array, segmentBytes = SEGMENT_BYTES): boolean {
   // X and Y are copied whole into and out of wasm memory: with few non-zeros
   // per row of X and Y (a one-hot row gather) the copies
   // cost more than the plain loop, which only touches the rows it needs.
@@ -21,18 +24,15 @@ export function spmmWasm(a: Csr, x: Float32Array, d: number, y: Float32Array): b
   const dp = Math.ceil(d / 4) * 4;
   const w = SPMM_WIDTHS.find((width) => dp % (4 * width) === 0)!;
   const { nRows, nCols, nnz } = a;
-  const ptrs = allocate(k, [4 * (nRows + 1), 4 * nnz, 4 * nnz, 4 * nCols * dp, 4 * nRows * dp]);
+  const pos = segmentsFor(a, dp * 4, segmentBytes);
+  const ptrs = allocate(k, [...csrSizes(a, pos), 4 * nCols * dp, 4 * nRows * dp]);
   if (!ptrs) return false;
-  const [pIndptr, pIndices, pValues, pX, pY] = ptrs;
-  i32View(k, pIndptr, nRows + 1).set(a.indptr);
-  i32View(k, pIndices, nnz).set(a.indices);
-  const values = f32View(k, pValues, nnz);
-  if (a.values) values.set(a.values);
-  else values.fill(1);
+  const ops = writeCsr(k, a, pos, ptrs);
+  const [pX, pY] = ptrs.slice(4);
   copyRows(x, d, f32View(k, pX, nCols * dp), dp, nCols);
 
   const threads = partsFor(nnz * d, MIN_WORK_PER_THREAD);
-  runChunks(k, `spmm_w${w}`, [pIndptr, pIndices, pValues, pX, dp * 4, pY], spmmChunks(a.indptr, threads), threads);
+  runSpmm(k, `spmm_w${w}`, ops, pX, dp * 4, pY, spmmChunks(a.indptr, threads), threads);
   copyRows(f32View(k, pY, nRows * dp), dp, y, d, nRows);
   return true;
 }

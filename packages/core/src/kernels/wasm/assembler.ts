@@ -72,6 +72,9 @@ export class Body {
   if(): this {
     return this.raw(0x04, 0x40);
   }
+  else(): this {
+    return this.raw(0x05);
+  }
   end(): this {
     return this.raw(0x0b);
   }
@@ -148,6 +151,7 @@ const I32_OPS = {
   sub: 0x6b,
   mul: 0x6c,
   shl: 0x74,
+  and: 0x71,
 } as const;
 
 const SIMD_OPS = {

@@ -1,14 +1,18 @@
 import { Body, I32, V128, type FuncDef } from './assembler.js';
 
 /**
- * spmm_w{W}(indptr, indices, values, x, dBytes, y, r0, r1): rows [r0, r1) of
- * Y = A X, X and Y row-major with dBytes per row (a multiple of 16 W).
- * Each pass over a row's non-zeros keeps W vectors (4 W columns) of the
- * output row in registers.
+ * spmm_w{W}(starts, ends, indices, values, x, dBytes, y, accumulate 0 | 1, r0, r1):
+ * rows [r0, r1) of Y = A X, X and Y row-major with dBytes per row (a multiple
+ * of 16 W); row i's non-zeros are k in [starts[i], ends[i]) (starts = indptr,
+ * ends = indptr + 1 for a whole CSR). With accumulate != 0 the sums continue
+ * from Y's row (rows without non-zeros are left alone), so running the
+ * column ranges of sorted rows one after the other gives the whole product
+ * bit for bit. Each pass over a row's non-zeros keeps W vectors (4 W
+ * columns) of the output row in registers.
  */
 export function spmmProgram(w: number): FuncDef {
-  const p = { indptr: 0, indices: 1, values: 2, x: 3, dB: 4, y: 5, r0: 6, r1: 7 };
-  const b = new Body([I32, I32, I32, I32, I32, I32, I32, I32]);
+  const p = { starts: 0, ends: 1, indices: 2, values: 3, x: 4, dB: 5, y: 6, accumulate: 7, r0: 8, r1: 9 };
+  const b = new Body([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
   const i = b.local(I32);
   const k = b.local(I32);
   const kb = b.local(I32);
@@ -23,15 +27,20 @@ export function spmmProgram(w: number): FuncDef {
   b.block().loop();
   {
     b.get(i).get(p.r1).op('ge_u').brIf(1);
-    b.get(p.indptr).get(i).i32(2).op('shl').op('add').set(xo); // xo as temp: &indptr[i]
-    b.get(xo).loadI32(0).set(kb);
-    b.get(xo).loadI32(4).set(ke);
+    b.get(p.starts).get(i).i32(2).op('shl').op('add').loadI32(0).set(kb);
+    b.get(p.ends).get(i).i32(2).op('shl').op('add').loadI32(0).set(ke);
     b.get(p.y).get(i).get(p.dB).op('mul').op('add').set(yo);
-    b.i32(0).set(cb);
+    // accumulate and nothing to add: skip the row (cb = dB ends its column loop at once)
+    b.get(p.dB).i32(0).get(p.accumulate).get(kb).get(ke).op('eq').op('and').select().set(cb);
     b.block().loop();
     {
       b.get(cb).get(p.dB).op('ge_u').brIf(1);
+      b.get(p.accumulate).if();
+      b.get(yo).get(cb).op('add').set(xo);
+      acc.forEach((a, j) => b.get(xo).simd('load', 16 * j).set(a));
+      b.else();
       for (const a of acc) b.zero().set(a);
+      b.end();
       b.get(kb).set(k);
       b.block().loop();
       {
