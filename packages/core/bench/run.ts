@@ -106,7 +106,7 @@ ${markdownTable(spmmRows)}
 ### Fused score + mask + top-20: 50,000 items, d = 64, 30 masked items per user
 
 Each row is a fresh process (peak RSS is that process's VmHWM, tfjs loaded); best of 2.
-PyTorch on the same shapes, measured side by side: `pnpm --filter @lmrec/eval bench:compare` (eval's results-compare.md).
+PyTorch on the same shapes, measured side by side: \`pnpm --filter @lmrec/eval bench:compare\` (eval's results-compare.md).
 Target: memory independent of the number of users (the kernel keeps one 64-user x 2,048-item score tile; compare the 2,500- and 10,000-user rows).
 
 ${markdownTable(scoreRows)}

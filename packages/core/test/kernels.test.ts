@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kernelStats, Rng, setKernelSettings } from '../src/index.js';
-import { allocate, f32View, getKernels, i32View, runChunks, runParts } from '../src/kernels/wasm/runtime.js';
+import { allocate, f32View, getKernels, i32View, runChunks, runParts, settingsFromEnv } from '../src/kernels/wasm/runtime.js';
 
 describe('filter_gt kernel', () => {
   it('lists, per row and in order, the columns above the row threshold; a NaN threshold lists none', () => {
@@ -54,5 +54,15 @@ describe('runChunks', () => {
     expect(after.kernelCalls - before.kernelCalls).toBe(41);
     expect(after.workerJobs - before.workerJobs).toBe(1);
     expect(() => runChunks(kern, 'add_scale', [pAcc, pY, pSc], Array.from({ length: 1100 }, (_, i) => 16 * i), 2)).toThrow(/1099 chunks, at most 1024/);
+  });
+});
+
+describe('kernel settings from the environment', () => {
+  it('takes LMREC_THREADS and LMREC_KERNELS and refuses anything else by name', () => {
+    expect(settingsFromEnv({ LMREC_THREADS: '3', LMREC_KERNELS: 'js' })).toEqual({ threads: 3, wasm: false });
+    expect(settingsFromEnv({ LMREC_KERNELS: 'wasm' }).wasm).toBe(true);
+    expect(settingsFromEnv({}).threads).toBeGreaterThanOrEqual(1);
+    for (const bad of ['abc', '0', '2.5', '17', '-1']) expect(() => settingsFromEnv({ LMREC_THREADS: bad })).toThrow(`LMREC_THREADS must be a whole number from 1 to 16, got "${bad}"`);
+    expect(() => settingsFromEnv({ LMREC_KERNELS: 'wsam' })).toThrow('LMREC_KERNELS must be "wasm" or "js", got "wsam"');
   });
 });

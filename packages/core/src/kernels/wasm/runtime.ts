@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { LmrecError } from '../../errors.js';
 import { assemble } from './assembler.js';
 import { adamProgram, addScaleProgram, spmmProgram } from './programs.js';
 import { filterProgram, scanProgram, scoreProgram } from './score-programs.js';
@@ -45,10 +46,23 @@ export interface KernelSettings {
   threads: number;
 }
 
-const settings: KernelSettings = {
-  wasm: process.env.LMREC_KERNELS !== 'js',
-  threads: Math.max(1, Math.min(16, Number(process.env.LMREC_THREADS) || availableParallelism())),
-};
+const MAX_THREADS = 16;
+
+/** LMREC_KERNELS and LMREC_THREADS, refused when set to anything but a documented value (a typo must not run a different setup). */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): KernelSettings {
+  const kernels = env.LMREC_KERNELS;
+  if (kernels !== undefined && kernels !== 'js' && kernels !== 'wasm') {
+    throw new LmrecError('E_CONFIG', `LMREC_KERNELS must be "wasm" or "js", got "${kernels}"`, { field: 'LMREC_KERNELS' });
+  }
+  const raw = env.LMREC_THREADS;
+  const threads = raw === undefined || raw === '' ? Math.min(MAX_THREADS, availableParallelism()) : Number(raw);
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new LmrecError('E_CONFIG', `LMREC_THREADS must be a whole number from 1 to ${MAX_THREADS}, got "${raw}"`, { field: 'LMREC_THREADS' });
+  }
+  return { wasm: kernels !== 'js', threads };
+}
+
+const settings: KernelSettings = settingsFromEnv(process.env);
 
 let kernels: WasmKernels | null | undefined;
 let loadError: string | undefined;
