@@ -14,6 +14,7 @@ export * from './kernels/score-topk.js';
 export { adamWasm, type AdamScalars } from './kernels/adam-wasm.js';
 export { tripletStepWasm, type TripletTables, type Triplets } from './kernels/triplet-wasm.js';
 export { layerMeanWasm } from './kernels/layer-mean-wasm.js';
+export { batchMatMul } from './kernels/bmm.js';
 export * from './plugins/registry.js';
 export * from './plugins/options.js';
 export * from './plugins/path-options.js';

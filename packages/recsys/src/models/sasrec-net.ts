@@ -1,6 +1,6 @@
-import { gatherDiff, LmrecError, Rng, tf, type GatingRecommender } from '@lmrec/core';
+import { batchMatMul, gatherDiff, LmrecError, Rng, tf, type GatingRecommender } from '@lmrec/core';
 import { constantVariable, xavierVariable } from '../nn/init.js';
-import { dense, dropout, layerNorm, matMul, swapLast } from '../nn/ops.js';
+import { dense, dropout, layerNorm, matMul } from '../nn/ops.js';
 import { assignState } from './fism.js';
 import { checkHistory, lastN } from './history.js';
 
@@ -122,7 +122,7 @@ export class SasRecNet implements GatingRecommender {
       const Q = split(dense(q, w[`${p}attn.wq`] as tf.Tensor2D, w[`${p}attn.bq`] as tf.Tensor1D));
       const K = split(dense(x, w[`${p}attn.wk`] as tf.Tensor2D, w[`${p}attn.bk`] as tf.Tensor1D));
       const V = split(dense(x, w[`${p}attn.wv`] as tf.Tensor2D, w[`${p}attn.bv`] as tf.Tensor1D));
-      const scores = tf.add(tf.div(matMul(Q, swapLast(K)), Math.sqrt(dh)), attnBias);
+      const scores = tf.add(tf.div(batchMatMul(Q, K, false, true), Math.sqrt(dh)), attnBias);
       const attn = dropout(tf.softmax(scores), this.rate, rng, training);
       const ctx = matMul(attn, V).transpose([0, 2, 1, 3]).reshape([B, L, d]);
       x = tf.add(q, dense(ctx, w[`${p}attn.wo`] as tf.Tensor2D, w[`${p}attn.bo`] as tf.Tensor1D));

@@ -1,4 +1,4 @@
-import { Csr, spmmOp, tf, type Rng } from '@lmrec/core';
+import { batchMatMul, Csr, spmmOp, tf, type Rng } from '@lmrec/core';
 
 /**
  * Weighted sums of rows: out[r] = sum_k weights[r][k] * table[ids[r][k]], differentiable
@@ -47,11 +47,13 @@ export function dense(x: tf.Tensor, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor 
 }
 
 /**
- * a @ b (rank 2..4, equal batch dims) whose gradient multiplies by explicitly
+ * a @ b. A plain matrix product's gradient multiplies by explicitly
  * transposed copies: on wasm a matmul with a transposed operand runs ~10x
- * slower than transposing first (measured: 1.1 s vs 0.11 s for 500x600 . 600x1447).
+ * slower than transposing first (measured: 1.1 s vs 0.11 s for 500x600 .
+ * 600x1447). Batched products (rank 3 and up) go to core's `batchMatMul`.
  */
 export function matMul<T extends tf.Tensor>(a: T, b: tf.Tensor): T {
+  if (a.rank > 2 || b.rank > 2) return batchMatMul(a, b) as T;
   const op = tf.customGrad(((x: tf.Tensor, y: tf.Tensor, save: tf.GradSaveFunc) => {
     save([x, y]);
     return {
