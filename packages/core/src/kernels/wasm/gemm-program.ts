@@ -1,4 +1,5 @@
 import { Body, I32, V128, type FuncDef } from './assembler.js';
+import { accumulate, storeBlock, type RegisterBlock } from './register-block.js';
 
 /**
  * gemm_r{R}v{V}(a, aRowB, aColB, b, ldbB, nB, k, out, ldoB, g0, g1): for row
@@ -21,6 +22,7 @@ export function gemmProgram(r: number, v: number): FuncDef {
   const s = b.local(V128);
   const x = Array.from({ length: v }, () => b.local(V128));
   const acc = Array.from({ length: r * v }, () => b.local(V128));
+  const blk: RegisterBlock = { r, v, acc, x, s };
 
   rowOff.forEach((local, q) => b.get(p.aRowB).i32(q).op('mul').set(local));
   b.get(p.g0).set(g);
@@ -43,23 +45,14 @@ export function gemmProgram(r: number, v: number): FuncDef {
       b.loop();
       {
         x.forEach((t, i) => b.get(bp).simd('load', 16 * i).set(t));
-        for (let q = 0; q < r; q++) {
-          b.get(ap).get(rowOff[q]).op('add').simd('load32_splat', 0).set(s);
-          for (let t = 0; t < v; t++) {
-            const y = acc[q * v + t];
-            b.get(y).get(s).get(x[t]).simd('f32x4_mul').simd('f32x4_add').set(y);
-          }
-        }
+        accumulate(b, blk, (q) => b.get(ap).get(rowOff[q]).op('add').simd('load32_splat', 0));
         b.addTo(bp, { local: p.ldbB }).addTo(ap, { local: p.aColB });
         b.get(c).i32(1).op('sub').set(c);
         b.get(c).brIf(0);
       }
       b.end();
       b.get(og).get(jB).op('add').set(o);
-      for (let q = 0; q < r; q++) {
-        for (let t = 0; t < v; t++) b.get(o).get(acc[q * v + t]).simd('store', 16 * t);
-        if (q + 1 < r) b.addTo(o, { local: p.ldoB });
-      }
+      storeBlock(b, blk, o, p.ldoB);
       b.br(0);
     }
     b.end().end();

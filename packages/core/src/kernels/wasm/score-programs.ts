@@ -1,4 +1,5 @@
 import { Body, F32, I32, V128, type FuncDef } from './assembler.js';
+import { accumulate, storeBlock, type RegisterBlock } from './register-block.js';
 
 /**
  * score_r{R}v{V}(uT, itemsP, j0B, nB, dim, out, ldoB, g0, g1): for user
@@ -23,6 +24,7 @@ export function scoreProgram(r: number, v: number): FuncDef {
   const s = b.local(V128);
   const a = Array.from({ length: v }, () => b.local(V128));
   const acc = Array.from({ length: r * v }, () => b.local(V128));
+  const blk: RegisterBlock = { r, v, acc, x: a, s };
 
   b.get(p.g0).set(g);
   b.block().loop();
@@ -45,23 +47,14 @@ export function scoreProgram(r: number, v: number): FuncDef {
         a.forEach((x, t) => {
           b.get(ip).simd('load', 16 * t).set(x);
         });
-        for (let q = 0; q < r; q++) {
-          b.get(up).simd('load32_splat', 4 * q).set(s);
-          for (let t = 0; t < v; t++) {
-            const x = acc[q * v + t];
-            b.get(x).get(s).get(a[t]).simd('f32x4_mul').simd('f32x4_add').set(x);
-          }
-        }
+        accumulate(b, blk, (q) => b.get(up).simd('load32_splat', 4 * q));
         b.addTo(ip, 16 * v).addTo(up, 4 * r);
         b.get(c).i32(1).op('sub').set(c);
         b.get(c).brIf(0);
       }
       b.end();
       b.get(og).get(jB).op('add').set(o);
-      for (let q = 0; q < r; q++) {
-        for (let t = 0; t < v; t++) b.get(o).get(acc[q * v + t]).simd('store', 16 * t);
-        if (q + 1 < r) b.addTo(o, { local: p.ldoB });
-      }
+      storeBlock(b, blk, o, p.ldoB);
       b.addTo(jB, 16 * v).br(0);
     }
     b.end().end();
