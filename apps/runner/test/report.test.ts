@@ -70,6 +70,12 @@ describe('report', () => {
     expect(textTable(wide())).toContain('0 of 12 (initial weights kept)');
   });
 
+  it("prints the experiment's notes under the text table, one line each", () => {
+    const lines = textTable({ ...small, notes: ['SASRec: no time order', 'backbone: lexical'] }).split('\n');
+    expect(lines.slice(-2)).toEqual(['note: SASRec: no time order', 'note: backbone: lexical']);
+    expect(textTable(small)).not.toContain('note:');
+  });
+
   it('chooses round ticks that cover the range', () => {
     expect(niceTicks(0, 0.2)).toEqual([0, 0.05, 0.1, 0.15, 0.2]);
     const t = niceTicks(3, 97);

@@ -10,7 +10,7 @@ export { Popularity } from './models/popularity.js';
 export { LightGcn, type LightGcnConfig } from './models/lightgcn.js';
 export { MultVae, type MultVaeConfig } from './models/multvae.js';
 export { Fism, FismNet, softmaxCrossEntropy, type FismConfig, type FismNetOptions } from './models/fism.js';
-export { SasRec, SasRecNet, type SasRecConfig, type SasRecNetOptions } from './models/sasrec.js';
+export { ID_ORDER_WARNING, SasRec, SasRecNet, type SasRecConfig, type SasRecNetOptions } from './models/sasrec.js';
 export { Sgl, type SglConfig } from './models/sgl.js';
 export { dropEdges, dropNodes, augmentedView, type Augmentation } from './models/graph-views.js';
 export { XSimGcl, type XSimGclConfig } from './models/xsimgcl.js';

@@ -40,11 +40,14 @@ export function fitOptions(ctx: ExperimentContext, checkpointDir: string, logNam
 /** One table row as a step: train on the split, select on VALID, test once, save the model. */
 export async function trainAndTest(ctx: ExperimentContext, data: CfData, model: ModelConfig, field: string, deps: readonly DepSource[], label = model.label ?? model.name): Promise<ModelRow> {
   const factory = ctx.registry.get('Recommender', model.name);
-  const material = { ...(await ctx.material('Recommender', model, field)), fit: fitSettings(ctx, model), eval: { on: 'test', ks: evalKs(ctx) }, deps: await ctx.depMaterials(factory, deps), data: data.material };
+  // sequences are part of the key: a model trained on item-id order is not reused once the data has times
+  const order = data.sequences ? { sequences: 'train items in time order' } : {};
+  const material = { ...(await ctx.material('Recommender', model, field)), fit: fitSettings(ctx, model), eval: { on: 'test', ks: evalKs(ctx) }, deps: await ctx.depMaterials(factory, deps), data: data.material, ...order };
   const outcome = await ctx.steps.run({ id: `model-${safeName(label)}`, label: `${field} (${label})` }, material, async (checkpointDir) => {
     const recommender = await ctx.create<Recommender>('Recommender', model, field, deps);
     const t0 = performance.now();
-    const fit = ((await recommender.fit(data.split, fitOptions(ctx, checkpointDir, label, model))) ?? {}) as FitLike;
+    const options = { ...fitOptions(ctx, checkpointDir, label, model), ...(data.sequences ? { sequences: data.sequences } : {}) };
+    const fit = ((await recommender.fit(data.split, options)) ?? {}) as FitLike;
     const seconds = (performance.now() - t0) / 1000;
     if (fit.stoppedEarly && fit.epochs !== undefined && fit.bestEpoch !== undefined) ctx.log(`${label}: stopped at epoch ${fit.epochs}, kept epoch ${fit.bestEpoch + 1}`);
     const test = await evaluateFullRanking(recommender, data.split, { on: 'test', ks: evalKs(ctx), progress: ctx.progress });

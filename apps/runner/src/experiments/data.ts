@@ -3,6 +3,7 @@ import { LmrecError, writeJsonAtomic, type CfSplit, type DatasetLoader } from '@
 import { kCore, likedInteractions, loadSplit, saveSplit, type ConversationDataset, type InteractionDataset } from '@lmrec/datasets';
 import type { DatasetConfig } from '../config/schema.js';
 import { safeName, type ExperimentContext } from '../context.js';
+import { trainSequences } from './sequences.js';
 import { makeSplit, splitStats } from './splits.js';
 
 export async function loadDataset(ctx: ExperimentContext, ds: DatasetConfig, field = 'dataset'): Promise<unknown> {
@@ -32,6 +33,8 @@ export interface CfData {
   /** Item texts (titles) when the source has them. */
   titles?: string[];
   itemEmbeddings?: { dim: number; data: Float32Array };
+  /** Each user's train items in time order, when the dataset has timestamps. */
+  sequences?: Int32Array[];
   stats: Record<string, number>;
   /** What the split is made from (its step's key material): model rows' keys hold it. */
   material: unknown;
@@ -77,7 +80,8 @@ export async function loadCfData(ctx: ExperimentContext, ds: DatasetConfig = ctx
   split ??= await loadSplit(dir).catch((error: unknown) => {
     throw new LmrecError('E_STATE', `the saved split of ${field} cannot be read: ${(error as Error).message}`, { file: dir, hint: 'start the run again with --fresh' });
   });
-  return { name, split, userIds: interactions?.users.ids, titles, itemEmbeddings: given ? (loaded as GivenSplit).itemEmbeddings : undefined, stats: outcome.value.stats, material, dir };
+  const sequences = interactions && trainSequences(interactions, split);
+  return { name, split, userIds: interactions?.users.ids, titles, itemEmbeddings: given ? (loaded as GivenSplit).itemEmbeddings : undefined, sequences, stats: outcome.value.stats, material, dir };
 }
 
 function filtered(interactions: InteractionDataset, ds: DatasetConfig): InteractionDataset {

@@ -39,5 +39,7 @@ export function textTable(exp: ExperimentResult): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const out = [`${exp.title}`, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   if (exp.baseline && exp.significance?.length) out.push(`* p < 0.05, ** p < 0.01: paired t-test against ${exp.baseline}`);
+  // a row's warning (test-set selection, no time order) must be seen where its numbers are read
+  out.push(...(exp.notes ?? []).map((n) => `note: ${n}`));
   return out.join('\n');
 }

@@ -37,6 +37,12 @@ export interface Scorer {
 export interface FitOptions {
   seed?: number;
   progress?: ProgressReporter;
+  /**
+   * Each user's train items in time order, when the data has timestamps
+   * (CfSplit has none): sequential models (SASRec) train on it, the others
+   * need not read it.
+   */
+  sequences?: readonly ArrayLike<number>[];
   [key: string]: unknown;
 }
 

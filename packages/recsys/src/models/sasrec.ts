@@ -1,6 +1,6 @@
 import { gatherDiff, LmrecError, readTidy, tf, type CfSplit, type Rng } from '@lmrec/core';
 import { UserSampler, type UserBatch } from '../trainer/samplers.js';
-import type { EvalScorer, Sampler, StepContext } from '../trainer/types.js';
+import type { EvalScorer, Sampler, StepContext, TrainResult } from '../trainer/types.js';
 import { matMul } from '../nn/ops.js';
 import type { HostState } from '../trainer/checkpoint.js';
 import { fitDefaults, TrainedRecommender, type RecsysFitOptions, type TrainConfig } from './base.js';
@@ -18,6 +18,9 @@ export interface SasRecConfig extends TrainConfig, Omit<SasRecNetOptions, 'nItem
    */
   loss?: 'ce' | 'bce';
 }
+
+/** What a fit without `sequences` trains on: the order a user's items were met is lost. */
+export const ID_ORDER_WARNING = "no time order given (the data has no timestamps): each user's train items were read in item-id order";
 
 /**
  * SASRec as a collaborative recommender, trained on each user's train
@@ -37,9 +40,11 @@ export class SasRec extends TrainedRecommender<UserBatch, SasRecConfig> {
     super(config, fitDefaults({ epochs: 200, batchSize: 128, lr: 1e-3, evalEvery: 5, patience: 10 }));
   }
 
-  override async fit(data: CfSplit, options: RecsysFitOptions & { sequences?: readonly ArrayLike<number>[] } = {}) {
+  override async fit(data: CfSplit, options: RecsysFitOptions = {}): Promise<TrainResult & { warning?: string }> {
     this.pendingSequences = options.sequences;
-    return super.fit(data, options);
+    if (options.sequences) return super.fit(data, options);
+    options.progress?.log?.(`warning: sasrec: ${ID_ORDER_WARNING}`);
+    return { ...(await super.fit(data, options)), warning: ID_ORDER_WARNING };
   }
 
   protected build(rng: Rng): void {

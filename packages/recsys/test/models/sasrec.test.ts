@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { initBackend } from '@lmrec/core';
 import { plantedSplit } from '../helpers.js';
 import { gatingRecommenderContract, recommenderContract } from '@lmrec/testing';
-import { SasRec, SasRecNet, type RecsysFitOptions } from '../../src/index.js';
+import { ID_ORDER_WARNING, SasRec, SasRecNet, type RecsysFitOptions } from '../../src/index.js';
 
 const fit: RecsysFitOptions = { epochs: 20, batchSize: 32, lr: 5e-3, evalEvery: 5, metric: 'recall@10' };
 recommenderContract({ name: 'sasrec', create: () => new SasRec({ dim: 32, maxLen: 12 }), fit, quickFit: { ...fit, epochs: 1, evalEvery: 0 }, training: { fit: { ...fit, epochs: 4, evalEvery: 2, patience: 100 } } });
@@ -20,6 +20,21 @@ describe('SasRec sequences', () => {
     const fromIds = m.scoreHistories([split.train.row(4)]);
     fromGiven.forEach((v, j) => expect(scores[j]).toBeCloseTo(v, 4));
     expect(Array.from(fromIds)).not.toEqual(Array.from(fromGiven));
+    m.dispose();
+  });
+
+  it('says so when no order is given (item-id order), and only then', async () => {
+    await initBackend();
+    const split = plantedSplit({ users: 12, items: 20 });
+    const logged: string[] = [];
+    const progress = { start: () => ({ tick() {}, set() {}, end() {} }), log: (line: string) => logged.push(line) };
+    const m = new SasRec({ dim: 8, maxLen: 6 });
+    const byIds = await m.fit(split, { epochs: 1, evalEvery: 0, progress });
+    expect(byIds.warning).toBe(ID_ORDER_WARNING);
+    expect(logged).toContain(`warning: sasrec: ${ID_ORDER_WARNING}`);
+    const sequences = Array.from({ length: 12 }, (_, u) => split.train.row(u).slice().reverse());
+    const timed = await m.fit(split, { epochs: 1, evalEvery: 0, sequences });
+    expect(timed.warning).toBeUndefined();
     m.dispose();
   });
 });
