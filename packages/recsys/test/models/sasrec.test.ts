@@ -37,6 +37,19 @@ describe('SasRec sequences', () => {
     expect(timed.warning).toBeUndefined();
     m.dispose();
   });
+
+  it('refuses sequences that are not the train items of the split', async () => {
+    await initBackend();
+    const split = plantedSplit({ users: 12, items: 20 });
+    const rows = Array.from({ length: 12 }, (_, u) => Array.from(split.train.row(u)));
+    const dropped = rows.map((r, u) => (u === 3 ? r.slice(1) : r));
+    const foreign = rows.map((r, u) => (u === 5 ? [...r.slice(1), [...Array(20).keys()].find((j) => !r.includes(j))!] : r));
+    for (const sequences of [dropped, foreign]) {
+      const m = new SasRec({ dim: 8, maxLen: 6 });
+      await expect(m.fit(split, { epochs: 1, evalEvery: 0, sequences })).rejects.toThrow(/sequences\[[35]\] holds/);
+      m.dispose();
+    }
+  });
 });
 
 describe('SasRec BCE loss (paper)', () => {
