@@ -5,6 +5,7 @@
  * (every 10 epochs), the gate value with --kind fism, and the one keep-best
  * selects. Writes bench/bias-seeds-<kind>.md.
  *   pnpm --filter @lmrec/adapt exec tsx --conditions source bench/bias-seeds.ts [--seeds 0,1,2] [--kind gW+b|b|gW|fism] [--lr 1e-4 (fism: 1e-3)]
+ *     [--item-bias false: FISM without its per-item bias, the official train.py default; writes bias-seeds-fism-no-item-bias.md]
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -24,20 +25,22 @@ const kind = arg('kind', 'gW+b') as AdapterKind | 'fism';
 const lr = Number(arg('lr', kind === 'fism' ? '1e-3' : '1e-4'));
 const epochs = Number(arg('epochs', '200'));
 const every = Number(arg('every', '10'));
+const itemBias = arg('item-bias', 'true');
+if (itemBias !== 'true' && itemBias !== 'false') throw new Error(`--item-bias: true or false, got ${itemBias}`);
 
 await initBackend();
 const data = await loadRedialLexical();
 if (!data) process.exit(0);
 const sum = await ReindexModel.fromBackbone(data.backbone, new SumAggregator({ dim: data.backbone.dim }), data.titles);
 const frozen = FixedItemIndex.freeze(sum);
-const title = kind === 'fism' ? '+RecSys FISM gating (official PAD row)' : `+Bias ${kind}`;
+const title = kind === 'fism' ? `+RecSys FISM gating (official PAD row${itemBias === 'true' ? '' : ', no FISM item bias'})` : `+Bias ${kind}`;
 const lines = [`${title} (frozen sum), lr ${lr}, ${epochs} epochs, AdamW wd 0, clip 5, valid every ${every} epochs, patience 10, no initial evaluation. load ${loadavg()[0].toFixed(1)}`, ''];
 const header = ['seed', 'selected epoch', 'test H@10 (selected)', ...Array.from({ length: epochs / every }, (_, i) => `ep ${(i + 1) * every} valid / test`)];
 lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
 const selected: number[] = [];
 const last: number[] = [];
 for (const seed of seeds) {
-  const part = kind === 'fism' ? new RecSysGate(new FismNet({ nItems: data.nItems, padRow: true, seed })) : createAdapter(kind, data.nItems);
+  const part = kind === 'fism' ? new RecSysGate(new FismNet({ nItems: data.nItems, padRow: true, itemBias: itemBias === 'true', seed })) : createAdapter(kind, data.nItems);
   const model: AdaptModel = part instanceof RecSysGate ? new GatedModel(frozen, part, `fism-${seed}`) : new BiasAdaptedModel(frozen, part, `bias-${seed}`);
   const snapshots = new Map<number, Record<string, tf.Tensor>>();
   const r = await trainAdapt(model, data.parts.train.set, data.parts.valid.set, {
@@ -70,4 +73,4 @@ const meanSd = (xs: number[]) => {
 };
 lines.push('', `Over ${seeds.length} seeds, test H@10 mean ± SD (range): kept checkpoint ${meanSd(selected)}; last evaluated epoch ${meanSd(last)}.`);
 lines.push('', `\\* = the checkpoint keep-best selected (highest valid, earliest on ties). ${new Date().toISOString()}`);
-await writeFileAtomic(join(import.meta.dirname, `bias-seeds-${kind}.md`), `${lines.join('\n')}\n`);
+await writeFileAtomic(join(import.meta.dirname, `bias-seeds-${kind}${kind === 'fism' && itemBias === 'false' ? '-no-item-bias' : ''}.md`), `${lines.join('\n')}\n`);

@@ -7,7 +7,7 @@
  * Every finished seed is kept in bench/official-seeds/<row>.jsonl (rewritten
  * atomically), so rows and seeds can be run apart, in parallel processes for
  * different rows; bench/results-official-seeds.md is rendered from all of them.
- *   pnpm --filter @lmrec/adapt bench:official-seeds [--rows sum,rnn-1e-4,rnn-1e-3,bias,fism] [--seeds 0,1,2]
+ *   pnpm --filter @lmrec/adapt bench:official-seeds [--rows sum,rnn-1e-4,rnn-1e-3,bias,fism,fism-bias] [--seeds 0,1,2]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ const ROWS: Record<string, { args: string[]; official: string; label: string }> 
   'rnn-1e-3': { args: ['rnn', '1e-3', '40'], official: '.0728 ± .0053', label: 'Reindex rnn, lr 1e-3, 40 epochs' },
   bias: { args: ['bias', '1e-4', '200'], official: '.0778 ± .0055', label: '+Bias (frozen sum), lr 1e-4, 200 epochs' },
   fism: { args: ['fism', '1e-3', '200'], official: '.1531 ± .0074 (gate .069)', label: '+RecSys FISM gating (frozen sum), lr 1e-3, 200 epochs' },
+  'fism-bias': { args: ['fism-bias', '1e-3', '200'], official: '.1531 ± .0074 (gate .069)', label: '+RecSys FISM gating with FISM item bias (the official scripts\' --recsys_with_bias True)' },
 };
 
 interface SeedResult {

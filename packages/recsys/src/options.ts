@@ -56,6 +56,7 @@ const fismNet = {
   initStd: z.number().positive().describe('init N(0, initStd^2) (default 0.01)').optional(),
   maxHistory: positiveInt.describe('histories cut to their last n items (default 128)').optional(),
   padRow: z.boolean().describe("the official RTA code's frozen, non-zero PAD row summed into every history padded to maxHistory (default false)").optional(),
+  itemBias: z.boolean().describe("a learned per-item bias on the logits (default true; the official RTA train.py's default recsys_with_bias is false, its scripts pass true)").optional(),
 };
 
 const sasrecNet = {

@@ -63,3 +63,42 @@ describe('FismNet padRow (the official frozen PAD row)', () => {
     net.dispose();
   });
 });
+
+describe('FismNet itemBias: false (the official train.py default, recsys_with_bias False)', () => {
+  it('logits and column logits equal the official padded sum with no bias; no bias variable', () => {
+    const nItems = 4;
+    const d = 3;
+    const L = 3;
+    const net = new FismNet({ nItems, dim: d, maxHistory: L, padRow: true, itemBias: false, seed: 5 });
+    expect(Object.keys(net.state()).sort()).toEqual(['item.embedding', 'item.pad']);
+    expect(net.trainableVariables()).toHaveLength(1);
+    const rng = new Rng(3);
+    const table = Array.from({ length: nItems + 1 }, () => Array.from({ length: d }, () => rng.normal()));
+    const pad = arr(net.state()['item.pad']);
+    net.loadState({ 'item.embedding': tf.tensor2d(table), 'item.pad': tf.tensor2d([pad]) });
+    const histories = [[], [1, 3], [0, 2, 3, 1]];
+    const got = arr(net.logits(histories.map((h) => Int32Array.from(h)), false));
+    const cols = Int32Array.of(3, 0);
+    const gotCols = arr(net.columnLogits(histories.map((h) => Int32Array.from(h)), cols, false));
+    histories.forEach((h, r) => {
+      const want = officialFism(table, pad, Array(nItems).fill(0), h, L);
+      want.forEach((w, j) => expect(got[r * nItems + j]).toBeCloseTo(w, 5));
+      cols.forEach((j, k) => expect(gotCols[r * cols.length + k]).toBeCloseTo(want[j], 5));
+    });
+    net.dispose();
+  });
+
+  it('the Fism recommender passes it on, trains and scores without a bias', async () => {
+    const { Fism } = await import('../src/index.js');
+    const { plantedSplit } = await import('./helpers.js');
+    const split = plantedSplit({ users: 16, items: 24 });
+    const m = new Fism({ dim: 8, itemBias: false });
+    await m.fit(split, { epochs: 1, evalEvery: 0 });
+    expect(Object.keys(m.net!.state())).not.toContain('item.bias');
+    const scores = await m.scoreBlock(Int32Array.of(2));
+    const u = arr(m.net!.userVectors([split.train.row(2)]));
+    const e = arr(m.net!.itemsT());
+    scores.forEach((s, j) => expect(s).toBeCloseTo(u.reduce((acc, uc, c) => acc + uc * e[c * 24 + j], 0), 4));
+    m.dispose();
+  });
+});

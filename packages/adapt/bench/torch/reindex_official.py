@@ -21,11 +21,13 @@ max), early stop on the same count (EarlyStopping), test on the kept one.
 - fism: frozen sum gated with FISM, sigmoid(c) q.e + (1 - sigmoid(c)) h.W_i,
   c = 0 at the start; h sums [CLS] + history + PAD x (128 - len) rows of a
   N(0, 0.01) table of items + 2 rows (the PAD row frozen but not zero),
-  divided by sqrt(1 + len).
+  divided by sqrt(1 + len). fism-bias: the same plus a per-item bias (zeros
+  at the start) on FISM's logits, `--recsys_with_bias True` as the official
+  scripts run it (the train.py default is False).
 bias and fism: negatives without replacement (random.sample), validation
 every 10 epochs, patience 10.
 
-  /usr/bin/python3 reindex_official.py <data_dir> <sum|rnn|bias|fism> <lr> <epochs> <seeds: 0,1,2> [threads]
+  /usr/bin/python3 reindex_official.py <data_dir> <sum|rnn|bias|fism|fism-bias> <lr> <epochs> <seeds: 0,1,2> [threads]
 prints one JSON line per seed.
 """
 import copy
@@ -103,16 +105,18 @@ class Bias(Sum):
 
 
 class Fism(Sum):
-    def __init__(self):
+    def __init__(self, with_bias=False):
         super().__init__()
         self.items = nn.Embedding(n_items + 2, 64, padding_idx=PAD)
         self.items.weight.data.normal_(0, 0.01)
+        self.bias = nn.Parameter(torch.zeros(n_items + 2)) if with_bias else None
         self.coeff = nn.Parameter(torch.tensor(0.0))
 
     def score(self, q, h, ids, e):
         user = self.items(h).sum(dim=1) / (h != PAD).sum(dim=1).unsqueeze(1).float() ** 0.5
+        h_logits = user @ self.items.weight.T + (0 if self.bias is None else self.bias)
         c = self.coeff.sigmoid()
-        return c * (q @ e.T) + (1 - c) * (user @ self.items.weight.T)[:, :-2][:, ids]
+        return c * (q @ e.T) + (1 - c) * h_logits[:, :-2][:, ids]
 
 
 def batch_logits(model, q, h, pos, neg):
@@ -142,7 +146,7 @@ def negatives():
 def run(seed):
     torch.manual_seed(seed)
     random.seed(seed)
-    model = {"sum": Sum, "rnn": Rnn, "bias": Bias, "fism": Fism}[which]()
+    model = {"sum": Sum, "rnn": Rnn, "bias": Bias, "fism": Fism, "fism-bias": lambda: Fism(with_bias=True)}[which]()
     if epochs == 0 or which == "sum":
         return {"seed": seed, "kept_epoch": 0, "valid": hit10(model, valid)[0], "test": hit10(model, test)}
     every, patience = (2, 100) if which == "rnn" else (10, 10)
@@ -163,9 +167,10 @@ def run(seed):
             best, kept, kept_epoch, stale = (v, copy.deepcopy(model.state_dict()), epoch, 0) if v > best else (best, kept, kept_epoch, stale + 1)
             if stale >= patience:
                 break
-    gate = {"gate": float(model.coeff.sigmoid())} if which == "fism" else {}
+    gating = which.startswith("fism")
+    gate = {"gate": float(model.coeff.sigmoid())} if gating else {}
     model.load_state_dict(kept)
-    kept_gate = {"kept_gate": float(model.coeff.sigmoid())} if which == "fism" else {}
+    kept_gate = {"kept_gate": float(model.coeff.sigmoid())} if gating else {}
     return {"seed": seed, "kept_epoch": kept_epoch, "last_epoch": epoch, "valid": best, "test": hit10(model, test), **gate, **kept_gate}
 
 

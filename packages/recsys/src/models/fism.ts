@@ -23,6 +23,12 @@ export interface FismNetOptions {
    * history, so u = (e_cls + sum_h e_h + (maxHistory - n) e_pad) / sqrt(n + 1).
    */
   padRow?: boolean;
+  /**
+   * A learned per-item bias b_j on the logits (default true). The official
+   * RTA code's FISM has it only with `--recsys_with_bias True` (its
+   * train.py default is False; its scripts pass True).
+   */
+  itemBias?: boolean;
 }
 
 /**
@@ -37,7 +43,8 @@ export class FismNet implements GatingRecommender {
   readonly maxHistory: number;
   /** [nItems + 1, dim], row nItems is [CLS]. */
   private emb: tf.Variable;
-  private bias: tf.Variable;
+  /** undefined without itemBias. */
+  private bias?: tf.Variable;
   /** [1, dim], the frozen PAD embedding (padRow only). */
   private pad?: tf.Variable;
 
@@ -47,7 +54,7 @@ export class FismNet implements GatingRecommender {
     this.maxHistory = options.maxHistory ?? 128;
     const r = rng ?? new Rng(options.seed ?? 2024);
     this.emb = normalVariable(r.fork('item'), [this.nItems + 1, this.dim], options.initStd ?? 0.01);
-    this.bias = tf.tidy(() => tf.variable(tf.zeros([this.nItems])));
+    if (options.itemBias ?? true) this.bias = tf.tidy(() => tf.variable(tf.zeros([this.nItems])));
     if (options.padRow) this.pad = tf.tidy(() => tf.variable(tf.tensor(normalValues(r.fork('pad'), this.dim, options.initStd ?? 0.01), [1, this.dim]), false));
   }
 
@@ -89,7 +96,7 @@ export class FismNet implements GatingRecommender {
   }
 
   logits(histories: readonly Int32Array[], _training = false): tf.Tensor2D {
-    return tf.tidy(() => tf.add(matMul(this.userVectors(histories), this.itemsT()), this.bias) as tf.Tensor2D);
+    return tf.tidy(() => this.withBias(matMul(this.userVectors(histories), this.itemsT()) as tf.Tensor2D, this.bias));
   }
 
   /** logits of the `items` columns: their embedding rows are gathered first, so the product is [B, dim] x [dim, k]. */
@@ -97,16 +104,20 @@ export class FismNet implements GatingRecommender {
     for (const j of items) if (!(j >= 0 && j < this.nItems)) throw new LmrecError('E_RANGE', `fism: item column ${j} is outside [0, ${this.nItems})`);
     return tf.tidy(() => {
       const rows = gatherDiff(this.emb as tf.Tensor2D, items);
-      return tf.add(matMul(this.userVectors(histories), tf.transpose(rows)), gatherDiff(this.bias as tf.Tensor1D, items)) as tf.Tensor2D;
+      return this.withBias(matMul(this.userVectors(histories), tf.transpose(rows)) as tf.Tensor2D, this.bias && gatherDiff(this.bias as tf.Tensor1D, items));
     });
   }
 
+  private withBias(logits: tf.Tensor2D, bias: tf.Tensor | undefined): tf.Tensor2D {
+    return bias ? (tf.add(logits, bias) as tf.Tensor2D) : logits;
+  }
+
   trainableVariables(): tf.Variable[] {
-    return [this.emb, this.bias];
+    return this.bias ? [this.emb, this.bias] : [this.emb];
   }
 
   state(): Record<string, tf.Tensor> {
-    return { 'item.embedding': this.emb, 'item.bias': this.bias, ...(this.pad ? { 'item.pad': this.pad } : {}) };
+    return { 'item.embedding': this.emb, ...(this.bias ? { 'item.bias': this.bias } : {}), ...(this.pad ? { 'item.pad': this.pad } : {}) };
   }
 
   loadState(state: Record<string, tf.Tensor>): void {
@@ -115,7 +126,7 @@ export class FismNet implements GatingRecommender {
 
   dispose(): void {
     this.emb.dispose();
-    this.bias.dispose();
+    this.bias?.dispose();
     this.pad?.dispose();
   }
 }
@@ -147,8 +158,8 @@ export class Fism extends TrainedRecommender<InteractionBatch, FismConfig> {
   }
 
   protected build(rng: Rng): void {
-    const { dim, initStd, maxHistory, padRow } = this.config;
-    this.net = new FismNet({ nItems: this.nItems, dim, initStd, maxHistory, padRow }, rng);
+    const { dim, initStd, maxHistory, padRow, itemBias } = this.config;
+    this.net = new FismNet({ nItems: this.nItems, dim, initStd, maxHistory, padRow, itemBias }, rng);
   }
 
   trainableVariables(): tf.Variable[] {
@@ -205,7 +216,7 @@ export function historyFactorScorer(
   dim: number,
   userVectors: (ids: Int32Array) => tf.Tensor2D,
   itemsT: tf.Tensor2D,
-  bias: tf.Tensor,
+  bias: tf.Tensor | undefined,
 ): EvalScorer {
   const users = new Float32Array(nUsers * (dim + 1));
   const block = 256;
@@ -219,7 +230,7 @@ export function historyFactorScorer(
   }
   const items = new Float32Array((dim + 1) * nItems);
   items.set(itemsT.dataSync() as Float32Array, 0);
-  items.set(bias.dataSync() as Float32Array, dim * nItems);
+  if (bias) items.set(bias.dataSync() as Float32Array, dim * nItems);
   itemsT.dispose();
   return factorScorer(nItems, dim + 1, users, items);
 }
