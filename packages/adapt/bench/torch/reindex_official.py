@@ -28,7 +28,7 @@ bias and fism: negatives without replacement (random.sample), validation
 every 10 epochs, patience 10.
 
   /usr/bin/python3 reindex_official.py <data_dir> <sum|rnn|bias|fism|fism-bias> <lr> <epochs> <seeds: 0,1,2> [threads]
-prints one JSON line per seed.
+prints one JSON line per seed, with the curve: [epoch, valid H@10, test H@10 (, gate)] at every validation.
 """
 import copy
 import gzip
@@ -152,7 +152,7 @@ def run(seed):
     every, patience = (2, 100) if which == "rnn" else (10, 10)
     optim = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0)
     loss_fn = nn.CrossEntropyLoss()
-    best, kept, kept_epoch, stale = -1.0, None, 0, 0
+    best, kept, kept_epoch, stale, curve = -1.0, None, 0, 0, []
     for epoch in range(1, epochs + 1):
         order = torch.randperm(len(train[1]))
         for i in range(0, len(order), 256):
@@ -164,6 +164,7 @@ def run(seed):
             optim.step()
         if epoch % every == 0:
             v = hit10(model, valid)[0]
+            curve.append([epoch, v, hit10(model, test)[0]] + ([float(model.coeff.sigmoid())] if which.startswith("fism") else []))
             best, kept, kept_epoch, stale = (v, copy.deepcopy(model.state_dict()), epoch, 0) if v > best else (best, kept, kept_epoch, stale + 1)
             if stale >= patience:
                 break
@@ -171,7 +172,8 @@ def run(seed):
     gate = {"gate": float(model.coeff.sigmoid())} if gating else {}
     model.load_state_dict(kept)
     kept_gate = {"kept_gate": float(model.coeff.sigmoid())} if gating else {}
-    return {"seed": seed, "kept_epoch": kept_epoch, "last_epoch": epoch, "valid": best, "test": hit10(model, test), **gate, **kept_gate}
+    out = {"seed": seed, "kept_epoch": kept_epoch, "last_epoch": epoch, "valid": best, "test": hit10(model, test), **gate, **kept_gate}
+    return {**out, "curve": curve}
 
 
 for s in seeds:
