@@ -58,17 +58,18 @@ else if (!python) console.log(`skipped: ${NO_TORCH}`);
 else {
   mkdirSync(storeDir, { recursive: true });
   for (const row of rows) {
-    const results = readRow(row);
+    let results = readRow(row);
     const load0 = loadavg()[0].toFixed(1);
     const child = spawn(python, [join(import.meta.dirname, 'torch', 'reindex_official.py'), data, ...ROWS[row].args, seeds.join(','), '1'], { env: torchEnv(1), stdio: ['ignore', 'pipe', 'inherit'] });
+    // listen before reading: 'close' can come as soon as stdout ends
+    const exitCode = new Promise((done) => child.on('close', done));
     for await (const line of createInterface({ input: child.stdout })) {
       const r = { row, ...(JSON.parse(line) as Omit<SeedResult, 'row' | 'load'>), load: `${load0} - ${loadavg()[0].toFixed(1)}` };
       console.log(`${row} seed ${r.seed}: test H@10 ${r.test[0].toFixed(4)} (kept epoch ${r.kept_epoch})`);
-      const kept = results.filter((x) => !(x.row === row && x.seed === r.seed));
-      results.splice(0, results.length, ...kept, r);
+      results = [...results.filter((x) => x.seed !== r.seed), r];
       await writeFileAtomic(store(row), `${results.map((x) => JSON.stringify(x)).join('\n')}\n`);
     }
-    if ((await new Promise((done) => child.on('close', done))) !== 0) throw new Error(`reindex_official.py ${row} failed`);
+    if ((await exitCode) !== 0) throw new Error(`reindex_official.py ${row} failed`);
   }
   await writeFileAtomic(join(import.meta.dirname, 'results-official-seeds.md'), render(Object.keys(ROWS).flatMap(readRow)));
 }

@@ -46,7 +46,7 @@ export async function trainAndTest(ctx: ExperimentContext, data: CfData, model: 
   const outcome = await ctx.steps.run({ id: `model-${safeName(label)}`, label: `${field} (${label})` }, material, async (checkpointDir) => {
     const recommender = await ctx.create<Recommender>('Recommender', model, field, deps);
     const t0 = performance.now();
-    const options = { ...fitOptions(ctx, checkpointDir, label, model), ...(data.sequences ? { sequences: data.sequences } : {}) };
+    const options = { ...fitOptions(ctx, checkpointDir, label, model), ...(data.sequences ? { sequences: data.sequences() } : {}) };
     const fit = ((await recommender.fit(data.split, options)) ?? {}) as FitLike;
     const seconds = (performance.now() - t0) / 1000;
     if (fit.stoppedEarly && fit.epochs !== undefined && fit.bestEpoch !== undefined) ctx.log(`${label}: stopped at epoch ${fit.epochs}, kept epoch ${fit.bestEpoch + 1}`);

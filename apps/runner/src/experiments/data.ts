@@ -33,8 +33,8 @@ export interface CfData {
   /** Item texts (titles) when the source has them. */
   titles?: string[];
   itemEmbeddings?: { dim: number; data: Float32Array };
-  /** Each user's train items in time order, when the dataset has timestamps. */
-  sequences?: Int32Array[];
+  /** Each user's train items in time order, when the dataset has timestamps (built on first call: a reused step needs none). */
+  sequences?: () => Int32Array[];
   stats: Record<string, number>;
   /** What the split is made from (its step's key material): model rows' keys hold it. */
   material: unknown;
@@ -80,8 +80,14 @@ export async function loadCfData(ctx: ExperimentContext, ds: DatasetConfig = ctx
   split ??= await loadSplit(dir).catch((error: unknown) => {
     throw new LmrecError('E_STATE', `the saved split of ${field} cannot be read: ${(error as Error).message}`, { file: dir, hint: 'start the run again with --fresh' });
   });
-  const sequences = interactions && trainSequences(interactions, split);
+  const trainSplit = split;
+  const sequences = interactions?.timestamps ? once(() => trainSequences(interactions, trainSplit)!) : undefined;
   return { name, split, userIds: interactions?.users.ids, titles, itemEmbeddings: given ? (loaded as GivenSplit).itemEmbeddings : undefined, sequences, stats: outcome.value.stats, material, dir };
+}
+
+function once<T>(make: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
 }
 
 function filtered(interactions: InteractionDataset, ds: DatasetConfig): InteractionDataset {
