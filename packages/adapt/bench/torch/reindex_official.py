@@ -27,8 +27,12 @@ max), early stop on the same count (EarlyStopping), test on the kept one.
 bias and fism: negatives without replacement (random.sample), validation
 every 10 epochs, patience 10.
 
-  /usr/bin/python3 reindex_official.py <data_dir> <sum|rnn|bias|fism|fism-bias> <lr> <epochs> <seeds: 0,1,2> [threads]
+  /usr/bin/python3 reindex_official.py [--dump DIR] <data_dir> <sum|rnn|bias|fism|fism-bias> <lr> <epochs> <seeds: 0,1,2> [threads]
 prints one JSON line per seed, with the curve: [epoch, valid H@10, test H@10 (, gate)] at every validation.
+--dump DIR (one seed) also writes what bench/lockstep.ts replays in lmrec: the initial state
+(DIR/state-0.f32), every step's rows, negatives and loss (DIR/epochs.jsonl, one line per
+epoch with its valid / test H@10 and gate) and the state after each epoch (DIR/state-<epoch>.f32:
+the trainable tensors of state_dict() in order, float32, concatenated), and DIR/done at the end.
 """
 import copy
 import gzip
@@ -41,6 +45,17 @@ import numpy as np
 import torch
 from torch import nn
 
+args = sys.argv[1:]
+dump = None
+if args[:1] == ["--dump"]:
+    dump, args = args[1], args[2:]
+    import os
+
+    os.makedirs(dump, exist_ok=True)
+    for stale in ("epochs.jsonl", "done"):
+        if os.path.exists(f"{dump}/{stale}"):
+            os.remove(f"{dump}/{stale}")
+sys.argv[1:] = args
 data_dir, which, lr, epochs = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
 seeds = [int(s) for s in sys.argv[5].split(",")]
 torch.set_num_threads(int(sys.argv[6]) if len(sys.argv) > 6 else 1)
@@ -143,6 +158,13 @@ def negatives():
     return torch.tensor(random.sample(range(n_items), 1000))
 
 
+def save_state(model, epoch):
+    if dump:
+        with open(f"{dump}/state-{epoch}.f32", "wb") as f:
+            for t in model.state_dict().values():
+                f.write(t.detach().float().contiguous().numpy().tobytes())
+
+
 def run(seed):
     torch.manual_seed(seed)
     random.seed(seed)
@@ -153,15 +175,24 @@ def run(seed):
     optim = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0)
     loss_fn = nn.CrossEntropyLoss()
     best, kept, kept_epoch, stale, curve = -1.0, None, 0, 0, []
+    save_state(model, 0)
     for epoch in range(1, epochs + 1):
         order = torch.randperm(len(train[1]))
+        steps = []
         for i in range(0, len(order), 256):
             q, pos, h = (t[order[i : i + 256]] for t in train)
-            loss = loss_fn(batch_logits(model, q, h, pos, negatives()), torch.zeros(len(pos), dtype=torch.long))
+            neg = negatives()
+            loss = loss_fn(batch_logits(model, q, h, pos, neg), torch.zeros(len(pos), dtype=torch.long))
+            steps.append({"rows": order[i : i + 256].tolist(), "neg": neg.tolist(), "loss": float(loss)})
             optim.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             optim.step()
+        if dump:
+            save_state(model, epoch)
+            gate = [float(model.coeff.sigmoid())] if which.startswith("fism") else []
+            with open(f"{dump}/epochs.jsonl", "a") as f:
+                f.write(json.dumps({"epoch": epoch, "steps": steps, "valid": hit10(model, valid)[0], "test": hit10(model, test)[0], "gate": gate}) + "\n")
         if epoch % every == 0:
             v = hit10(model, valid)[0]
             curve.append([epoch, v, hit10(model, test)[0]] + ([float(model.coeff.sigmoid())] if which.startswith("fism") else []))
@@ -178,3 +209,5 @@ def run(seed):
 
 for s in seeds:
     print(json.dumps({"aggregator": which, "lr": lr, "epochs": epochs, **run(s)}), flush=True)
+if dump:
+    open(f"{dump}/done", "w").close()

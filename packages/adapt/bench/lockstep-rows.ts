@@ -1,0 +1,161 @@
+/**
+ * The rows bench/lockstep.ts replays: the official loop's mode, how its
+ * state_dict maps onto lmrec's state, and lmrec's model with the loss its
+ * own training function gives the Trainer (trainAdapt, trainReindex).
+ */
+import { tf } from '@lmrec/core';
+import { FismNet, type Trainable } from '@lmrec/recsys';
+import { evaluateReindex, reindexLoss, ReindexModel, RnnAggregator, SumAggregator } from '@lmrec/reindex';
+import { BiasAdaptedModel, createAdapter, FixedItemIndex, GatedModel, makeBatch, RecSysGate, sampledSoftmaxLoss, validRecall, type AdaptModel, type ItemIndex } from '../src/index.js';
+import { FrozenLlmLogits } from '../src/llm-cache.js';
+import type { RedialLexical } from './redial-lexical.js';
+
+/** lmrec's side of a lockstep run. */
+export interface LockstepRun<B = unknown> {
+  trainable: Trainable<B>;
+  /** The batch of the train examples `rows` with the shared `negatives`. */
+  batch(rows: Int32Array, negatives: readonly number[]): B;
+  hit10(part: 'valid' | 'test'): Promise<number>;
+  gate?(): number;
+}
+
+export interface LockstepRow {
+  /** reindex_official.py's mode, learning rate and validation interval. */
+  python: string;
+  lr: number;
+  every: number;
+  title: string;
+  /** The official state_dict (float32 tensors, concatenated in order) as lmrec state. */
+  officialState(f: Float32Array, file: string): Record<string, tf.Tensor>;
+  /** lmrec state entries compared after every epoch (largest absolute difference). */
+  compared: string[];
+  /** lmrec's model, loaded with `initial`. */
+  setup(data: RedialLexical, initial: Record<string, tf.Tensor>, path: 'fused' | 'plain'): Promise<LockstepRun>;
+}
+
+const expect = (f: Float32Array, length: number, file: string, what: string) => {
+  if (f.length !== length) throw new Error(`${file}: ${f.length} floats, expected ${length} (${what})`);
+};
+
+/** An adapt model on the frozen sum, trained as trainAdapt trains it (fused loss and host step on 'fused'). */
+async function adaptRun(data: RedialLexical, make: (index: ItemIndex) => AdaptModel, initial: Record<string, tf.Tensor>, path: 'fused' | 'plain'): Promise<LockstepRun<{ rows: Int32Array; cols: Int32Array }>> {
+  const sum = await ReindexModel.fromBackbone(data.backbone, new SumAggregator({ dim: data.backbone.dim }), data.titles);
+  const model = make(FixedItemIndex.freeze(sum));
+  model.loadState(initial);
+  const train = data.parts.train.set;
+  const cached = path === 'fused' ? FrozenLlmLogits.for(model, train) : undefined;
+  return {
+    trainable: {
+      name: model.name,
+      trainableVariables: () => model.trainableVariables(),
+      loss: ({ rows, cols }) => {
+        const histories = Array.from(rows, (r) => train.histories[r]);
+        const fused = cached && model.frozenLoss?.(cached, { rows, cols, histories }, true);
+        return fused || sampledSoftmaxLoss(model.logits(makeBatch(train, rows, model), cols, true), rows.length);
+      },
+      hostStep: ({ rows, cols }) => (cached ? model.frozenHostStep?.(cached, { rows, cols }) : undefined),
+      state: () => model.state(),
+      loadState: (s) => model.loadState(s),
+    },
+    batch: (rows, negatives) => ({ rows, cols: Int32Array.from([...Array.from(rows, (r) => train.targets[r]), ...negatives]) }),
+    hit10: (part) => validRecall(model, data.parts[part].set, 10),
+    gate: model.describe ? () => model.describe!().gate : undefined,
+  };
+}
+
+/** The reindex step's rnn aggregator, trained on reindexLoss as trainReindex trains it. */
+async function rnnRun(data: RedialLexical, initial: Record<string, tf.Tensor>): Promise<LockstepRun<{ q: Float32Array; items: Int32Array; size: number }>> {
+  const d = data.backbone.dim;
+  const model = await ReindexModel.fromBackbone(data.backbone, new RnnAggregator({ dim: d, read: 'padded', padTo: 15 }), data.titles);
+  const agg = model.aggregator;
+  agg.loadState(initial);
+  const train = data.parts.train.set;
+  return {
+    trainable: {
+      name: 'reindex-rnn',
+      trainableVariables: () => agg.trainableVariables(),
+      loss: ({ q, items, size }) => {
+        const v = model.itemVectors(items, true, items.length);
+        return reindexLoss(tf.tensor2d(q, [size, d]), tf.slice(v, [0, 0], [size, -1]) as tf.Tensor2D, tf.slice(v, [size, 0], [-1, -1]) as tf.Tensor2D);
+      },
+      state: () => agg.state(),
+      loadState: (s) => agg.loadState(s),
+    },
+    batch: (rows, negatives) => {
+      const q = new Float32Array(rows.length * d);
+      rows.forEach((r, i) => q.set(train.queries!.subarray(r * d, (r + 1) * d), i * d));
+      return { q, items: Int32Array.from([...Array.from(rows, (r) => train.targets[r]), ...negatives]), size: rows.length };
+    },
+    hit10: async (part) => {
+      const { set, examples } = data.parts[part];
+      return (await evaluateReindex(model, { queries: set.queries!, examples }, { ks: [10] })).metrics['hit@10'].mean;
+    },
+  };
+}
+
+/** torch's [out, in] weights as lmrec's [in, out]. */
+const transposed = (f: Float32Array, rows: number, cols: number) => tf.tidy(() => tf.transpose(tf.tensor2d(f, [rows, cols])));
+
+export function lockstepRows(n: number, d: number): Record<'fism' | 'bias' | 'rnn', LockstepRow> {
+  const e = 64;
+  return {
+    // Fism(with_bias=True): bias [n + 2], coeff, items.weight [n + 2, 64] with [CLS] at n and PAD at n + 1
+    fism: {
+      python: 'fism-bias',
+      lr: 1e-3,
+      every: 10,
+      title: 'FISM gating (item bias, official PAD row), lr 1e-3',
+      officialState: (f, file) => {
+        expect(f, n + 3 + (n + 2) * e, file, `the fism-bias state of ${n} items`);
+        const items = f.subarray(n + 3);
+        return {
+          'gate.c': tf.scalar(f[n + 2]),
+          'recsys.item.bias': tf.tensor1d(f.slice(0, n)),
+          'recsys.item.embedding': tf.tensor2d(items.slice(0, (n + 1) * e), [n + 1, e]),
+          'recsys.item.pad': tf.tensor2d(items.slice((n + 1) * e), [1, e]),
+        };
+      },
+      compared: ['recsys.item.embedding', 'recsys.item.bias'],
+      setup: (data, initial, path) => adaptRun(data, (index) => new GatedModel(index, new RecSysGate(new FismNet({ nItems: n, padRow: true, itemBias: true })), 'fism-lockstep'), initial, path),
+    },
+    // Bias: add [n], mul [n]; logits (q.e + add) * mul
+    bias: {
+      python: 'bias',
+      lr: 1e-4,
+      every: 10,
+      title: '+Bias gW+b, lr 1e-4',
+      officialState: (f, file) => {
+        expect(f, 2 * n, file, `the bias state of ${n} items`);
+        return { 'adapter.bias': tf.tensor1d(f.slice(0, n)), 'adapter.scale': tf.tensor1d(f.slice(n)) };
+      },
+      compared: ['adapter.bias', 'adapter.scale'],
+      setup: (data, initial, path) => adaptRun(data, (index) => new BiasAdaptedModel(index, createAdapter('gW+b', n), 'bias-lockstep'), initial, path),
+    },
+    // Rnn: nn.GRU(d, d / 4, bidirectional) weight_ih, weight_hh, bias_ih, bias_hh (then _reverse), proj Linear(d / 2, d)
+    rnn: {
+      python: 'rnn',
+      lr: 1e-3,
+      every: 2,
+      title: 'Reindex rnn (read on the padded row), lr 1e-3',
+      officialState: (f, file) => {
+        const h = d / 4;
+        const gru = 3 * h * d + 3 * h * h + 6 * h;
+        expect(f, 2 * gru + d * 2 * h + d, file, `the rnn state for d = ${d}`);
+        const out: Record<string, tf.Tensor> = {};
+        let at = 0;
+        const take = (k: number) => f.slice(at, (at += k));
+        for (const dir of ['fwd', 'bwd']) {
+          out[`gru.${dir}.w_ih`] = transposed(take(3 * h * d), 3 * h, d);
+          out[`gru.${dir}.w_hh`] = transposed(take(3 * h * h), 3 * h, h);
+          out[`gru.${dir}.b_ih`] = tf.tensor1d(take(3 * h));
+          out[`gru.${dir}.b_hh`] = tf.tensor1d(take(3 * h));
+        }
+        out['linear.weight'] = transposed(take(d * 2 * h), d, 2 * h);
+        out['linear.bias'] = tf.tensor1d(take(d));
+        return out;
+      },
+      compared: ['gru.fwd.w_ih', 'gru.bwd.w_hh', 'linear.weight'],
+      setup: (data, initial) => rnnRun(data, initial),
+    },
+  };
+}
