@@ -1,13 +1,13 @@
 /**
  * The rows bench/lockstep.ts replays: the official loop's mode, how its
- * state_dict maps onto lmrec's state, and lmrec's model with the loss its
- * own training function gives the Trainer (trainAdapt, trainReindex).
+ * state_dict maps onto lmrec's state, and lmrec's model with the Trainable
+ * its own training function hands the Trainer (trainAdapt, trainReindex).
  */
 import { tf } from '@lmrec/core';
 import { FismNet, type Trainable } from '@lmrec/recsys';
-import { evaluateReindex, reindexLoss, ReindexModel, RnnAggregator, SumAggregator } from '@lmrec/reindex';
-import { BiasAdaptedModel, createAdapter, FixedItemIndex, GatedModel, makeBatch, RecSysGate, sampledSoftmaxLoss, validRecall, type AdaptModel, type ItemIndex } from '../src/index.js';
-import { FrozenLlmLogits } from '../src/llm-cache.js';
+import { evaluateReindex, ReindexModel, reindexTrainable, RnnAggregator, SumAggregator, type ReindexBatch } from '@lmrec/reindex';
+import { BiasAdaptedModel, createAdapter, FixedItemIndex, GatedModel, makeBatch, RecSysGate, sampledSoftmaxLoss, validRecall, type AdaptModel, type AdaptStepBatch, type ItemIndex } from '../src/index.js';
+import { adaptTrainable } from '../src/train.js';
 import type { RedialLexical } from './redial-lexical.js';
 
 /** lmrec's side of a lockstep run. */
@@ -37,54 +37,41 @@ const expect = (f: Float32Array, length: number, file: string, what: string) => 
   if (f.length !== length) throw new Error(`${file}: ${f.length} floats, expected ${length} (${what})`);
 };
 
-/** An adapt model on the frozen sum, trained as trainAdapt trains it (fused loss and host step on 'fused'). */
-async function adaptRun(data: RedialLexical, make: (index: ItemIndex) => AdaptModel, initial: Record<string, tf.Tensor>, path: 'fused' | 'plain'): Promise<LockstepRun<{ rows: Int32Array; cols: Int32Array }>> {
+/** An adapt model on the frozen sum, with trainAdapt's own Trainable ('fused') or the unfused loss alone ('plain'). */
+async function adaptRun(data: RedialLexical, make: (index: ItemIndex) => AdaptModel, initial: Record<string, tf.Tensor>, path: 'fused' | 'plain'): Promise<LockstepRun<AdaptStepBatch>> {
   const sum = await ReindexModel.fromBackbone(data.backbone, new SumAggregator({ dim: data.backbone.dim }), data.titles);
   const model = make(FixedItemIndex.freeze(sum));
   model.loadState(initial);
   const train = data.parts.train.set;
-  const cached = path === 'fused' ? FrozenLlmLogits.for(model, train) : undefined;
+  const plain: Trainable<AdaptStepBatch> = {
+    name: model.name,
+    trainableVariables: () => model.trainableVariables(),
+    loss: ({ rows, cols }) => sampledSoftmaxLoss(model.logits(makeBatch(train, rows, model), cols, true), rows.length),
+    state: () => model.state(),
+    loadState: (s) => model.loadState(s),
+  };
   return {
-    trainable: {
-      name: model.name,
-      trainableVariables: () => model.trainableVariables(),
-      loss: ({ rows, cols }) => {
-        const histories = Array.from(rows, (r) => train.histories[r]);
-        const fused = cached && model.frozenLoss?.(cached, { rows, cols, histories }, true);
-        return fused || sampledSoftmaxLoss(model.logits(makeBatch(train, rows, model), cols, true), rows.length);
-      },
-      hostStep: ({ rows, cols }) => (cached ? model.frozenHostStep?.(cached, { rows, cols }) : undefined),
-      state: () => model.state(),
-      loadState: (s) => model.loadState(s),
-    },
+    trainable: path === 'fused' ? adaptTrainable(model, train, undefined, undefined) : plain,
     batch: (rows, negatives) => ({ rows, cols: Int32Array.from([...Array.from(rows, (r) => train.targets[r]), ...negatives]) }),
     hit10: (part) => validRecall(model, data.parts[part].set, 10),
     gate: model.describe ? () => model.describe!().gate : undefined,
   };
 }
 
-/** The reindex step's rnn aggregator, trained on reindexLoss as trainReindex trains it. */
-async function rnnRun(data: RedialLexical, initial: Record<string, tf.Tensor>): Promise<LockstepRun<{ q: Float32Array; items: Int32Array; size: number }>> {
+/** The reindex step's rnn aggregator with trainReindex's own Trainable (batchVectors, reindexLoss). */
+async function rnnRun(data: RedialLexical, initial: Record<string, tf.Tensor>): Promise<LockstepRun<ReindexBatch>> {
   const d = data.backbone.dim;
   const model = await ReindexModel.fromBackbone(data.backbone, new RnnAggregator({ dim: d, read: 'padded', padTo: 15 }), data.titles);
-  const agg = model.aggregator;
-  agg.loadState(initial);
+  model.aggregator.loadState(initial);
   const train = data.parts.train.set;
+  const negatives = 1000;
   return {
-    trainable: {
-      name: 'reindex-rnn',
-      trainableVariables: () => agg.trainableVariables(),
-      loss: ({ q, items, size }) => {
-        const v = model.itemVectors(items, true, items.length);
-        return reindexLoss(tf.tensor2d(q, [size, d]), tf.slice(v, [0, 0], [size, -1]) as tf.Tensor2D, tf.slice(v, [size, 0], [-1, -1]) as tf.Tensor2D);
-      },
-      state: () => agg.state(),
-      loadState: (s) => agg.loadState(s),
-    },
-    batch: (rows, negatives) => {
+    trainable: reindexTrainable(model, negatives),
+    batch: (rows, neg) => {
+      if (neg.length !== negatives) throw new Error(`the dump has ${neg.length} negatives in a batch, the official loop draws ${negatives}`);
       const q = new Float32Array(rows.length * d);
       rows.forEach((r, i) => q.set(train.queries!.subarray(r * d, (r + 1) * d), i * d));
-      return { q, items: Int32Array.from([...Array.from(rows, (r) => train.targets[r]), ...negatives]), size: rows.length };
+      return { q, items: Int32Array.from([...Array.from(rows, (r) => train.targets[r]), ...neg]), size: rows.length };
     },
     hit10: async (part) => {
       const { set, examples } = data.parts[part];
@@ -104,7 +91,7 @@ export function lockstepRows(n: number, d: number): Record<'fism' | 'bias' | 'rn
       python: 'fism-bias',
       lr: 1e-3,
       every: 10,
-      title: 'FISM gating (item bias, official PAD row), lr 1e-3',
+      title: 'FISM gating (item bias, official PAD row) on the frozen sum, lr 1e-3',
       officialState: (f, file) => {
         expect(f, n + 3 + (n + 2) * e, file, `the fism-bias state of ${n} items`);
         const items = f.subarray(n + 3);
@@ -123,7 +110,7 @@ export function lockstepRows(n: number, d: number): Record<'fism' | 'bias' | 'rn
       python: 'bias',
       lr: 1e-4,
       every: 10,
-      title: '+Bias gW+b, lr 1e-4',
+      title: '+Bias gW+b on the frozen sum, lr 1e-4',
       officialState: (f, file) => {
         expect(f, 2 * n, file, `the bias state of ${n} items`);
         return { 'adapter.bias': tf.tensor1d(f.slice(0, n)), 'adapter.scale': tf.tensor1d(f.slice(n)) };

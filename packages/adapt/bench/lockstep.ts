@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, tf, writeFileAtomic } from '@lmrec/core';
-import { Trainer, type Sampler } from '@lmrec/recsys';
+import { Selection, Trainer, type Sampler } from '@lmrec/recsys';
 import { machineInfo, NO_TORCH, sharedData, torchEnv, torchPython } from '../../../scripts/bench-utils.js';
 import { lockstepRows } from './lockstep-rows.js';
 import { loadRedialLexical } from './redial-lexical.js';
@@ -32,6 +32,7 @@ if (rowName !== 'fism' && rowName !== 'bias' && rowName !== 'rnn') throw new Err
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed: a whole number >= 0, got ${arg('seed', '')}`);
 if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs: a whole number >= 1, got ${arg('epochs', '')}`);
 if (path !== 'fused' && path !== 'plain') throw new Error(`--path: fused or plain, got ${path}`);
+if (rowName === 'rnn' && path === 'plain') throw new Error('--path: the rnn row has one loss (reindexLoss); fused and plain are the adapt rows\' two');
 const dump = arg('dump', join(tmpdir(), `lmrec-lockstep-${rowName}-${seed}-${epochs}`));
 interface DumpEpoch {
   epoch: number;
@@ -83,15 +84,20 @@ const lines = [
   `Command: \`pnpm --filter @lmrec/adapt bench:lockstep --row ${rowName} --seed ${seed} --epochs ${epochs}${path === 'fused' ? '' : ' --path plain'}\`  `,
   `Machine: ${machineInfo()}`,
   '',
-  `${row.title}, AdamW wd 0, clip 5, frozen sum; lmrec replays the official loop's seed-${seed} initial weights, shuffles and negatives (${path} loss). load ${loadavg()[0].toFixed(1)}`,
+  `${row.title}, AdamW wd 0, clip 5; lmrec replays the official loop's seed-${seed} initial weights, shuffles and negatives (${rowName === 'rnn' ? 'reindexLoss' : `${path} loss`}). load ${loadavg()[0].toFixed(1)}`,
   '',
   `| epoch | loss official / lmrec |${gated ? ' gate official / lmrec |' : ''} VALID H@10 official / lmrec | TEST H@10 official / lmrec | max abs diff: ${row.compared.join(' / ')} |`,
   `|---|---|${gated ? '---|' : ''}---|---|---|`,
 ];
 const curves: { epoch: number; official: number[]; lmrec: number[]; diff: number }[] = [];
-/** The official schedule's pick: VALID every 10 epochs, kept on strict improvement; [epoch, valid, test]. */
-const kept = (side: 'official' | 'lmrec') =>
-  curves.filter((c) => c.epoch % row.every === 0).reduce((best, c) => (c[side][0] > best[1] ? [c.epoch, ...c[side]] : best), [0, -1, NaN]);
+/** The official schedule's pick (VALID every `row.every` epochs, kept on strict improvement, no patience): [epoch, valid, test], none before the first VALID. */
+const kept = (side: 'official' | 'lmrec') => {
+  const pick = new Selection('hit@10', Infinity, 0, false);
+  const validated = curves.filter((c) => c.epoch % row.every === 0);
+  validated.forEach((c, i) => pick.offer(i, { 'hit@10': c[side][0] }, () => ({})));
+  const c = validated[pick.bestEpoch];
+  return c ? [c.epoch, ...c[side]] : undefined;
+};
 const trainer = new Trainer({
   epochs: dumped.length,
   batchSize: 256,
@@ -120,7 +126,9 @@ const differ = curves.filter((c) => c.official[0] !== c.lmrec[0] || c.official[1
 const [ko, kl] = [kept('official'), kept('lmrec')];
 const summary = [
   `Over ${curves.length} epochs: VALID or TEST H@10 differ at ${differ}; largest parameter difference ${Math.max(...curves.map((c) => c.diff)).toExponential(2)}.`,
-  `Kept checkpoint (VALID every ${row.every} epochs, strict improvement): official epoch ${ko[0]} (valid ${ko[1].toFixed(4)}, test ${ko[2].toFixed(4)}), lmrec epoch ${kl[0]} (valid ${kl[1].toFixed(4)}, test ${kl[2].toFixed(4)}).`,
+  ko
+    ? `Kept checkpoint (VALID every ${row.every} epochs, strict improvement): official epoch ${ko[0]} (valid ${ko[1].toFixed(4)}, test ${ko[2].toFixed(4)}), lmrec epoch ${kl![0]} (valid ${kl![1].toFixed(4)}, test ${kl![2].toFixed(4)}).`
+    : `No checkpoint kept: fewer than ${row.every} epochs, the official schedule's VALID interval.`,
 ];
 console.log(summary.join('\n'));
 const shown = dumped.length <= 40 ? 'every epoch' : 'epochs 1-10, then every 10th';

@@ -101,8 +101,8 @@ export async function validRecall(model: AdaptModel, set: AdaptExamples, k = 10,
   return hits / n;
 }
 
-/** An adapt model as the Trainer sees it: RTA's sampled softmax on a batch of examples. */
-function adaptTrainable(model: AdaptModel, train: AdaptExamples, valid: AdaptExamples | undefined, indexLr: number | undefined): Trainable<AdaptStepBatch> {
+/** An adapt model as the Trainer sees it: RTA's sampled softmax on a batch of examples (fused over cached LLM logits when the model allows). */
+export function adaptTrainable(model: AdaptModel, train: AdaptExamples, valid: AdaptExamples | undefined, indexLr: number | undefined): Trainable<AdaptStepBatch> {
   const inputs: Record<string, { data: Float32Array; rowLength?: number }> = {};
   if (train.queries) inputs['train queries'] = { data: train.queries, rowLength: train.dim };
   if (valid?.queries) inputs['valid queries'] = { data: valid.queries, rowLength: valid.dim };

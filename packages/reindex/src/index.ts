@@ -36,6 +36,7 @@ export {
   trainReindex,
   evaluateReindex,
   reindexLoss,
+  reindexTrainable,
   dataLabelPairs,
   type ReindexPairs,
   type ReindexValidation,

@@ -101,8 +101,13 @@ function checkPairs(model: ReindexModel, train: ReindexPairs): void {
   }
 }
 
-/** The aggregator as the Trainer sees it: loss = reindexLoss on a pair batch. */
-function reindexTrainable(model: ReindexModel, negatives: number, inputs: Record<string, { data: Float32Array; rowLength: number }>): Trainable<ReindexBatch> {
+/**
+ * The aggregator as the Trainer sees it: loss = reindexLoss on a pair batch
+ * (B positives, then exactly `negatives` shared negatives), item vectors
+ * through batchVectors. trainReindex runs it; drive a Trainer of your own
+ * with it to change the loop, not the step.
+ */
+export function reindexTrainable(model: ReindexModel, negatives: number, inputs: Record<string, { data: Float32Array; rowLength: number }> = {}): Trainable<ReindexBatch> {
   const agg = model.aggregator;
   return {
     name: `reindex-${agg.name}`,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@lmrec/core';
 import { AdamOptimizer } from '@lmrec/recsys';
-import { clipByGlobalNorm, dataLabelPairs, distillationPairs, evaluateReindex, ReindexModel, reindexLoss, RnnAggregator, SumAggregator, TitleMatcher, trainReindex, WeightedAggregator } from '../src/index.js';
+import { clipByGlobalNorm, dataLabelPairs, distillationPairs, evaluateReindex, ReindexModel, reindexLoss, reindexTrainable, RnnAggregator, SumAggregator, TitleMatcher, trainReindex, WeightedAggregator } from '../src/index.js';
 import { batchVectors } from '../src/train.js';
 
 beforeAll(async () => {
@@ -234,6 +234,29 @@ describe('ReindexModel item vectors', () => {
     expect(once.value).toBeCloseTo(chunked.value, 5);
     expect(once.grads.some((g) => Math.abs(g) > 1e-3)).toBe(true);
     once.grads.forEach((g, i) => expect(g).toBeCloseTo(chunked.grads[i], 5));
+    aggregator.dispose();
+    model.dispose();
+  });
+
+  it("reindexTrainable: the loss of a batch is reindexLoss over its positives and negatives, its gradients reach only the aggregator", () => {
+    const d = 4;
+    const rng = new Rng(8);
+    const vocab = 12;
+    const table = Float32Array.from({ length: vocab * d }, () => rng.normal());
+    const titleTokenIds = Array.from({ length: 7 }, (_, i) => Array.from({ length: 1 + (i % 3) }, () => rng.int(vocab)));
+    const aggregator = new RnnAggregator({ dim: d, hidden: 2, seed: 3 });
+    const model = new ReindexModel({ aggregator, titleTokenIds, tokenIds: Array.from({ length: vocab }, (_, i) => i), tokenTable: table, dim: d });
+    const q = Float32Array.from({ length: 2 * d }, () => rng.normal());
+    const items = Int32Array.of(3, 3, 0, 6, 3);
+    const trainable = reindexTrainable(model, 3);
+    const got = tf.tidy(() => trainable.loss({ q, items, size: 2 }, { epoch: 0, step: 0, rng: new Rng(0) }).dataSync()[0]);
+    const expected = tf.tidy(() => {
+      const v = (ids: number[]) => model.itemVectors(Int32Array.from(ids), false);
+      return reindexLoss(tf.tensor2d(q, [2, d]), v([3, 3]), v([0, 6, 3])).dataSync()[0];
+    });
+    expect(got).toBeCloseTo(expected, 5);
+    expect(trainable.trainableVariables().map((x) => x.name)).toEqual(aggregator.trainableVariables().map((x) => x.name));
+    expect(Object.keys(trainable.state())).toEqual(Object.keys(aggregator.state()));
     aggregator.dispose();
     model.dispose();
   });

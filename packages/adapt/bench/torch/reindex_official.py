@@ -51,6 +51,8 @@ if args[:1] == ["--dump"]:
     dump, args = args[1], args[2:]
     import os
 
+    if len(args) < 5 or "," in args[4]:
+        sys.exit(f"--dump takes one seed (a second would append to {dump}/epochs.jsonl and overwrite its states), got seeds {args[4] if len(args) > 4 else '(none)'}")
     os.makedirs(dump, exist_ok=True)
     for stale in ("epochs.jsonl", "done"):
         if os.path.exists(f"{dump}/{stale}"):
@@ -165,6 +167,10 @@ def save_state(model, epoch):
                 f.write(t.detach().float().contiguous().numpy().tobytes())
 
 
+def gate(model):
+    return [float(model.coeff.sigmoid())] if which.startswith("fism") else []
+
+
 def run(seed):
     torch.manual_seed(seed)
     random.seed(seed)
@@ -178,32 +184,34 @@ def run(seed):
     save_state(model, 0)
     for epoch in range(1, epochs + 1):
         order = torch.randperm(len(train[1]))
-        steps = []
+        steps = [] if dump else None
         for i in range(0, len(order), 256):
             q, pos, h = (t[order[i : i + 256]] for t in train)
             neg = negatives()
             loss = loss_fn(batch_logits(model, q, h, pos, neg), torch.zeros(len(pos), dtype=torch.long))
-            steps.append({"rows": order[i : i + 256].tolist(), "neg": neg.tolist(), "loss": float(loss)})
+            if dump:
+                steps.append({"rows": order[i : i + 256].tolist(), "neg": neg.tolist(), "loss": float(loss)})
             optim.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             optim.step()
+        validated = epoch % every == 0
+        if dump or validated:
+            v, t = hit10(model, valid)[0], hit10(model, test)[0]
         if dump:
             save_state(model, epoch)
-            gate = [float(model.coeff.sigmoid())] if which.startswith("fism") else []
             with open(f"{dump}/epochs.jsonl", "a") as f:
-                f.write(json.dumps({"epoch": epoch, "steps": steps, "valid": hit10(model, valid)[0], "test": hit10(model, test)[0], "gate": gate}) + "\n")
-        if epoch % every == 0:
-            v = hit10(model, valid)[0]
-            curve.append([epoch, v, hit10(model, test)[0]] + ([float(model.coeff.sigmoid())] if which.startswith("fism") else []))
+                f.write(json.dumps({"epoch": epoch, "steps": steps, "valid": v, "test": t, "gate": gate(model)}) + "\n")
+        if validated:
+            curve.append([epoch, v, t] + gate(model))
             best, kept, kept_epoch, stale = (v, copy.deepcopy(model.state_dict()), epoch, 0) if v > best else (best, kept, kept_epoch, stale + 1)
             if stale >= patience:
                 break
-    gating = which.startswith("fism")
-    gate = {"gate": float(model.coeff.sigmoid())} if gating else {}
+    last = {"gate": g for g in gate(model)}
+    if kept is None:  # fewer epochs than one validation interval: nothing was selected
+        return {"seed": seed, "kept_epoch": None, "last_epoch": epoch, "valid": None, "test": hit10(model, test), **last, "curve": curve}
     model.load_state_dict(kept)
-    kept_gate = {"kept_gate": float(model.coeff.sigmoid())} if gating else {}
-    out = {"seed": seed, "kept_epoch": kept_epoch, "last_epoch": epoch, "valid": best, "test": hit10(model, test), **gate, **kept_gate}
+    out = {"seed": seed, "kept_epoch": kept_epoch, "last_epoch": epoch, "valid": best, "test": hit10(model, test), **last, **{"kept_gate": g for g in gate(model)}}
     return {**out, "curve": curve}
 
 

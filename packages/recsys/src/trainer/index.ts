@@ -22,5 +22,6 @@ export { AdamOptimizer, clipByGlobalNorm, checkOptimizerConfig, ADAMW_WEIGHT_DEC
 export { InteractionSampler, UserSampler, type InteractionBatch, type InteractionSamplerOptions, type UserBatch } from './samplers.js';
 export { writeCheckpoint, readLatestCheckpoint, toHost, fromHost, withHostTensors, type Checkpoint, type TrainerState, type HostState } from './checkpoint.js';
 export { captureRng, restoreRng, captureStreams, restoreStreams, type RngState } from './rng-state.js';
+export { Selection } from './selection.js';
 export { ShuffledOrderSampler } from './shuffled-sampler.js';
 export { writeModelFiles, readModelFiles, requireTensor, MODEL_CONFIG_FILE, MODEL_WEIGHTS_FILE, type ModelMeta } from './model-files.js';
