@@ -6,19 +6,21 @@
  * Every point is a fresh child process (its VmHWM is the peak RSS). One
  * epoch = ceil(n / 4096) steps; epoch seconds are steps x the median step
  * (7 steps are timed, 3 at 10M: not whole epochs). Writes
- * bench/results-scaling.md and bench/scaling.svg.
+ * bench/results-scaling.md and bench/scaling.svg. With torch (Debian's
+ * python3-torch), the same LightGCN steps in PyTorch beside each point
+ * (recsys/bench/torch/cf_epoch.py --synthetic, as many threads as lmrec).
  *   node --conditions=source --import tsx bench/scaling.ts            (all points)
  *   SCALING_SIZES=1e6,3e6 SCALING_ITEMS=5e4,2e5 SCALING_USERS=2e3,2e4 (fewer points)
  *   SCALING_TAPE=1: step through the tfjs tape even where the model has a host step (A/B of the two paths)
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Csr, initBackend, Rng, tf, type CfSplit } from '@lmrec/core';
 import { evaluateFullRanking } from '@lmrec/eval';
 import { AdamOptimizer, InteractionSampler, LightGcn, type HostStep } from '@lmrec/recsys';
-import { markdownTable, peakRssMiB, resetPeakRss, writeBenchSection } from '../../../scripts/bench-utils.js';
+import { markdownTable, NO_TORCH, peakRssMiB, resetPeakRss, torchEnv, torchPython, writeBenchSection } from '../../../scripts/bench-utils.js';
 import { AlphaRecNet } from '../src/model.js';
 import { AlphaRecSampler } from '../src/sampler.js';
 import { mlpWidth } from '../src/width.js';
@@ -108,9 +110,12 @@ async function evalPoint(nItems: number, nUsers: number): Promise<Record<string,
   return { users: result.n, seconds: (performance.now() - t0) / 1000, 'rss before eval MiB': before };
 }
 
+/** Steps timed per train point. */
+const stepsAt = (nnz: number) => (nnz >= 5e6 ? 3 : 7);
+
 async function child(kind: string, size: number, users: number): Promise<void> {
   await initBackend();
-  const r = kind === 'eval' ? await evalPoint(size, users) : await trainPoint(kind, size, size >= 5e6 ? 3 : 7);
+  const r = kind === 'eval' ? await evalPoint(size, users) : await trainPoint(kind, size, stepsAt(size));
   console.log(JSON.stringify({ ...r, peakRssMiB: peakRssMiB() }));
 }
 
@@ -141,6 +146,17 @@ function gcnNote(points: { n: number; step: number; tableMB: number }[]): string
   );
 }
 
+/** Threads lmrec's kernels use here (LMREC_THREADS, else every core): PyTorch gets as many. */
+const THREADS = Number(process.env.LMREC_THREADS ?? cpus().length);
+const TORCH_SCRIPT = resolve(import.meta.dirname, '..', '..', 'recsys', 'bench', 'torch', 'cf_epoch.py');
+
+/** PyTorch's median LightGCN step and peak RSS on the same synthetic sizes. */
+function torchPoint(python: string, n: number, steps: number): { step: number; peakRssMiB: number } {
+  const out = execFileSync(python, [TORCH_SCRIPT, '--synthetic', String(n), '--steps', String(steps), '--model', 'lightgcn', '--threads', String(THREADS)], { encoding: 'utf8', env: torchEnv(THREADS), maxBuffer: 1 << 24 });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  return { step: r.medianStepSeconds, peakRssMiB: r.peakRssMiB };
+}
+
 const nums = (env: string | undefined, fallback: number[]) => (env ? env.split(',').map(Number) : fallback);
 
 if (process.argv[2]) {
@@ -152,12 +168,16 @@ if (process.argv[2]) {
   const train: Record<string, string | number>[] = [];
   const series: Record<string, [number, number][]> = { 'LightGCN epoch s': [], 'AlphaRec epoch s': [] };
   const gcn: { n: number; step: number; tableMB: number }[] = [];
+  const python = torchPython();
   for (const model of ['lightgcn', 'alpharec']) {
     for (const n of sizes) {
       const load = loadavg()[0].toFixed(1);
       const r = run(model, n);
       console.log(model, n, r);
-      train.push({ model, interactions: n, users: r.users, items: r.items, 's / step (median)': r.step.toFixed(3), 's / step per M interactions': (r.step / (n / 1e6)).toFixed(3), 's / epoch (steps x median)': r.epoch.toFixed(1), 'peak RSS MiB': r.peakRssMiB.toFixed(0), 'load avg': load });
+      const torch = python && model === 'lightgcn' ? torchPoint(python, n, stepsAt(n)) : undefined;
+      if (torch) console.log('torch', model, n, torch);
+      const vsTorch = torch ? { 'PyTorch s / step': torch.step.toFixed(3), 'PyTorch peak RSS MiB': torch.peakRssMiB.toFixed(0), 'lmrec speed-up': `${(torch.step / r.step).toFixed(1)}x` } : { 'PyTorch s / step': '-', 'PyTorch peak RSS MiB': '-', 'lmrec speed-up': '-' };
+      train.push({ model, interactions: n, users: r.users, items: r.items, 's / step (median)': r.step.toFixed(3), 's / step per M interactions': (r.step / (n / 1e6)).toFixed(3), 's / epoch (steps x median)': r.epoch.toFixed(1), 'peak RSS MiB': r.peakRssMiB.toFixed(0), ...vsTorch, 'load avg': load });
       series[model === 'lightgcn' ? 'LightGCN epoch s' : 'AlphaRec epoch s'].push([n, r.epoch]);
       if (model === 'lightgcn') gcn.push({ n, step: r.step, tableMB: ((r.users + r.items) * 64 * 4) / 1e6 });
     }
@@ -189,6 +209,9 @@ if (process.argv[2]) {
       'AlphaRec 256-d random item vectors, MLP 256 -> 128 -> 64, 2 layers, 256 negatives. s / epoch = ceil(n / 4096) x the median step (7 steps timed per point, 3 at 10M; each point a fresh process). ' +
       'Both models propagate over the whole graph every step, as the papers and the official code do, so an epoch costs steps x nnz: quadratic in interactions at a fixed batch size; the cost of one step is what can be linear (the per-M column).' +
       gcnNote(gcn) +
+      (python
+        ? ` PyTorch: the same LightGCN step (torch.sparse.mm over D^-1/2 A D^-1/2, BPR with L2 1e-5, Adam; recsys/bench/torch/cf_epoch.py --synthetic, uniform interactions and negatives, ${THREADS} thread${THREADS > 1 ? 's' : ''} like lmrec), in its own process right after lmrec's point; the AlphaRec rows have none (bench:epoch times AlphaRec beside PyTorch on ML-100K).`
+        : ` PyTorch columns skipped: ${NO_TORCH}.`) +
       '\n\n' +
       markdownTable(train) +
       `\nFull-ranking evaluation (factor scorer, K = 20, train items masked), ${EVAL_USERS.toLocaleString('en-US')} users:\n\n` +

@@ -8,6 +8,14 @@ beforeAll(async () => {
   await initBackend();
 });
 
+/** `nTitles` random titles of 1 to `maxLen` tokens over a random `vocab` x d table. */
+function tinyModel(aggregator: RnnAggregator, rng: Rng, vocab: number, nTitles: number, maxLen: number): ReindexModel {
+  const d = aggregator.dim;
+  const table = Float32Array.from({ length: vocab * d }, () => rng.normal());
+  const titleTokenIds = Array.from({ length: nTitles }, (_, i) => Array.from({ length: 1 + (i % maxLen) }, () => rng.int(vocab)));
+  return new ReindexModel({ aggregator, titleTokenIds, tokenIds: Array.from({ length: vocab }, (_, i) => i), tokenTable: table, dim: d });
+}
+
 describe('loss and optimiser, against hand computations', () => {
   it('reindexLoss = mean(-log e^{q.v+} / (e^{q.v+} + sum_n e^{q.n}))', () => {
     const q = [[1, 2], [0.5, -1]];
@@ -217,11 +225,8 @@ describe('ReindexModel item vectors', () => {
   it('batch vectors: each distinct item aggregated once gives the values and gradients of every item aggregated in chunks', () => {
     const d = 6;
     const rng = new Rng(5);
-    const vocab = 20;
-    const table = Float32Array.from({ length: vocab * d }, () => rng.normal());
-    const titleTokenIds = Array.from({ length: 9 }, (_, i) => Array.from({ length: 1 + (i % 4) }, () => rng.int(vocab)));
     const aggregator = new RnnAggregator({ dim: d, hidden: 3, seed: 2, read: 'padded', padTo: 5 });
-    const model = new ReindexModel({ aggregator, titleTokenIds, tokenIds: Array.from({ length: vocab }, (_, i) => i), tokenTable: table, dim: d });
+    const model = tinyModel(aggregator, rng, 20, 9, 4);
     // targets 4, 4, 1 then negatives that repeat them
     const items = Int32Array.of(4, 4, 1, 0, 4, 8, 1, 3);
     const weights = tf.tensor2d(Float32Array.from({ length: items.length * d }, () => rng.normal()), [items.length, d]);
@@ -238,14 +243,11 @@ describe('ReindexModel item vectors', () => {
     model.dispose();
   });
 
-  it("reindexTrainable: the loss of a batch is reindexLoss over its positives and negatives, its gradients reach only the aggregator", () => {
+  it("reindexTrainable: the loss of a batch is reindexLoss over its positives and negatives; it trains the aggregator's variables", () => {
     const d = 4;
     const rng = new Rng(8);
-    const vocab = 12;
-    const table = Float32Array.from({ length: vocab * d }, () => rng.normal());
-    const titleTokenIds = Array.from({ length: 7 }, (_, i) => Array.from({ length: 1 + (i % 3) }, () => rng.int(vocab)));
     const aggregator = new RnnAggregator({ dim: d, hidden: 2, seed: 3 });
-    const model = new ReindexModel({ aggregator, titleTokenIds, tokenIds: Array.from({ length: vocab }, (_, i) => i), tokenTable: table, dim: d });
+    const model = tinyModel(aggregator, rng, 12, 7, 3);
     const q = Float32Array.from({ length: 2 * d }, () => rng.normal());
     const items = Int32Array.of(3, 3, 0, 6, 3);
     const trainable = reindexTrainable(model, 3);

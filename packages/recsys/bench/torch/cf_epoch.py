@@ -10,9 +10,17 @@ D^-1/2 A D^-1/2 graph with torch.sparse.mm), on an AlphaRec-layout folder.
 Prints one JSON line: median seconds per epoch (sampling + steps), the
 median of the steps alone (wall and process CPU), and the mean loss of each epoch. Sampling is
 vectorised numpy (the official per-sample Python DataLoader is slower).
+
+  python3 cf_epoch.py --synthetic N --steps K --model lightgcn --threads 2
+
+times K single steps instead (after one warm-up; each draws its batch: uniform
+interactions, uniform negatives) on alpharec/bench/scaling.ts's synthetic
+data: N / 50 users with 50 distinct random items each, N / 100 items. Prints
+the median step and the peak RSS.
 """
 import argparse
 import json
+import resource
 import time
 
 import numpy as np
@@ -54,9 +62,66 @@ def sample(rng, user_lists, user_items, n_items, n_samples, n_users):
     return u, pos, neg
 
 
+def step(eu, ei, adj, opt, n_layers, bu, bp, bn):
+    """One BPR step (MF when adj is None, else LightGCN over adj); returns the loss."""
+    n_users = eu.weight.shape[0]
+    if adj is None:
+        au, ai = eu.weight, ei.weight
+    else:
+        e = torch.cat([eu.weight, ei.weight])
+        layers = [e]
+        for _ in range(n_layers):
+            e = torch.sparse.mm(adj, e)
+            layers.append(e)
+        au, ai = torch.split(torch.stack(layers, 1).mean(1), [n_users, ei.weight.shape[0]])
+    uu, pp, nn_ = au[bu], ai[bp], ai[bn]
+    mf = -torch.mean(torch.log(torch.sigmoid((uu * pp).sum(1) - (uu * nn_).sum(1)) + 1e-10))
+    reg = 0.5 * (eu(bu).norm() ** 2 + ei(bp).norm() ** 2 + ei(bn).norm() ** 2) / len(bu)
+    loss = mf + 1e-5 * reg
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return loss.item()
+
+
+def synthetic(n):
+    """scaling.ts's data: n / 50 users, 50 distinct uniform items each, n / 100 items."""
+    rng = np.random.default_rng(1)
+    n_users, n_items = round(n / 50), round(n / 100)
+    rows = []
+    for _ in range(n_users):
+        picked = np.unique(rng.integers(n_items, size=60))
+        while len(picked) < 50:
+            picked = np.unique(np.concatenate([picked, rng.integers(n_items, size=10)]))
+        rows.append(rng.permutation(picked)[:50])
+    return np.repeat(np.arange(n_users), 50), np.concatenate(rows), n_users, n_items
+
+
+def step_times(a):
+    users, items, n_users, n_items = synthetic(a.synthetic)
+    eu, ei = torch.nn.Embedding(n_users, 64), torch.nn.Embedding(n_items, 64)
+    torch.nn.init.xavier_normal_(eu.weight)
+    torch.nn.init.xavier_normal_(ei.weight)
+    adj = graph(users, items, n_users, n_items) if a.model == 'lightgcn' else None
+    opt = torch.optim.Adam(list(eu.parameters()) + list(ei.parameters()), lr=5e-4)
+    rng = np.random.default_rng(0)
+    times = []
+    for s in range(a.steps + 1):
+        t0 = time.perf_counter()
+        k = rng.integers(len(users), size=a.batch)
+        bn = torch.from_numpy(rng.integers(n_items, size=a.batch))
+        step(eu, ei, adj, opt, a.layers, torch.from_numpy(users[k]), torch.from_numpy(items[k]), bn)
+        if s > 0:
+            times.append(time.perf_counter() - t0)
+    print(json.dumps({'framework': f'torch {torch.__version__}', 'model': a.model, 'threads': a.threads, 'interactions': len(users), 'users': n_users, 'items': n_items,
+                      'medianStepSeconds': sorted(times)[len(times) // 2], 'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('dir')
+    ap.add_argument('dir', nargs='?')
+    ap.add_argument('--synthetic', type=int)
+    ap.add_argument('--steps', type=int, default=7)
     ap.add_argument('--model', default='mf')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--epochs', type=int, default=6)
@@ -65,6 +130,10 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
+    if (a.dir is None) == (a.synthetic is None):
+        ap.error('give either a data folder or --synthetic N')
+    if a.synthetic is not None:
+        return step_times(a)
     users, items = read_train(a.dir + '/cf_data/train.txt')
     n_users, n_items = users.max() + 1, items.max() + 1
     for part in ('valid', 'test'):
@@ -92,23 +161,7 @@ def main():
             bu = torch.from_numpy(u[s:s + a.batch])
             bp = torch.from_numpy(p[s:s + a.batch])
             bn = torch.from_numpy(n[s:s + a.batch])
-            if adj is None:
-                au, ai = eu.weight, ei.weight
-            else:
-                e = torch.cat([eu.weight, ei.weight])
-                layers = [e]
-                for _ in range(a.layers):
-                    e = torch.sparse.mm(adj, e)
-                    layers.append(e)
-                au, ai = torch.split(torch.stack(layers, 1).mean(1), [n_users, n_items])
-            uu, pp, nn_ = au[bu], ai[bp], ai[bn]
-            mf = -torch.mean(torch.log(torch.sigmoid((uu * pp).sum(1) - (uu * nn_).sum(1)) + 1e-10))
-            reg = 0.5 * (eu(bu).norm() ** 2 + ei(bp).norm() ** 2 + ei(bn).norm() ** 2) / a.batch
-            loss = mf + 1e-5 * reg
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += loss.item()
+            total += step(eu, ei, adj, opt, a.layers, bu, bp, bn)
             batches += 1
         t2 = time.perf_counter()
         walls.append(t2 - t0)
