@@ -7,8 +7,9 @@
  * epoch = ceil(n / 4096) steps; epoch seconds are steps x the median step
  * (7 steps are timed, 3 at 10M: not whole epochs). Writes
  * bench/results-scaling.md and bench/scaling.svg. With torch (Debian's
- * python3-torch), the same LightGCN steps in PyTorch beside each point
- * (recsys/bench/torch/cf_epoch.py --synthetic, as many threads as lmrec).
+ * python3-torch), the same steps in PyTorch beside each point
+ * (recsys/bench/torch/cf_epoch.py and torch/alpharec_epoch.py --synthetic,
+ * as many threads as lmrec).
  *   node --conditions=source --import tsx bench/scaling.ts            (all points)
  *   SCALING_SIZES=1e6,3e6 SCALING_ITEMS=5e4,2e5 SCALING_USERS=2e3,2e4 (fewer points)
  *   SCALING_TAPE=1: step through the tfjs tape even where the model has a host step (A/B of the two paths)
@@ -148,13 +149,15 @@ function gcnNote(points: { n: number; step: number; tableMB: number }[]): string
 
 /** Threads lmrec's kernels use here (LMREC_THREADS, else every core): PyTorch gets as many. */
 const THREADS = Number(process.env.LMREC_THREADS ?? cpus().length);
-const TORCH_SCRIPT = resolve(import.meta.dirname, '..', '..', 'recsys', 'bench', 'torch', 'cf_epoch.py');
-
-/** PyTorch's median LightGCN step and peak RSS on the same synthetic sizes. */
-function torchPoint(python: string, n: number, steps: number): { step: number; peakRssMiB: number } {
-  const out = execFileSync(python, [TORCH_SCRIPT, '--synthetic', String(n), '--steps', String(steps), '--model', 'lightgcn', '--threads', String(THREADS)], { encoding: 'utf8', env: torchEnv(THREADS), maxBuffer: 1 << 24 });
+/** PyTorch's median step (its batch's sampling included, as lmrec's) and peak RSS on the same synthetic sizes. */
+function torchPoint(python: string, model: string, n: number, steps: number): { step: number; peakRssMiB: number } {
+  const [script, args] =
+    model === 'lightgcn'
+      ? [resolve(import.meta.dirname, '..', '..', 'recsys', 'bench', 'torch', 'cf_epoch.py'), ['--model', 'lightgcn']]
+      : [resolve(import.meta.dirname, 'torch', 'alpharec_epoch.py'), []];
+  const out = execFileSync(python, [script, '--synthetic', String(n), '--steps', String(steps), '--threads', String(THREADS), ...args], { encoding: 'utf8', env: torchEnv(THREADS), maxBuffer: 1 << 24 });
   const r = JSON.parse(out.trim().split('\n').pop()!);
-  return { step: r.medianStepSeconds, peakRssMiB: r.peakRssMiB };
+  return model === 'lightgcn' ? { step: r.medianStepSeconds, peakRssMiB: r.peakRssMiB } : { step: r.step_with_sampling_s, peakRssMiB: r.peak_rss_mib };
 }
 
 const nums = (env: string | undefined, fallback: number[]) => (env ? env.split(',').map(Number) : fallback);
@@ -174,11 +177,13 @@ if (process.argv[2]) {
       const load = loadavg()[0].toFixed(1);
       const r = run(model, n);
       console.log(model, n, r);
-      const torch = python && model === 'lightgcn' ? torchPoint(python, n, stepsAt(n)) : undefined;
+      const torch = python ? torchPoint(python, model, n, stepsAt(n)) : undefined;
       if (torch) console.log('torch', model, n, torch);
       const vsTorch = torch ? { 'PyTorch s / step': torch.step.toFixed(3), 'PyTorch peak RSS MiB': torch.peakRssMiB.toFixed(0), 'lmrec speed-up': `${(torch.step / r.step).toFixed(1)}x` } : { 'PyTorch s / step': '-', 'PyTorch peak RSS MiB': '-', 'lmrec speed-up': '-' };
       train.push({ model, interactions: n, users: r.users, items: r.items, 's / step (median)': r.step.toFixed(3), 's / step per M interactions': (r.step / (n / 1e6)).toFixed(3), 's / epoch (steps x median)': r.epoch.toFixed(1), 'peak RSS MiB': r.peakRssMiB.toFixed(0), ...vsTorch, 'load avg': load });
-      series[model === 'lightgcn' ? 'LightGCN epoch s' : 'AlphaRec epoch s'].push([n, r.epoch]);
+      const label = model === 'lightgcn' ? 'LightGCN' : 'AlphaRec';
+      series[`${label} epoch s`].push([n, r.epoch]);
+      if (torch) (series[`PyTorch ${label} epoch s`] ??= []).push([n, torch.step * Math.ceil(n / BATCH)]);
       if (model === 'lightgcn') gcn.push({ n, step: r.step, tableMB: ((r.users + r.items) * 64 * 4) / 1e6 });
     }
   }
@@ -210,7 +215,7 @@ if (process.argv[2]) {
       'Both models propagate over the whole graph every step, as the papers and the official code do, so an epoch costs steps x nnz: quadratic in interactions at a fixed batch size; the cost of one step is what can be linear (the per-M column).' +
       gcnNote(gcn) +
       (python
-        ? ` PyTorch: the same LightGCN step (torch.sparse.mm over D^-1/2 A D^-1/2, BPR with L2 1e-5, Adam; recsys/bench/torch/cf_epoch.py --synthetic, uniform interactions and negatives, ${THREADS} thread${THREADS > 1 ? 's' : ''} like lmrec), in its own process right after lmrec's point; the AlphaRec rows have none (bench:epoch times AlphaRec beside PyTorch on ML-100K).`
+        ? ` PyTorch: the same steps, batch sampling included (LightGCN: torch.sparse.mm over D^-1/2 A D^-1/2, BPR with L2 1e-5, Adam, recsys/bench/torch/cf_epoch.py --synthetic; AlphaRec: the official method's MLP, propagation, cosine InfoNCE over 256 negatives, Adam, bench/torch/alpharec_epoch.py --synthetic), on data of the same distribution (scripts/bench_synthetic.py, not the same draws), ${THREADS} thread${THREADS > 1 ? 's' : ''} like lmrec, in its own process right after lmrec's point.`
         : ` PyTorch columns skipped: ${NO_TORCH}.`) +
       '\n\n' +
       markdownTable(train) +

@@ -8,14 +8,18 @@ AlphaRec-layout folder. Sampling is vectorised numpy, timed apart (without
 the official code's exclusion of train items: the cost is the same).
 
   python3 alpharec_epoch.py DIR [--threads 1] [--steps 5] [--hidden 128] [--layers 2]
+  python3 alpharec_epoch.py --synthetic N [...]   (bench/scaling.ts's data, 256-d random item vectors)
 
-Prints one JSON line: median seconds of a step (wall and process CPU) and
-steps x that median per epoch.
+Prints one JSON line: median seconds of a step (wall and process CPU; and
+with its batch's sampling, as scaling.ts times lmrec's), steps x that median
+per epoch, and the peak RSS.
 """
 import argparse
 import json
 import os
+import resource
 import statistics
+import sys
 import time
 
 import numpy as np
@@ -23,7 +27,8 @@ import torch
 from torch import nn
 
 p = argparse.ArgumentParser()
-p.add_argument("dir")
+p.add_argument("dir", nargs="?")
+p.add_argument("--synthetic", type=int)
 p.add_argument("--threads", type=int, default=1)
 p.add_argument("--steps", type=int, default=5)
 p.add_argument("--hidden", type=int, default=128)
@@ -31,20 +36,29 @@ p.add_argument("--layers", type=int, default=2)
 p.add_argument("--tau", type=float, default=0.15)
 p.add_argument("--negatives", type=int, default=256)
 a = p.parse_args()
+if (a.dir is None) == (a.synthetic is None):
+    p.error("give either a data folder or --synthetic N")
 torch.set_num_threads(a.threads)
 torch.manual_seed(0)
 rng = np.random.default_rng(0)
 
-users, items = [], []
-with open(os.path.join(a.dir, "cf_data", "train.txt")) as f:
-    for line in f:
-        ids = [int(x) for x in line.split()]
-        users += [ids[0]] * (len(ids) - 1)
-        items += ids[1:]
-users, items = np.array(users), np.array(items)
-z = torch.tensor(np.load(os.path.join(a.dir, "item_info", "item_cf_embeds_large3_array.npy")), dtype=torch.float32)
+if a.synthetic is not None:
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "scripts"))
+    from bench_synthetic import synthetic
+
+    users, items, n_users, n_items = synthetic(a.synthetic)
+    z = torch.randn(n_items, 256)
+else:
+    users, items = [], []
+    with open(os.path.join(a.dir, "cf_data", "train.txt")) as f:
+        for line in f:
+            ids = [int(x) for x in line.split()]
+            users += [ids[0]] * (len(ids) - 1)
+            items += ids[1:]
+    users, items = np.array(users), np.array(items)
+    z = torch.tensor(np.load(os.path.join(a.dir, "item_info", "item_cf_embeds_large3_array.npy")), dtype=torch.float32)
+    n_users = int(users.max()) + 1
 n_items, d = z.shape
-n_users = int(users.max()) + 1
 n = n_users + n_items
 rows = np.concatenate([users, items + n_users])
 cols = np.concatenate([items + n_users, users])
@@ -59,6 +73,7 @@ steps_per_epoch = len(users) // batch
 
 
 def step():
+    t_sample = time.perf_counter()
     k = rng.integers(0, len(users), batch)
     u = torch.tensor(users[k])
     pos = torch.tensor(items[k])
@@ -78,10 +93,13 @@ def step():
     optim.zero_grad()
     loss.backward()
     optim.step()
-    return time.perf_counter() - t0, time.process_time() - c0
+    t1 = time.perf_counter()
+    return t1 - t0, time.process_time() - c0, t1 - t_sample
 
 
 times = [step() for _ in range(a.steps + 1)][1:]
 wall = statistics.median(t[0] for t in times)
 cpu = statistics.median(t[1] for t in times)
-print(json.dumps({"model": "alpharec", "threads": a.threads, "step_s": wall, "step_cpu_s": cpu, "epoch_s": wall * steps_per_epoch, "epoch_cpu_s": cpu * steps_per_epoch, "steps_per_epoch": steps_per_epoch}))
+sampled = statistics.median(t[2] for t in times)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"model": "alpharec", "threads": a.threads, "step_s": wall, "step_cpu_s": cpu, "step_with_sampling_s": sampled, "epoch_s": wall * steps_per_epoch, "epoch_cpu_s": cpu * steps_per_epoch, "steps_per_epoch": steps_per_epoch, "peak_rss_mib": peak}))

@@ -20,11 +20,16 @@ the median step and the peak RSS.
 """
 import argparse
 import json
+import os
 import resource
+import sys
 import time
 
 import numpy as np
 import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..', 'scripts'))
+from bench_synthetic import synthetic  # noqa: E402
 
 
 def read_train(path):
@@ -82,19 +87,6 @@ def step(eu, ei, adj, opt, n_layers, bu, bp, bn):
     loss.backward()
     opt.step()
     return loss.item()
-
-
-def synthetic(n):
-    """scaling.ts's data: n / 50 users, 50 distinct uniform items each, n / 100 items."""
-    rng = np.random.default_rng(1)
-    n_users, n_items = round(n / 50), round(n / 100)
-    rows = []
-    for _ in range(n_users):
-        picked = np.unique(rng.integers(n_items, size=60))
-        while len(picked) < 50:
-            picked = np.unique(np.concatenate([picked, rng.integers(n_items, size=10)]))
-        rows.append(rng.permutation(picked)[:50])
-    return np.repeat(np.arange(n_users), 50), np.concatenate(rows), n_users, n_items
 
 
 def step_times(a):
