@@ -83,28 +83,37 @@ async function rnnRun(data: RedialLexical, initial: Record<string, tf.Tensor>): 
 /** torch's [out, in] weights as lmrec's [in, out]. */
 const transposed = (f: Float32Array, rows: number, cols: number) => tf.tidy(() => tf.transpose(tf.tensor2d(f, [rows, cols])));
 
-export function lockstepRows(n: number, d: number): Record<'fism' | 'bias' | 'rnn', LockstepRow> {
+export const LOCKSTEP_ROWS = ['fism', 'fism-no-item-bias', 'bias', 'rnn'] as const;
+
+/** FISM gating with or without FISM's item bias (the official scripts' --recsys_with_bias True, or train.py's default). */
+function fismRow(n: number, itemBias: boolean): LockstepRow {
   const e = 64;
+  // state_dict: own parameters first (bias [n + 2] when present, coeff), then items.weight [n + 2, 64] with [CLS] at n and PAD at n + 1
+  const at = itemBias ? n + 3 : 1;
   return {
-    // Fism(with_bias=True): bias [n + 2], coeff, items.weight [n + 2, 64] with [CLS] at n and PAD at n + 1
-    fism: {
-      python: 'fism-bias',
-      lr: 1e-3,
-      every: 10,
-      title: 'FISM gating (item bias, official PAD row) on the frozen sum, lr 1e-3',
-      officialState: (f, file) => {
-        expect(f, n + 3 + (n + 2) * e, file, `the fism-bias state of ${n} items`);
-        const items = f.subarray(n + 3);
-        return {
-          'gate.c': tf.scalar(f[n + 2]),
-          'recsys.item.bias': tf.tensor1d(f.slice(0, n)),
-          'recsys.item.embedding': tf.tensor2d(items.slice(0, (n + 1) * e), [n + 1, e]),
-          'recsys.item.pad': tf.tensor2d(items.slice((n + 1) * e), [1, e]),
-        };
-      },
-      compared: ['recsys.item.embedding', 'recsys.item.bias'],
-      setup: (data, initial, path) => adaptRun(data, (index) => new GatedModel(index, new RecSysGate(new FismNet({ nItems: n, padRow: true, itemBias: true })), 'fism-lockstep'), initial, path),
+    python: itemBias ? 'fism-bias' : 'fism',
+    lr: 1e-3,
+    every: 10,
+    title: `FISM gating (${itemBias ? 'item bias' : 'no item bias'}, official PAD row) on the frozen sum, lr 1e-3`,
+    officialState: (f, file) => {
+      expect(f, at + (n + 2) * e, file, `the ${itemBias ? 'fism-bias' : 'fism'} state of ${n} items`);
+      const items = f.subarray(at);
+      return {
+        'gate.c': tf.scalar(f[at - 1]),
+        ...(itemBias ? { 'recsys.item.bias': tf.tensor1d(f.slice(0, n)) } : {}),
+        'recsys.item.embedding': tf.tensor2d(items.slice(0, (n + 1) * e), [n + 1, e]),
+        'recsys.item.pad': tf.tensor2d(items.slice((n + 1) * e), [1, e]),
+      };
     },
+    compared: itemBias ? ['recsys.item.embedding', 'recsys.item.bias'] : ['recsys.item.embedding'],
+    setup: (data, initial, path) => adaptRun(data, (index) => new GatedModel(index, new RecSysGate(new FismNet({ nItems: n, padRow: true, itemBias })), 'fism-lockstep'), initial, path),
+  };
+}
+
+export function lockstepRows(n: number, d: number): Record<(typeof LOCKSTEP_ROWS)[number], LockstepRow> {
+  return {
+    fism: fismRow(n, true),
+    'fism-no-item-bias': fismRow(n, false),
     // Bias: add [n], mul [n]; logits (q.e + add) * mul
     bias: {
       python: 'bias',

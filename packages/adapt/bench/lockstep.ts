@@ -6,7 +6,7 @@
  * AdamW, clipping and loss; after every epoch the two states, losses, gates
  * and VALID / TEST H@10 are compared. Whatever then parts the curves is
  * float rounding, not protocol.
- *   pnpm --filter @lmrec/adapt bench:lockstep [--row fism|bias|rnn] [--seed 0] [--epochs 200 (rnn: 40)] [--path fused|plain] [--dump DIR]
+ *   pnpm --filter @lmrec/adapt bench:lockstep [--row fism|fism-no-item-bias|bias|rnn] [--seed 0] [--epochs 200 (rnn: 40)] [--path fused|plain] [--dump DIR]
  * runs the official loop first when DIR (default <tmp>/lmrec-lockstep-<row>-<seed>-<epochs>)
  * holds no finished dump. Writes bench/results-lockstep-<row>.md (-plain: the unfused loss).
  */
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { initBackend, tf, writeFileAtomic } from '@lmrec/core';
 import { Selection, Trainer, type Sampler } from '@lmrec/recsys';
 import { machineInfo, NO_TORCH, sharedData, torchEnv, torchPython } from '../../../scripts/bench-utils.js';
-import { lockstepRows } from './lockstep-rows.js';
+import { LOCKSTEP_ROWS, lockstepRows } from './lockstep-rows.js';
 import { loadRedialLexical } from './redial-lexical.js';
 
 const arg = (name: string, fallback: string) => {
@@ -25,10 +25,11 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 const rowName = arg('row', 'fism');
+const isRow = (r: string): r is (typeof LOCKSTEP_ROWS)[number] => (LOCKSTEP_ROWS as readonly string[]).includes(r);
 const seed = Number(arg('seed', '0'));
 const epochs = Number(arg('epochs', rowName === 'rnn' ? '40' : '200'));
 const path = arg('path', 'fused');
-if (rowName !== 'fism' && rowName !== 'bias' && rowName !== 'rnn') throw new Error(`--row: fism, bias or rnn, got ${rowName}`);
+if (!isRow(rowName)) throw new Error(`--row: one of ${LOCKSTEP_ROWS.join(', ')}, got ${rowName}`);
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed: a whole number >= 0, got ${arg('seed', '')}`);
 if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs: a whole number >= 1, got ${arg('epochs', '')}`);
 if (path !== 'fused' && path !== 'plain') throw new Error(`--path: fused or plain, got ${path}`);
