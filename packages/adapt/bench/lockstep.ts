@@ -8,10 +8,10 @@
  * float rounding, not protocol.
  *   pnpm --filter @lmrec/adapt bench:lockstep [--row fism|fism-no-item-bias|bias|rnn] [--seed 0] [--epochs 200 (rnn: 40)] [--path fused|plain] [--dump DIR]
  * runs the official loop first when DIR (default <tmp>/lmrec-lockstep-<row>-<seed>-<epochs>)
- * holds no finished dump. Writes bench/results-lockstep-<row>.md (-plain: the unfused loss).
+ * holds no finished dump of this row, seed and epochs. Writes bench/results-lockstep-<row>.md (-plain: the unfused loss).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, tf, writeFileAtomic } from '@lmrec/core';
@@ -53,11 +53,21 @@ await initBackend();
 const data = await loadRedialLexical();
 if (!data) process.exit(0);
 const row = lockstepRows(data.nItems, data.backbone.dim)[rowName];
-if (!existsSync(join(dump, 'done'))) {
+/** The run a finished dump holds (reindex_official.py writes it to `done`), or undefined. */
+const dumpedRun = () => {
+  try {
+    return readFileSync(join(dump, 'done'), 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+const wanted = JSON.stringify({ mode: row.python, lr: row.lr, epochs, seed });
+if (dumpedRun() !== wanted) {
   console.log(`running the official loop (${row.python}, seed ${seed}, ${epochs} epochs) into ${dump}`);
   const script = join(import.meta.dirname, 'torch', 'reindex_official.py');
   const r = spawnSync(python, [script, '--dump', dump, lexical, row.python, String(row.lr), String(epochs), String(seed), '1'], { env: torchEnv(1), stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`reindex_official.py --dump failed (exit ${r.status})`);
+  if (dumpedRun() !== wanted) throw new Error(`${dump}/done holds ${dumpedRun() ?? 'nothing'}, expected ${wanted}`);
 }
 // the official loop may have stopped early (patience): replay the epochs it ran
 const dumped: DumpEpoch[] = readFileSync(join(dump, 'epochs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

@@ -217,5 +217,6 @@ def run(seed):
 
 for s in seeds:
     print(json.dumps({"aggregator": which, "lr": lr, "epochs": epochs, **run(s)}), flush=True)
-if dump:
-    open(f"{dump}/done", "w").close()
+if dump:  # the run the dump holds, so a replay can refuse another's
+    with open(f"{dump}/done", "w") as f:
+        json.dump({"mode": which, "lr": lr, "epochs": epochs, "seed": seeds[0]}, f, separators=(",", ":"))

@@ -67,6 +67,19 @@ def sample(rng, user_lists, user_items, n_items, n_samples, n_users):
     return u, pos, neg
 
 
+def build(model, users, items, n_users, n_items):
+    """The official tables (xavier_normal_), LightGCN's graph (None for MF) and Adam."""
+    eu, ei = torch.nn.Embedding(n_users, 64), torch.nn.Embedding(n_items, 64)
+    torch.nn.init.xavier_normal_(eu.weight)
+    torch.nn.init.xavier_normal_(ei.weight)
+    adj = graph(users, items, n_users, n_items) if model == 'lightgcn' else None
+    return eu, ei, adj, torch.optim.Adam(list(eu.parameters()) + list(ei.parameters()), lr=5e-4)
+
+
+def med(x):
+    return sorted(x)[len(x) // 2]
+
+
 def step(eu, ei, adj, opt, n_layers, bu, bp, bn):
     """One BPR step (MF when adj is None, else LightGCN over adj); returns the loss."""
     n_users = eu.weight.shape[0]
@@ -91,11 +104,7 @@ def step(eu, ei, adj, opt, n_layers, bu, bp, bn):
 
 def step_times(a):
     users, items, n_users, n_items = synthetic(a.synthetic)
-    eu, ei = torch.nn.Embedding(n_users, 64), torch.nn.Embedding(n_items, 64)
-    torch.nn.init.xavier_normal_(eu.weight)
-    torch.nn.init.xavier_normal_(ei.weight)
-    adj = graph(users, items, n_users, n_items) if a.model == 'lightgcn' else None
-    opt = torch.optim.Adam(list(eu.parameters()) + list(ei.parameters()), lr=5e-4)
+    eu, ei, adj, opt = build(a.model, users, items, n_users, n_items)
     rng = np.random.default_rng(0)
     times = []
     for s in range(a.steps + 1):
@@ -106,7 +115,7 @@ def step_times(a):
         if s > 0:
             times.append(time.perf_counter() - t0)
     print(json.dumps({'framework': f'torch {torch.__version__}', 'model': a.model, 'threads': a.threads, 'interactions': len(users), 'users': n_users, 'items': n_items,
-                      'medianStepSeconds': sorted(times)[len(times) // 2], 'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      'medianStepSeconds': med(times), 'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
 def main():
@@ -135,12 +144,7 @@ def main():
     for u, i in zip(users, items):
         user_items[u].add(i)
     user_lists = [sorted(s) for s in user_items]
-    eu = torch.nn.Embedding(n_users, 64)
-    ei = torch.nn.Embedding(n_items, 64)
-    torch.nn.init.xavier_normal_(eu.weight)
-    torch.nn.init.xavier_normal_(ei.weight)
-    adj = graph(users, items, n_users, n_items) if a.model == 'lightgcn' else None
-    opt = torch.optim.Adam(list(eu.parameters()) + list(ei.parameters()), lr=5e-4)
+    eu, ei, adj, opt = build(a.model, users, items, n_users, n_items)
     rng = np.random.default_rng(0)
     walls, steps_only, cpu_steps, losses = [], [], [], []
     for _ in range(a.epochs):
@@ -160,7 +164,6 @@ def main():
         steps_only.append(t2 - t1)
         cpu_steps.append(time.process_time() - c1)
         losses.append(total / batches)
-    med = lambda x: sorted(x)[len(x) // 2]
     print(json.dumps({'framework': f'torch {torch.__version__}', 'model': a.model, 'threads': a.threads, 'epochs': a.epochs,
                       'medianSeconds': med(walls), 'medianStepSeconds': med(steps_only), 'medianStepCpuSeconds': med(cpu_steps), 'losses': losses}))
 
