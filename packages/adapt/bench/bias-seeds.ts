@@ -21,6 +21,7 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 const seeds = arg('seeds', '0,1,2').split(',').map(Number);
+if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds: whole numbers >= 0 separated by commas, got ${arg('seeds', '')}`);
 const kind = arg('kind', 'gW+b') as AdapterKind | 'fism';
 const lr = Number(arg('lr', kind === 'fism' ? '1e-3' : '1e-4'));
 const epochs = Number(arg('epochs', '200'));

@@ -1,4 +1,4 @@
-import { LmrecError, readTidy, tf } from '@lmrec/core';
+import { LmrecError, pairStepWasm, readTidy, tf } from '@lmrec/core';
 
 /** (user, positive, negatives) triples; `neg` is row-major [size, negatives]. */
 export interface ContrastiveBatch {
@@ -20,7 +20,7 @@ export interface InfoNceResult {
 }
 
 const EPS = 1e-12;
-/** 'auto' scores densely while the score block has at most this many cells per (user, item) sample. */
+/** Without the SIMD pair kernel, 'auto' scores densely while the score block has at most this many cells per (user, item) sample. */
 export const DENSE_CELLS_PER_SAMPLE = 14;
 
 /**
@@ -29,10 +29,11 @@ export const DENSE_CELLS_PER_SAMPLE = 14;
  * `L = mean_b [ -s+/tau + log(e^{s+/tau} + sum_k e^{s-_k/tau}) ]`, s = cos.
  *
  * Two kernels compute the same sums: 'dense' scores every (batch user,
- * batch item) pair with one matMul (cheap when the batch touches few
- * distinct users x items, e.g. MovieLens-sized catalogues); 'sparse' only
- * the B x (1 + K) needed dot products in plain loops (large catalogues).
- * 'auto' picks by the number of score cells.
+ * batch item) pair with one matMul; 'sparse' only the B x (1 + K) needed
+ * dot products, on core's WebAssembly SIMD pair kernel (plain loops when
+ * it is off). 'auto' is 'sparse' on the kernel; without it, 'dense' while
+ * the batch touches few distinct users x items (MovieLens-sized
+ * catalogues), else the loops.
  */
 export function infoNce(
   users: Float32Array,
@@ -54,20 +55,18 @@ export function infoNce(
   const iNorm = new Float32Array(ni);
   const uHat = normalizeRows(users, ids.uIds, dim, uNorm);
   const iHat = normalizeRows(items, ids.iIds, dim, iNorm);
-  // crossover measured by bench/nce-kernel.ts (1 thread, d 64, B 4096, K 256): dense is cheaper up to ~15 B (K + 1) cells
-  const useDense = kernel === 'dense' || (kernel === 'auto' && nu * ni <= DENSE_CELLS_PER_SAMPLE * B * (K + 1));
-  const rows: Rows = {
-    uHat,
-    iHat,
-    dim,
-    ni,
-    scoreOf: useDense ? denseScores(uHat, iHat, nu, ni, dim) : undefined,
-    dS: useDense ? new Float32Array(nu * ni) : undefined,
-    dUHat: new Float32Array(nu * dim),
-    dIHat: new Float32Array(ni * dim),
-  };
-  const total = softmaxRows(batch, ids, rows, tau);
-  if (rows.dS) denseBackward(rows.dS, uHat, iHat, nu, ni, dim, rows.dUHat, rows.dIHat);
+  const rows: Rows = { uHat, iHat, dim, ni, scoreOf: undefined, dS: undefined, dUHat: new Float32Array(nu * dim), dIHat: new Float32Array(ni * dim) };
+  // the SIMD pair kernel beats the dense product at every size bench/nce-kernel.ts measured (ML-100K included)
+  let total = kernel === 'dense' ? undefined : softmaxPairsWasm(batch, ids, rows, tau);
+  if (total === undefined) {
+    // plain loops against one matMul; crossover measured by bench/nce-kernel.ts (1 thread, d 64, B 4096, K 256)
+    if (kernel === 'dense' || (kernel === 'auto' && nu * ni <= DENSE_CELLS_PER_SAMPLE * B * (K + 1))) {
+      rows.scoreOf = denseScores(uHat, iHat, nu, ni, dim);
+      rows.dS = new Float32Array(nu * ni);
+    }
+    total = softmaxRows(batch, ids, rows, tau);
+    if (rows.dS) denseBackward(rows.dS, uHat, iHat, nu, ni, dim, rows.dUHat, rows.dIHat);
+  }
   const dUsers = new Float32Array(users.length);
   const dItems = new Float32Array(items.length);
   normalizeBackward(uHat, uNorm, rows.dUHat, ids.uIds, dim, dUsers);
@@ -124,7 +123,6 @@ function softmaxRows(batch: ContrastiveBatch, ids: BatchIds, r: Rows, tau: numbe
   const K = batch.negatives;
   const { uHat, iHat, dim, ni, scoreOf, dS, dUHat, dIHat } = r;
   const z = new Float64Array(K + 1);
-  const ez = new Float64Array(K + 1);
   const cols = new Int32Array(K + 1);
   const invTau = 1 / tau;
   const scale = 1 / (B * tau);
@@ -133,7 +131,6 @@ function softmaxRows(batch: ContrastiveBatch, ids: BatchIds, r: Rows, tau: numbe
     const lu = ids.uLocal[batch.users[b]];
     cols[0] = ids.iLocal[batch.pos[b]];
     for (let k = 0; k < K; k++) cols[k + 1] = ids.iLocal[batch.neg[b * K + k]];
-    let max = -Infinity;
     for (let c = 0; c <= K; c++) {
       const li = cols[c];
       let s: number;
@@ -145,17 +142,10 @@ function softmaxRows(batch: ContrastiveBatch, ids: BatchIds, r: Rows, tau: numbe
         for (let t = 0; t < dim; t++) s += uHat[uo + t] * iHat[io + t];
       }
       z[c] = s * invTau;
-      if (z[c] > max) max = z[c];
     }
-    let sum = 0;
+    total += softmaxGrad(z, scale);
     for (let c = 0; c <= K; c++) {
-      ez[c] = Math.exp(z[c] - max);
-      sum += ez[c];
-    }
-    total += max + Math.log(sum) - z[0];
-    const inv = 1 / sum;
-    for (let c = 0; c <= K; c++) {
-      const g = (ez[c] * inv - (c === 0 ? 1 : 0)) * scale; // d mean-loss / d s (softmax - onehot) / (B tau)
+      const g = z[c];
       const li = cols[c];
       if (dS) dS[lu * ni + li] += g;
       else {
@@ -169,6 +159,54 @@ function softmaxRows(batch: ContrastiveBatch, ids: BatchIds, r: Rows, tau: numbe
     }
   }
   return total;
+}
+
+/**
+ * The sparse kernel on WebAssembly SIMD (core's pairStepWasm: the B x (1 + K)
+ * dot products and both gradient passes, float32 lanes); the softmax stays
+ * here in float64. Undefined when that kernel is unavailable.
+ */
+function softmaxPairsWasm(batch: ContrastiveBatch, ids: BatchIds, r: Rows, tau: number): number | undefined {
+  const B = batch.users.length;
+  const K1 = batch.negatives + 1;
+  const rows = Int32Array.from(batch.users, (u) => ids.uLocal[u]);
+  const cols = new Int32Array(B * K1);
+  for (let b = 0; b < B; b++) {
+    cols[b * K1] = ids.iLocal[batch.pos[b]];
+    for (let k = 1; k < K1; k++) cols[b * K1 + k] = ids.iLocal[batch.neg[b * (K1 - 1) + k - 1]];
+  }
+  const z = new Float64Array(K1);
+  const invTau = 1 / tau;
+  const scale = 1 / (B * tau);
+  let total = 0;
+  const ok = pairStepWasm({ users: r.uHat, items: r.iHat }, { users: r.dUHat, items: r.dIHat }, r.dim, { rows, cols, width: K1 }, (scores, g) => {
+    for (let b = 0; b < B; b++) {
+      const o = b * K1;
+      for (let c = 0; c < K1; c++) z[c] = scores[o + c] * invTau;
+      total += softmaxGrad(z, scale);
+      for (let c = 0; c < K1; c++) g[o + c] = z[c];
+    }
+  });
+  return ok ? total : undefined;
+}
+
+/**
+ * One row's loss, log sum_c e^{z_c} - z_0 (z = scores / tau, column 0 the
+ * positive); overwrites z with d mean-loss / d s = (softmax - onehot) scale.
+ */
+function softmaxGrad(z: Float64Array, scale: number): number {
+  const z0 = z[0];
+  let max = -Infinity;
+  for (let c = 0; c < z.length; c++) if (z[c] > max) max = z[c];
+  let sum = 0;
+  for (let c = 0; c < z.length; c++) {
+    z[c] = Math.exp(z[c] - max);
+    sum += z[c];
+  }
+  const inv = scale / sum;
+  for (let c = 0; c < z.length; c++) z[c] *= inv;
+  z[0] -= scale;
+  return max + Math.log(sum) - z0;
 }
 
 function normalizeRows(x: Float32Array, ids: readonly number[], dim: number, norms: Float32Array): Float32Array {

@@ -96,11 +96,13 @@ export class Mapping {
         dispose: () => undefined,
       };
     }
+    // slope where h <= 0, else 1: LeakyReLU is h * mask, and its gradient is da * mask (one op, not where + greater + mul)
     const kept = tf.tidy(() => {
       const h = tf.add(tf.matMul(x, this.vars.w1), this.vars.b1);
-      const a = tf.leakyRelu(h, slope);
+      const mask = tf.step(h, slope);
+      const a = tf.mul(h, mask);
       const y = tf.add(tf.matMul(a, this.vars.w2), this.vars.b2);
-      return { h, a, y };
+      return { mask, a, y };
     });
     const y = kept.y.dataSync() as Float32Array;
     kept.y.dispose();
@@ -109,8 +111,7 @@ export class Mapping {
         const g = tf.tensor2d(dy, [n, outDim]);
         const w2 = tf.matMul(tf.transpose(kept.a), g);
         const b2 = tf.sum(g, 0);
-        const da = tf.matMul(g, tf.transpose(this.vars.w2));
-        const dh = tf.where(tf.greater(kept.h, 0), da, tf.mul(da, slope));
+        const dh = tf.mul(tf.matMul(g, tf.transpose(this.vars.w2)), kept.mask);
         const w1 = tf.matMul(xT, dh);
         const b1 = tf.sum(dh, 0);
         return { w1, b1, w2, b2 };
@@ -119,7 +120,7 @@ export class Mapping {
       y,
       backward,
       dispose: () => {
-        kept.h.dispose();
+        kept.mask.dispose();
         kept.a.dispose();
       },
     };

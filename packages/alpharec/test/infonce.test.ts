@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, Rng, tf } from '@lmrec/core';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { initBackend, kernelSettings, kernelStats, Rng, setKernelSettings, tf } from '@lmrec/core';
 import { infoNce, type ContrastiveBatch } from '../src/infonce.js';
 import { AlphaRecNet } from '../src/model.js';
 import { propagateTensor } from '../src/graph.js';
@@ -35,17 +35,24 @@ function makeBatch(rng: Rng, nU: number, nI: number, B: number, K: number): Cont
 }
 
 describe('InfoNCE', () => {
-  for (const kernel of ['dense', 'sparse'] as const) {
-    it(`${kernel} kernel: value equals the direct formula and the gradient equals finite differences`, () => {
+  // dim 8 takes core's SIMD pair kernel (a multiple of 4); dim 5 and kernels off take the plain loops
+  const cases = [['dense', 5, true, 'matMul'], ['sparse', 5, true, 'loops'], ['sparse', 8, true, 'SIMD pair kernel'], ['sparse', 8, false, 'loops, kernels off']] as const;
+  for (const [kernel, dim, wasm, path] of cases) {
+    it(`${kernel} kernel, d ${dim} (${path}): value equals the direct formula and the gradient equals finite differences`, () => {
+      const was = kernelSettings().wasm;
+      setKernelSettings({ wasm });
+      onTestFinished(() => void setKernelSettings({ wasm: was }));
+      if (path === 'SIMD pair kernel' && !kernelSettings().wasmAvailable) return;
       const rng = new Rng(11);
-      const dim = 5;
       const nU = 4;
       const nI = 7;
       const users = randomArray(rng, nU * dim);
       const items = randomArray(rng, nI * dim);
       const batch = makeBatch(rng, nU, nI, 6, 3);
       const tau = 0.2;
+      const calls = kernelStats().kernelCalls;
       const r = infoNce(users, items, dim, batch, tau, kernel);
+      expect(kernelStats().kernelCalls > calls).toBe(path === 'SIMD pair kernel');
       expect(r.loss).toBeCloseTo(directLoss(users, items, dim, batch, tau), 5);
       const h = 1e-4;
       const u64 = Float64Array.from(users);

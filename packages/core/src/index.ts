@@ -12,6 +12,7 @@ export * from './kernels/gather.js';
 export * from './kernels/topk.js';
 export * from './kernels/score-topk.js';
 export { adamWasm, type AdamScalars } from './kernels/adam-wasm.js';
+export { pairStepWasm, type Pairs, type PairTables } from './kernels/pair-wasm.js';
 export { tripletStepWasm, type TripletTables, type Triplets } from './kernels/triplet-wasm.js';
 export { layerMeanWasm } from './kernels/layer-mean-wasm.js';
 export { batchMatMul } from './kernels/bmm.js';

@@ -97,6 +97,15 @@ export class Body {
   loadF32(offset = 0): this {
     return this.raw(0x2a, 2, ...uleb(offset));
   }
+  storeF32(offset = 0): this {
+    return this.raw(0x38, 2, ...uleb(offset));
+  }
+  /** The f32 sum of v128 local v's four lanes, ((l0 + l1) + l2) + l3, left on the stack. */
+  laneSum(v: number): this {
+    this.get(v).raw(0xfd, ...uleb(0x1f), 0);
+    for (let lane = 1; lane < 4; lane++) this.get(v).raw(0xfd, ...uleb(0x1f), lane).raw(0x92);
+    return this;
+  }
   storeI32(offset = 0): this {
     return this.raw(0x36, 2, ...uleb(offset));
   }

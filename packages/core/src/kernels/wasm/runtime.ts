@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { LmrecError } from '../../errors.js';
 import { assemble } from './assembler.js';
 import { adamProgram, addScaleProgram, spmmProgram } from './programs.js';
+import { pairDotsProgram, pairGradColsProgram, pairGradRowsProgram } from './pair-programs.js';
 import { filterProgram, scanProgram, scoreProgram } from './score-programs.js';
 import { gemmProgram } from './gemm-program.js';
 import { tripletDotsProgram, tripletGradProgram } from './triplet-programs.js';
@@ -93,7 +94,7 @@ export function getKernels(ignoreSetting = false): WasmKernels | undefined {
   if (!settings.wasm && !ignoreSetting) return undefined;
   if (kernels === undefined) {
     try {
-      const funcs = [...SPMM_WIDTHS.map(spmmProgram), scoreProgram(SCORE_R, SCORE_V), gemmProgram(SCORE_R, SCORE_V), scanProgram(), filterProgram(), adamProgram(), tripletDotsProgram(), tripletGradProgram(), addScaleProgram()];
+      const funcs = [...SPMM_WIDTHS.map(spmmProgram), scoreProgram(SCORE_R, SCORE_V), gemmProgram(SCORE_R, SCORE_V), scanProgram(), filterProgram(), adamProgram(), tripletDotsProgram(), tripletGradProgram(), addScaleProgram(), pairDotsProgram(), pairGradRowsProgram(), pairGradColsProgram()];
       const memory = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
       const module = new WA.Module(assemble(funcs, { initial: 1, maximum: MAX_PAGES }));
       const instance = new WA.Instance(module, { env: { memory } });
