@@ -10,6 +10,7 @@ import { Csr, initBackend, Rng, tf } from '@lmrec/core';
 import { AdamOptimizer, propagate, propagateBackward } from '@lmrec/recsys';
 import { infoNce, type ContrastiveBatch } from '../src/infonce.js';
 import { AlphaRecNet } from '../src/model.js';
+import type { PooledRows } from '../src/pooled-input.js';
 import { AlphaRecSampler } from '../src/sampler.js';
 import { mlpWidth } from '../src/width.js';
 
@@ -28,7 +29,7 @@ const data = Float32Array.from({ length: nItems * d }, () => rng.normal());
 const net = new AlphaRecNet({ dim: d, data }, { mapping: 'mlp', hidden: mlpWidth(d, { multiplier: 0.5 }), outDim: out, slope: 0.01, layers: 2, tau: 0.15, negatives: 256, lossKernel: 'auto' });
 net.init({ nUsers, nItems, train, valid: empty, test: empty }, rng);
 // the frozen inputs the loss reads (private to the model; this bench takes its step apart)
-const { x, xT } = net as unknown as { x: tf.Tensor2D; xT: tf.Tensor2D };
+const { x } = net as unknown as { x: PooledRows };
 const mapping = net.requireMapping();
 const vars = net.trainableVariables();
 const opt = new AdamOptimizer(vars, { lr: 5e-4 });
@@ -48,7 +49,7 @@ const STEPS = 5;
 for (let s = 0; s <= STEPS; s++) {
   timing = s > 0;
   const batch = timed('sampler', () => batches.next().value!.batch as ContrastiveBatch);
-  const fb = timed('MLP forward', () => mapping.forwardWithBackward(x, xT));
+  const fb = timed('MLP forward', () => mapping.forwardWithBackward(x));
   const e = timed('propagation', () => propagate(net.adj!, fb.y, out, 2));
   const split = nUsers * out;
   const r = timed('InfoNCE', () => infoNce(e.subarray(0, split), e.subarray(split), out, batch, 0.15, 'auto'));

@@ -1,5 +1,6 @@
 import { LmrecError, readTidy, readTidyRecord, tf, type Rng } from '@lmrec/core';
 import { uniformFanIn, variableFrom } from './init.js';
+import { inputRows, inputTimes, inputTransposeTimes, type PooledRows } from './pooled-input.js';
 
 export type MappingKind = 'mlp' | 'linear';
 
@@ -69,36 +70,36 @@ export class Mapping {
     }
   }
 
-  /** Forward pass as tfjs ops on the variables (differentiable by tfjs autodiff). */
-  apply(x: tf.Tensor2D): tf.Tensor2D {
+  /** Forward pass as tfjs ops on the variables (differentiable by tfjs autodiff), for dense or pooled input rows. */
+  apply(x: tf.Tensor2D | PooledRows): tf.Tensor2D {
     return tf.tidy(() => {
-      if (this.config.kind === 'linear') return tf.matMul(x, this.vars.w);
-      const h = tf.add(tf.matMul(x, this.vars.w1), this.vars.b1);
+      if (this.config.kind === 'linear') return inputTimes(x, this.vars.w);
+      const h = tf.add(inputTimes(x, this.vars.w1), this.vars.b1);
       const a = tf.leakyRelu(h, this.config.slope);
       return tf.add(tf.matMul(a, this.vars.w2), this.vars.b2) as tf.Tensor2D;
     });
   }
 
   /**
-   * Forward pass that keeps what the hand-written backward needs. `xT` is
-   * the transposed input [d, n] (the inputs are frozen, so callers build it
-   * once). Returns the output rows and a closure giving parameter gradients
-   * for an output gradient dY [n, out].
+   * Forward pass that keeps what the hand-written backward needs, on the
+   * pooled input rows (frozen, so callers build them once). Returns the
+   * output rows and a closure giving parameter gradients for an output
+   * gradient dY [n, out].
    */
-  forwardWithBackward(x: tf.Tensor2D, xT: tf.Tensor2D): { y: Float32Array; backward: (dy: Float32Array) => MappingGrads; dispose: () => void } {
-    const n = x.shape[0];
+  forwardWithBackward(x: PooledRows): { y: Float32Array; backward: (dy: Float32Array) => MappingGrads; dispose: () => void } {
+    const n = inputRows(x);
     const { outDim, slope } = this.config;
     if (this.config.kind === 'linear') {
-      const y = readTidy(() => tf.matMul(x, this.vars.w));
+      const y = readTidy(() => inputTimes(x, this.vars.w));
       return {
         y,
-        backward: (dy) => readTidyRecord(() => ({ w: tf.matMul(xT, tf.tensor2d(dy, [n, outDim])) })),
+        backward: (dy) => readTidyRecord(() => ({ w: inputTransposeTimes(x, tf.tensor2d(dy, [n, outDim])) })),
         dispose: () => undefined,
       };
     }
     // slope where h <= 0, else 1: LeakyReLU is h * mask, and its gradient is da * mask (one op, not where + greater + mul)
     const kept = tf.tidy(() => {
-      const h = tf.add(tf.matMul(x, this.vars.w1), this.vars.b1);
+      const h = tf.add(inputTimes(x, this.vars.w1), this.vars.b1);
       const mask = tf.step(h, slope);
       const a = tf.mul(h, mask);
       const y = tf.add(tf.matMul(a, this.vars.w2), this.vars.b2);
@@ -111,8 +112,8 @@ export class Mapping {
         const g = tf.tensor2d(dy, [n, outDim]);
         const w2 = tf.matMul(tf.transpose(kept.a), g);
         const b2 = tf.sum(g, 0);
-        const dh = tf.mul(tf.matMul(g, tf.transpose(this.vars.w2)), kept.mask);
-        const w1 = tf.matMul(xT, dh);
+        const dh = tf.mul(tf.matMul(g, tf.transpose(this.vars.w2)), kept.mask) as tf.Tensor2D;
+        const w1 = inputTransposeTimes(x, dh);
         const b1 = tf.sum(dh, 0);
         return { w1, b1, w2, b2 };
       });

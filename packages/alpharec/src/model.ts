@@ -4,7 +4,8 @@ import { infoNce, type ContrastiveBatch, type LossKernel } from './infonce.js';
 import { Mapping, type MappingKind } from './mapping.js';
 import { AlphaRecSampler } from './sampler.js';
 import { CosineScorer } from './scorer.js';
-import { meanItemVectors, type ItemEmbeddings } from './user-vectors.js';
+import { disposeInput, pooledRows, type PooledRows } from './pooled-input.js';
+import type { ItemEmbeddings } from './user-vectors.js';
 
 export interface AlphaRecNetConfig {
   mapping: MappingKind;
@@ -42,8 +43,8 @@ export interface FinalEmbeddings {
 export class AlphaRecNet {
   readonly name: string;
   mapping: Mapping | undefined;
-  private x: tf.Tensor2D | undefined;
-  private xT: tf.Tensor2D | undefined;
+  /** X = [users' mean item vectors; item vectors], kept as its parts (see PooledRows). */
+  private x: PooledRows | undefined;
   adj: Csr | undefined;
   nUsers = 0;
   nItems = 0;
@@ -70,17 +71,10 @@ export class AlphaRecNet {
 
   /** Build the inputs and the graph for a train matrix (also used at inference and zero-shot). */
   attach(train: Csr): void {
-    this.x?.dispose();
-    this.xT?.dispose();
+    disposeInput(this.x);
     this.nUsers = train.nRows;
     this.nItems = train.nCols;
-    const d = this.items.dim;
-    const xs = new Float32Array((this.nUsers + this.nItems) * d);
-    xs.set(meanItemVectors(train, this.items), 0);
-    xs.set(this.items.data, this.nUsers * d);
-    const n = this.nUsers + this.nItems;
-    this.x = tf.tensor2d(xs, [n, d]);
-    this.xT = tf.tidy(() => tf.transpose(this.x!)) as tf.Tensor2D;
+    this.x = pooledRows(train, this.items);
     this.adj = this.config.layers > 0 ? normalizedAdjacency(train) : undefined;
   }
 
@@ -120,7 +114,7 @@ export class AlphaRecNet {
   lossAndGrads(batch: ContrastiveBatch): { value: number; grads: Record<string, Float32Array> } {
     const mapping = this.requireMapping();
     const { outDim, layers, tau, lossKernel } = this.config;
-    const fb = mapping.forwardWithBackward(this.x!, this.xT!);
+    const fb = mapping.forwardWithBackward(this.x!);
     try {
       const e = this.adj ? propagate(this.adj, fb.y, outDim, layers) : fb.y;
       const split = this.nUsers * outDim;
@@ -169,10 +163,8 @@ export class AlphaRecNet {
   }
 
   dispose(): void {
-    this.x?.dispose();
-    this.xT?.dispose();
+    disposeInput(this.x);
     this.x = undefined;
-    this.xT = undefined;
     this.mapping?.dispose();
     this.mapping = undefined;
   }
