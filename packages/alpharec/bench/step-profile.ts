@@ -3,31 +3,45 @@
  * forward, propagation, InfoNCE, propagation back, MLP backward, Adam), on
  * the synthetic data of bench/scaling.ts (users = n / 50 with 50 items each,
  * items = n / 100; 256-d vectors, batch 4096, 256 negatives). Mean wall
- * seconds of 5 steps after one warm-up.
- *   node --conditions=source --import tsx bench/step-profile.ts [interactions, default 1e6]
+ * seconds of 5 steps after one warm-up. Or on a folder in AlphaRec's layout
+ * (its train matrix and item vectors, e.g. ../shared/data/ml100k-cf).
+ *   node --conditions=source --import tsx bench/step-profile.ts [interactions (default 1e6) | folder]
  */
 import { Csr, initBackend, Rng, tf } from '@lmrec/core';
+import { loadAlphaRecDir } from '@lmrec/datasets';
 import { AdamOptimizer, propagate, propagateBackward } from '@lmrec/recsys';
 import { infoNce, type ContrastiveBatch } from '../src/infonce.js';
 import { AlphaRecNet } from '../src/model.js';
 import type { PooledRows } from '../src/pooled-input.js';
 import { AlphaRecSampler } from '../src/sampler.js';
+import type { ItemEmbeddings } from '../src/user-vectors.js';
 import { mlpWidth } from '../src/width.js';
 
 await initBackend();
-const nnz = Number(process.argv[2] ?? 1e6);
-const [nItems, nUsers, d, out] = [nnz / 100, nnz / 50, 256, 64];
+const arg = process.argv[2] ?? '1e6';
 const rng = new Rng(1);
-const rows = Array.from({ length: nUsers }, () => {
-  const seen = new Set<number>();
-  while (seen.size < 50) seen.add(rng.int(nItems));
-  return [...seen];
-});
-const train = Csr.fromRows(nItems, rows);
-const empty = Csr.fromRows(nItems, rows.map(() => []));
-const data = Float32Array.from({ length: nItems * d }, () => rng.normal());
-const net = new AlphaRecNet({ dim: d, data }, { mapping: 'mlp', hidden: mlpWidth(d, { multiplier: 0.5 }), outDim: out, slope: 0.01, layers: 2, tau: 0.15, negatives: 256, lossKernel: 'auto' });
+const { train, items } = Number.isFinite(Number(arg)) ? synthetic(Number(arg)) : await folder(arg);
+const [nUsers, nItems, d, out] = [train.nRows, train.nCols, items.dim, 64];
+const empty = Csr.fromRows(nItems, []);
+const net = new AlphaRecNet(items, { mapping: 'mlp', hidden: mlpWidth(d, { multiplier: 0.5 }), outDim: out, slope: 0.01, layers: 2, tau: 0.15, negatives: 256, lossKernel: 'auto' });
 net.init({ nUsers, nItems, train, valid: empty, test: empty }, rng);
+console.log(`${nUsers} users, ${nItems} items, ${train.nnz} train interactions, d ${d}`);
+
+function synthetic(nnz: number): { train: Csr; items: ItemEmbeddings } {
+  const [nI, nU, dim] = [nnz / 100, nnz / 50, 256];
+  const rows = Array.from({ length: nU }, () => {
+    const seen = new Set<number>();
+    while (seen.size < 50) seen.add(rng.int(nI));
+    return [...seen];
+  });
+  return { train: Csr.fromRows(nI, rows), items: { dim, data: Float32Array.from({ length: nI * dim }, () => rng.normal()) } };
+}
+
+async function folder(dir: string): Promise<{ train: Csr; items: ItemEmbeddings }> {
+  const data = await loadAlphaRecDir(dir);
+  if (!data.itemEmbeddings) throw new Error(`${dir}: no item vectors in item_info`);
+  return { train: data.split.train, items: data.itemEmbeddings };
+}
 // the frozen inputs the loss reads (private to the model; this bench takes its step apart)
 const { x } = net as unknown as { x: PooledRows };
 const mapping = net.requireMapping();
