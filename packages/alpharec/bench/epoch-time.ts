@@ -44,5 +44,5 @@ if (!python) console.log(`skipped the PyTorch step: ${NO_TORCH}`);
 for (const threads of python ? [1, 2] : []) {
   const out = execFileSync(python!, [join(import.meta.dirname, 'torch', 'alpharec_epoch.py'), dir, '--threads', String(threads)], { encoding: 'utf8', env: torchEnv(threads) });
   const t = JSON.parse(out.trim().split('\n').pop()!) as { epoch_s: number };
-  console.log(JSON.stringify({ model: 'alpharec (PyTorch step, official ops)', threads, python, gemmGflops1Thread: gemm, ...t, lmrecFasterBy: t.epoch_s / per('wall'), load: loadavg()[0] }));
+  console.log(JSON.stringify({ threads, python, gemmGflops1Thread: gemm, ...t, model: 'alpharec (PyTorch step, official ops)', lmrecFasterBy: t.epoch_s / per('wall'), load: loadavg()[0] }));
 }
