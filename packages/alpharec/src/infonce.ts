@@ -74,35 +74,44 @@ export function infoNce(
   return { loss: total / B, dUsers, dItems };
 }
 
-/** Local ids for the distinct users / items a batch touches (first-seen order). */
+/** Local ids for the distinct users / items a batch touches (first-seen order), and the batch in local ids. */
 interface BatchIds {
-  uLocal: Int32Array;
-  iLocal: Int32Array;
   uIds: number[];
   iIds: number[];
+  /** [B] row b's user. */
+  rows: Int32Array;
+  /** [B, 1 + K] row b's positive, then its negatives. */
+  cols: Int32Array;
 }
 
 function batchIds(batch: ContrastiveBatch, nU: number, nI: number): BatchIds {
+  const B = batch.users.length;
+  const K = batch.negatives;
+  const K1 = K + 1;
   const uLocal = new Int32Array(nU).fill(-1);
   const iLocal = new Int32Array(nI).fill(-1);
   const uIds: number[] = [];
   const iIds: number[] = [];
-  for (let b = 0; b < batch.users.length; b++) {
+  const rows = new Int32Array(B);
+  const cols = new Int32Array(B * K1);
+  for (let b = 0; b < B; b++) {
     const u = batch.users[b];
     if (uLocal[u] < 0) {
       uLocal[u] = uIds.length;
       uIds.push(u);
     }
+    rows[b] = uLocal[u];
   }
   const touch = (j: number) => {
     if (iLocal[j] < 0) {
       iLocal[j] = iIds.length;
       iIds.push(j);
     }
+    return iLocal[j];
   };
-  for (let b = 0; b < batch.pos.length; b++) touch(batch.pos[b]);
-  for (let x = 0; x < batch.neg.length; x++) touch(batch.neg[x]);
-  return { uLocal, iLocal, uIds, iIds };
+  for (let b = 0; b < B; b++) cols[b * K1] = touch(batch.pos[b]);
+  for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) cols[b * K1 + 1 + k] = touch(batch.neg[b * K + k]);
+  return { uIds, iIds, rows, cols };
 }
 
 /** Normalised rows, optional dense score block, and the gradient accumulators of one InfoNCE call. */
@@ -120,31 +129,27 @@ interface Rows {
 /** The summed loss over the batch rows; accumulates d loss / d cos into `r` (dense dS or the normalised rows). */
 function softmaxRows(batch: ContrastiveBatch, ids: BatchIds, r: Rows, tau: number): number {
   const B = batch.users.length;
-  const K = batch.negatives;
+  const K1 = batch.negatives + 1;
   const { uHat, iHat, dim, ni, scoreOf, dS, dUHat, dIHat } = r;
-  const z = new Float64Array(K + 1);
-  const cols = new Int32Array(K + 1);
-  const invTau = 1 / tau;
+  const z = new Float64Array(K1);
   const scale = 1 / (B * tau);
   let total = 0;
   for (let b = 0; b < B; b++) {
-    const lu = ids.uLocal[batch.users[b]];
-    cols[0] = ids.iLocal[batch.pos[b]];
-    for (let k = 0; k < K; k++) cols[k + 1] = ids.iLocal[batch.neg[b * K + k]];
-    for (let c = 0; c <= K; c++) {
+    const lu = ids.rows[b];
+    const cols = ids.cols.subarray(b * K1, (b + 1) * K1);
+    for (let c = 0; c < K1; c++) {
       const li = cols[c];
-      let s: number;
+      let s = 0;
       if (scoreOf) s = scoreOf[lu * ni + li];
       else {
-        s = 0;
         const uo = lu * dim;
         const io = li * dim;
         for (let t = 0; t < dim; t++) s += uHat[uo + t] * iHat[io + t];
       }
-      z[c] = s * invTau;
+      z[c] = s;
     }
-    total += softmaxGrad(z, scale);
-    for (let c = 0; c <= K; c++) {
+    total += softmaxGrad(z, z, 0, K1, 1 / tau, scale);
+    for (let c = 0; c < K1; c++) {
       const g = z[c];
       const li = cols[c];
       if (dS) dS[lu * ni + li] += g;
@@ -164,48 +169,37 @@ function softmaxRows(batch: ContrastiveBatch, ids: BatchIds, r: Rows, tau: numbe
 /**
  * The sparse kernel on WebAssembly SIMD (core's pairStepWasm: the B x (1 + K)
  * dot products and both gradient passes, float32 lanes); the softmax stays
- * here in float64. Undefined when that kernel is unavailable.
+ * here, summed in float64. Undefined when that kernel is unavailable.
  */
 function softmaxPairsWasm(batch: ContrastiveBatch, ids: BatchIds, r: Rows, tau: number): number | undefined {
   const B = batch.users.length;
   const K1 = batch.negatives + 1;
-  const rows = Int32Array.from(batch.users, (u) => ids.uLocal[u]);
-  const cols = new Int32Array(B * K1);
-  for (let b = 0; b < B; b++) {
-    cols[b * K1] = ids.iLocal[batch.pos[b]];
-    for (let k = 1; k < K1; k++) cols[b * K1 + k] = ids.iLocal[batch.neg[b * (K1 - 1) + k - 1]];
-  }
-  const z = new Float64Array(K1);
-  const invTau = 1 / tau;
   const scale = 1 / (B * tau);
   let total = 0;
-  const ok = pairStepWasm({ users: r.uHat, items: r.iHat }, { users: r.dUHat, items: r.dIHat }, r.dim, { rows, cols, width: K1 }, (scores, g) => {
-    for (let b = 0; b < B; b++) {
-      const o = b * K1;
-      for (let c = 0; c < K1; c++) z[c] = scores[o + c] * invTau;
-      total += softmaxGrad(z, scale);
-      for (let c = 0; c < K1; c++) g[o + c] = z[c];
-    }
+  const ok = pairStepWasm({ users: r.uHat, items: r.iHat }, { users: r.dUHat, items: r.dIHat }, r.dim, { rows: ids.rows, cols: ids.cols, width: K1 }, (scores, g) => {
+    for (let b = 0; b < B; b++) total += softmaxGrad(scores, g, b * K1, K1, 1 / tau, scale);
   });
   return ok ? total : undefined;
 }
 
 /**
- * One row's loss, log sum_c e^{z_c} - z_0 (z = scores / tau, column 0 the
- * positive); overwrites z with d mean-loss / d s = (softmax - onehot) scale.
+ * One row's loss, log sum_c e^{z_c} - z_0 for the scores s[o..o+n) (z = s /
+ * tau, column 0 the positive); writes d mean-loss / d s = (softmax - onehot)
+ * scale to out[o..o+n) (out may be s itself).
  */
-function softmaxGrad(z: Float64Array, scale: number): number {
-  const z0 = z[0];
+function softmaxGrad(s: ArrayLike<number>, out: Float32Array | Float64Array, o: number, n: number, invTau: number, scale: number): number {
+  const z0 = s[o] * invTau;
   let max = -Infinity;
-  for (let c = 0; c < z.length; c++) if (z[c] > max) max = z[c];
+  for (let c = o; c < o + n; c++) max = Math.max(max, s[c] * invTau);
   let sum = 0;
-  for (let c = 0; c < z.length; c++) {
-    z[c] = Math.exp(z[c] - max);
-    sum += z[c];
+  for (let c = o; c < o + n; c++) {
+    const e = Math.exp(s[c] * invTau - max);
+    out[c] = e;
+    sum += e;
   }
   const inv = scale / sum;
-  for (let c = 0; c < z.length; c++) z[c] *= inv;
-  z[0] -= scale;
+  for (let c = o; c < o + n; c++) out[c] *= inv;
+  out[o] -= scale;
   return max + Math.log(sum) - z0;
 }
 
