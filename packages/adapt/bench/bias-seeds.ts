@@ -6,6 +6,7 @@
  * selects. Writes bench/bias-seeds-<kind>.md.
  *   pnpm --filter @lmrec/adapt exec tsx --conditions source bench/bias-seeds.ts [--seeds 0,1,2] [--kind gW+b|b|gW|fism] [--lr 1e-4 (fism: 1e-3)]
  *     [--item-bias false: FISM without its per-item bias, the official train.py default; writes bias-seeds-fism-no-item-bias.md]
+ *     [--out NAME.md: write bench/NAME.md instead, so a run over other seeds keeps the earlier table]
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ const epochs = Number(arg('epochs', '200'));
 const every = Number(arg('every', '10'));
 const itemBias = arg('item-bias', 'true');
 if (itemBias !== 'true' && itemBias !== 'false') throw new Error(`--item-bias: true or false, got ${itemBias}`);
+const out = arg('out', `bias-seeds-${kind}${kind === 'fism' && itemBias === 'false' ? '-no-item-bias' : ''}.md`);
+if (!/^[\w+.-]+\.md$/.test(out)) throw new Error(`--out: a file name ending in .md (written to bench/), got ${out}`);
 
 await initBackend();
 const data = await loadRedialLexical();
@@ -74,4 +77,4 @@ const meanSd = (xs: number[]) => {
 };
 lines.push('', `Over ${seeds.length} seeds, test H@10 mean ± SD (range): kept checkpoint ${meanSd(selected)}; last evaluated epoch ${meanSd(last)}.`);
 lines.push('', `\\* = the checkpoint keep-best selected (highest valid, earliest on ties). ${new Date().toISOString()}`);
-await writeFileAtomic(join(import.meta.dirname, `bias-seeds-${kind}${kind === 'fism' && itemBias === 'false' ? '-no-item-bias' : ''}.md`), `${lines.join('\n')}\n`);
+await writeFileAtomic(join(import.meta.dirname, out), `${lines.join('\n')}\n`);
