@@ -46,6 +46,14 @@ export function peakRssMiB(): number {
   return process.memoryUsage().rss / 2 ** 20;
 }
 
+/** The value after `--name` on the command line, else `fallback`; a flag without a value, or a missing required one, is an error naming it. */
+export function cliArg(name: string, fallback?: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i > 0 ? process.argv[i + 1] : fallback;
+  if (value === undefined || value.startsWith('--')) throw new Error(i > 0 ? `--${name} needs a value` : `--${name} is required`);
+  return value;
+}
+
 /** Path of ../shared/data/<name> next to the repo root, or undefined if absent. */
 export function sharedData(name: string): string | undefined {
   const path = resolve(import.meta.dirname, '..', '..', 'shared', 'data', name);

@@ -16,20 +16,17 @@ import { meanSe } from '@lmrec/eval';
 import { FismNet } from '@lmrec/recsys';
 import { BiasAdaptedModel, createAdapter, FixedItemIndex, GatedModel, RecSysGate, trainAdapt, validRecall, type AdaptModel, type AdapterKind } from '../src/index.js';
 import { loadRedialLexical } from './redial-lexical.js';
+import { cliArg } from '../../../scripts/bench-utils.js';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const seeds = arg('seeds', '0,1,2').split(',').map(Number);
-if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds: whole numbers >= 0 separated by commas, got ${arg('seeds', '')}`);
-const kind = arg('kind', 'gW+b') as AdapterKind | 'fism';
-const lr = Number(arg('lr', kind === 'fism' ? '1e-3' : '1e-4'));
-const epochs = Number(arg('epochs', '200'));
-const every = Number(arg('every', '10'));
-const itemBias = arg('item-bias', 'true');
+const seeds = cliArg('seeds', '0,1,2').split(',').map(Number);
+if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds: whole numbers >= 0 separated by commas, got ${cliArg('seeds', '')}`);
+const kind = cliArg('kind', 'gW+b') as AdapterKind | 'fism';
+const lr = Number(cliArg('lr', kind === 'fism' ? '1e-3' : '1e-4'));
+const epochs = Number(cliArg('epochs', '200'));
+const every = Number(cliArg('every', '10'));
+const itemBias = cliArg('item-bias', 'true');
 if (itemBias !== 'true' && itemBias !== 'false') throw new Error(`--item-bias: true or false, got ${itemBias}`);
-const out = arg('out', `bias-seeds-${kind}${kind === 'fism' && itemBias === 'false' ? '-no-item-bias' : ''}.md`);
+const out = cliArg('out', `bias-seeds-${kind}${kind === 'fism' && itemBias === 'false' ? '-no-item-bias' : ''}.md`);
 if (!/^[\w+.-]+\.md$/.test(out)) throw new Error(`--out: a file name ending in .md (written to bench/), got ${out}`);
 
 await initBackend();

@@ -18,12 +18,9 @@ import { FismNet } from '@lmrec/recsys';
 import { createAggregator, dataLabelPairs, ReindexModel, SumAggregator, trainReindex } from '@lmrec/reindex';
 import { BiasAdaptedModel, createAdapter, FixedItemIndex, GatedModel, RecSysGate, trainAdapt } from '../src/index.js';
 import { loadRedialLexical } from './redial-lexical.js';
-import { NO_TORCH, torchEnv, torchGemmGflops, torchPython } from '../../../scripts/bench-utils.js';
+import { cliArg, NO_TORCH, torchEnv, torchGemmGflops, torchPython } from '../../../scripts/bench-utils.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const arg = (name: string, fallback: number) => Number(cliArg(name, String(fallback)));
 const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;

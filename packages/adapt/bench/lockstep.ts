@@ -16,25 +16,21 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, tf, writeFileAtomic } from '@lmrec/core';
 import { Selection, Trainer, type Sampler } from '@lmrec/recsys';
-import { machineInfo, NO_TORCH, sharedData, torchEnv, torchPython } from '../../../scripts/bench-utils.js';
+import { cliArg, machineInfo, NO_TORCH, sharedData, torchEnv, torchPython } from '../../../scripts/bench-utils.js';
 import { LOCKSTEP_ROWS, lockstepRows } from './lockstep-rows.js';
 import { loadRedialLexical } from './redial-lexical.js';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const rowName = arg('row', 'fism');
+const rowName = cliArg('row', 'fism');
 const isRow = (r: string): r is (typeof LOCKSTEP_ROWS)[number] => (LOCKSTEP_ROWS as readonly string[]).includes(r);
-const seed = Number(arg('seed', '0'));
-const epochs = Number(arg('epochs', rowName === 'rnn' ? '40' : '200'));
-const path = arg('path', 'fused');
+const seed = Number(cliArg('seed', '0'));
+const epochs = Number(cliArg('epochs', rowName === 'rnn' ? '40' : '200'));
+const path = cliArg('path', 'fused');
 if (!isRow(rowName)) throw new Error(`--row: one of ${LOCKSTEP_ROWS.join(', ')}, got ${rowName}`);
-if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed: a whole number >= 0, got ${arg('seed', '')}`);
-if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs: a whole number >= 1, got ${arg('epochs', '')}`);
+if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed: a whole number >= 0, got ${cliArg('seed', '')}`);
+if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs: a whole number >= 1, got ${cliArg('epochs', '')}`);
 if (path !== 'fused' && path !== 'plain') throw new Error(`--path: fused or plain, got ${path}`);
 if (rowName === 'rnn' && path === 'plain') throw new Error('--path: the rnn row has one loss (reindexLoss); fused and plain are the adapt rows\' two');
-const dump = arg('dump', join(tmpdir(), `lmrec-lockstep-${rowName}-${seed}-${epochs}`));
+const dump = cliArg('dump', join(tmpdir(), `lmrec-lockstep-${rowName}-${seed}-${epochs}`));
 interface DumpEpoch {
   epoch: number;
   steps: { rows: number[]; neg: number[]; loss: number }[];

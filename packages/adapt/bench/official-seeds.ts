@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { writeFileAtomic } from '@lmrec/core';
 import { meanSe } from '@lmrec/eval';
-import { machineInfo, NO_TORCH, sharedData, torchEnv, torchPython } from '../../../scripts/bench-utils.js';
+import { cliArg, machineInfo, NO_TORCH, sharedData, torchEnv, torchPython } from '../../../scripts/bench-utils.js';
 
 /** Each row: the python arguments and the official figure quoted in issue 19 (test H@10 ± SE). */
 const ROWS: Record<string, { args: string[]; official: string; label: string }> = {
@@ -39,17 +39,13 @@ interface SeedResult {
   load: string;
 }
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const storeDir = join(import.meta.dirname, 'official-seeds');
 const store = (row: string) => join(storeDir, `${row}.jsonl`);
-const rows = arg('rows', 'sum,rnn-1e-4,rnn-1e-3,bias,fism').split(',');
-const seeds = arg('seeds', '0,1,2').split(',').map(Number);
+const rows = cliArg('rows', 'sum,rnn-1e-4,rnn-1e-3,bias,fism').split(',');
+const seeds = cliArg('seeds', '0,1,2').split(',').map(Number);
 const unknown = rows.filter((r) => !ROWS[r]);
 if (unknown.length > 0) throw new Error(`--rows: unknown ${unknown.join(', ')} (known: ${Object.keys(ROWS).join(', ')})`);
-if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds: whole numbers >= 0 separated by commas, got ${arg('seeds', '')}`);
+if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds: whole numbers >= 0 separated by commas, got ${cliArg('seeds', '')}`);
 
 const data = sharedData('redial_lexical');
 const python = torchPython();

@@ -9,15 +9,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { meanSe } from '@lmrec/eval';
+import { cliArg } from '../../../scripts/bench-utils.js';
 
-const arg = (name: string, fallback?: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i > 0 ? process.argv[i + 1] : fallback;
-  if (v === undefined) throw new Error(`--${name} is required`);
-  return v;
-};
-const [lo, hi] = arg('seeds').split('-').map(Number);
-if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo <= hi)) throw new Error(`--seeds: a range like 20-39, got ${arg('seeds')}`);
+const [lo, hi] = cliArg('seeds').split('-').map(Number);
+if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo <= hi)) throw new Error(`--seeds: a range like 20-39, got ${cliArg('seeds')}`);
 const inRange = (s: number) => s >= lo && s <= hi;
 
 /** epoch -> [valid, test] per seed. */
@@ -60,20 +56,15 @@ function lmrec(files: string[]): { curves: Curves; seeds: number } {
   return { curves, seeds };
 }
 
-const meanVar = (xs: number[]) => {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return { m, v: xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1) };
-};
 /** "official / lmrec (difference in SE)" for one metric at one epoch. */
 function cell(a: number[], b: number[]): string {
-  const x = meanVar(a);
-  const y = meanVar(b);
-  const se = Math.sqrt(x.v / a.length + y.v / b.length);
-  return `${x.m.toFixed(4)} / ${y.m.toFixed(4)} (${((y.m - x.m) / se).toFixed(1)})`;
+  const x = meanSe(a, 1);
+  const y = meanSe(b, 1);
+  return `${x.mean.toFixed(4)} / ${y.mean.toFixed(4)} (${((y.mean - x.mean) / Math.hypot(x.se, y.se)).toFixed(1)})`;
 }
 
-const off = official(arg('row'));
-const ours = lmrec(arg('lmrec').split(','));
+const off = official(cliArg('row'));
+const ours = lmrec(cliArg('lmrec').split(','));
 console.log(`seeds ${lo}-${hi}: official loop ${off.seeds}, lmrec ${ours.seeds}`);
 console.log('| epoch | VALID H@10 official / lmrec (lmrec - official, SE) | TEST H@10 official / lmrec (SE) |');
 console.log('|---|---|---|');
