@@ -132,6 +132,7 @@ function softmaxRows(batch: ContrastiveBatch, ids: BatchIds, r: Rows, tau: numbe
   const K1 = batch.negatives + 1;
   const { uHat, iHat, dim, ni, scoreOf, dS, dUHat, dIHat } = r;
   const z = new Float64Array(K1);
+  const e = new Float64Array(K1);
   const scale = 1 / (B * tau);
   let total = 0;
   for (let b = 0; b < B; b++) {
@@ -148,7 +149,7 @@ function softmaxRows(batch: ContrastiveBatch, ids: BatchIds, r: Rows, tau: numbe
       }
       z[c] = s;
     }
-    total += softmaxGrad(z, z, 0, K1, 1 / tau, scale);
+    total += softmaxGrad(z, z, 0, K1, 1 / tau, scale, e);
     for (let c = 0; c < K1; c++) {
       const g = z[c];
       const li = cols[c];
@@ -175,9 +176,10 @@ function softmaxPairsWasm(batch: ContrastiveBatch, ids: BatchIds, r: Rows, tau: 
   const B = batch.users.length;
   const K1 = batch.negatives + 1;
   const scale = 1 / (B * tau);
+  const e = new Float64Array(K1);
   let total = 0;
   const ok = pairStepWasm({ users: r.uHat, items: r.iHat }, { users: r.dUHat, items: r.dIHat }, r.dim, { rows: ids.rows, cols: ids.cols, width: K1 }, (scores, g) => {
-    for (let b = 0; b < B; b++) total += softmaxGrad(scores, g, b * K1, K1, 1 / tau, scale);
+    for (let b = 0; b < B; b++) total += softmaxGrad(scores, g, b * K1, K1, 1 / tau, scale, e);
   });
   return ok ? total : undefined;
 }
@@ -185,21 +187,17 @@ function softmaxPairsWasm(batch: ContrastiveBatch, ids: BatchIds, r: Rows, tau: 
 /**
  * One row's loss, log sum_c e^{z_c} - z_0 for the scores s[o..o+n) (z = s /
  * tau, column 0 the positive); writes d mean-loss / d s = (softmax - onehot)
- * scale to out[o..o+n) (out may be s itself).
+ * scale to out[o..o+n) (out may be s itself), each value rounded once: the
+ * exponentials wait in the float64 scratch `e` (length >= n).
  */
-function softmaxGrad(s: ArrayLike<number>, out: Float32Array | Float64Array, o: number, n: number, invTau: number, scale: number): number {
+function softmaxGrad(s: ArrayLike<number>, out: Float32Array | Float64Array, o: number, n: number, invTau: number, scale: number, e: Float64Array): number {
   const z0 = s[o] * invTau;
   let max = -Infinity;
-  for (let c = o; c < o + n; c++) max = Math.max(max, s[c] * invTau);
+  for (let c = 0; c < n; c++) max = Math.max(max, s[o + c] * invTau);
   let sum = 0;
-  for (let c = o; c < o + n; c++) {
-    const e = Math.exp(s[c] * invTau - max);
-    out[c] = e;
-    sum += e;
-  }
+  for (let c = 0; c < n; c++) sum += e[c] = Math.exp(s[o + c] * invTau - max);
   const inv = scale / sum;
-  for (let c = o; c < o + n; c++) out[c] *= inv;
-  out[o] -= scale;
+  for (let c = 0; c < n; c++) out[o + c] = e[c] * inv - (c === 0 ? scale : 0);
   return max + Math.log(sum) - z0;
 }
 
